@@ -1,0 +1,60 @@
+package dev.cornac.api.config;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every configuration key upstream reads, loaded from {@code operator-config-keys.tsv} (reference 2.4). */
+public final class ConfigKeys {
+  private static final String RESOURCE = "/dev/cornac/api/config/operator-config-keys.tsv";
+  private static final Map<String, ConfigKey> KEYS = load();
+
+  private ConfigKeys() {}
+
+  public static Collection<ConfigKey> all() {
+    return KEYS.values();
+  }
+
+  public static Optional<ConfigKey> find(String name) {
+    return Optional.ofNullable(KEYS.get(name));
+  }
+
+  public static ConfigKey get(String name) {
+    ConfigKey key = KEYS.get(name);
+    if (key == null) {
+      throw new IllegalArgumentException("unknown configuration key " + name);
+    }
+    return key;
+  }
+
+  private static Map<String, ConfigKey> load() {
+    Map<String, ConfigKey> keys = new LinkedHashMap<>();
+    try (InputStream in = ConfigKeys.class.getResourceAsStream(RESOURCE);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] c = line.split("\t", -1);
+        ConfigKey key = new ConfigKey(c[0], Encoding.parse(c[1]), opt(c[2]), opt(c[3]), opt(c[4]), opt(c[5]), c[6]);
+        keys.put(key.name(), key);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Collections.unmodifiableMap(keys);
+  }
+
+  private static Optional<String> opt(String cell) {
+    return "\\N".equals(cell) ? Optional.empty() : Optional.of(cell);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.cornac.api.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Nullable;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+import java.util.Map;
+
+/** {@code spec.volume} (reference 1.3.1). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder(alphabetic = true)
+public class Volume extends Extensible {
+  @Required @Pattern(Patterns.MEMORY) public String size;
+  public String storageClass;
+  public io.fabric8.kubernetes.api.model.LabelSelector selector;
+  public String subPath;
+  public Boolean isSubPathExpr;
+  @Max(80000) public Integer iops;
+  @Max(2000) public Integer throughput;
+  public String type;
+}
