@@ -19,7 +19,8 @@ public final class Patterns {
       + "|(" + H + ":){1,5}(:" + H + "){1,2}|(" + H + ":){1,4}(:" + H + "){1,3}|(" + H + ":){1,3}(:" + H
       + "){1,4}|(" + H + ":){1,2}(:" + H + "){1,5}|" + H + ":((:" + H + "){1,6})|:((:" + H + "){1,7}|:))"
       + "\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$";
-  public static final String USER_FLAG = "^(?i:(no)?(superuser|inherit|login|createrole|createdb|replication|bypassrls))$";
+  public static final String USER_FLAG = "^((no)?(superuser|inherit|login|createrole|createdb|replication|bypassrls)"
+      + "|(NO)?(SUPERUSER|INHERIT|LOGIN|CREATEROLE|CREATEDB|REPLICATION|BYPASSRLS))$";
   public static final String USERNAME = "^[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$";
   public static final String DATABASE_NAME = "^[a-zA-Z_][a-zA-Z0-9_]*$";
   public static final String DNS_1035 = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
