@@ -1,0 +1,104 @@
+package dev.cornac.generators.naming;
+
+import dev.cornac.api.cluster.ClusterNameRule;
+import dev.cornac.generators.Cluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Every object name derived from a cluster, in one place (reference 3.0 inventory). */
+public final class ClusterNames {
+  public static final String TPR_KIND = "postgresql";
+  public static final String TPR_GROUP = "acid.zalan.do";
+  public static final String PGDATA_VOLUME = "pgdata";
+  public static final String CRITICAL_OP_PDB_FORMAT = "postgres-%s-critical-op-pdb";
+  private static final int CRONJOB_NAME_LIMIT = 52;
+
+  private ClusterNames() {}
+
+  public static String service(Cluster c, Role role) {
+    return role == Role.MASTER ? c.name() : c.name() + "-repl";
+  }
+
+  public static String patroniConfigService(Cluster c) {
+    return c.name() + "-config";
+  }
+
+  /** Patroni's DCS objects: {@code <cluster>-leader}, {@code -config}, {@code -sync}, {@code -failover}. */
+  public static List<String> patroniObjects(Cluster c) {
+    return List.of(c.name() + "-leader", c.name() + "-config", c.name() + "-sync", c.name() + "-failover");
+  }
+
+  /** {@code secret_name_template} with every '_' of the user name replaced by '-' (reference 3.10). */
+  public static String credentialSecret(Cluster c, String username) {
+    return c.config().string("secret_name_template")
+        .replace("{username}", username.replace('_', '-'))
+        .replace("{cluster}", c.name())
+        .replace("{tprkind}", TPR_KIND)
+        .replace("{tprgroup}", TPR_GROUP);
+  }
+
+  /** The credential secret of a user of another cluster (the clone source's replication user). */
+  public static String credentialSecretOf(Cluster c, String clusterName, String username) {
+    return c.config().string("secret_name_template")
+        .replace("{username}", username.replace('_', '-'))
+        .replace("{cluster}", clusterName)
+        .replace("{tprkind}", TPR_KIND)
+        .replace("{tprgroup}", TPR_GROUP);
+  }
+
+  public static String primaryPdb(Cluster c) {
+    return c.config().string("pdb_name_format").replace("{cluster}", c.name());
+  }
+
+  public static String criticalOpPdb(Cluster c) {
+    return String.format(CRITICAL_OP_PDB_FORMAT, c.name());
+  }
+
+  public static String pooler(Cluster c, Role role) {
+    return role == Role.MASTER ? c.name() + "-pooler" : c.name() + "-pooler-repl";
+  }
+
+  public static String poolerAuthSecret(Cluster c, Role role) {
+    return pooler(c, role) + "-u";
+  }
+
+  /** {@code logical_backup_job_prefix} + cluster, cut to 52 characters, a trailing '-' removed after the cut. */
+  public static String logicalBackupJob(Cluster c) {
+    String name = c.config().string("logical_backup_job_prefix") + c.name();
+    if (name.length() > CRONJOB_NAME_LIMIT) {
+      name = name.substring(0, CRONJOB_NAME_LIMIT);
+    }
+    while (name.endsWith("-")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    return name;
+  }
+
+  /** The external-dns host names of a database Service: the current format, then the legacy one (reference 3.8). */
+  public static String serviceDnsNames(Cluster c, Role role) {
+    String format = c.config().string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
+    List<String> names = new ArrayList<>();
+    names.add(dnsName(format, c.name(), c.namespace(), c.teamId(), c.config().string("db_hosted_zone")));
+    ClusterNameRule.shortName(c.name(), c.teamId()).ifPresent(shortName -> names.add(legacyDnsName(
+        c.config().string(role == Role.MASTER ? "master_legacy_dns_name_format" : "replica_legacy_dns_name_format"),
+        shortName, c.teamId(), c.config().string("db_hosted_zone"))));
+    return String.join(",", names);
+  }
+
+  /** The pooler's host name uses {@code <cluster>-pooler} as {cluster}, and no legacy name (reference 3.12). */
+  public static String poolerDnsName(Cluster c, Role role) {
+    String format = c.config().string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
+    return dnsName(format, c.name() + "-pooler", c.namespace(), c.teamId(), c.config().string("db_hosted_zone"));
+  }
+
+  private static String dnsName(String format, String cluster, String namespace, String team, String zone) {
+    return format.replace("{cluster}", cluster).replace("{namespace}", namespace).replace("{team}", team)
+        .replace("{hostedzone}", zone).toLowerCase(Locale.ROOT);
+  }
+
+  private static String legacyDnsName(String format, String cluster, String team, String zone) {
+    return format.replace("{cluster}", cluster).replace("{team}", team).replace("{hostedzone}", zone)
+        .toLowerCase(Locale.ROOT);
+  }
+}

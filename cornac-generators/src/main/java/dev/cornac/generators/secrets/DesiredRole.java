@@ -1,0 +1,24 @@
+package dev.cornac.generators.secrets;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A PostgreSQL role the cluster should have (reference e.2): its flags, memberships, admin role and parameters, and
+ * where its credential secret goes when it can log in.
+ */
+public record DesiredRole(
+    String name,
+    Origin origin,
+    List<String> flags,
+    List<String> memberOf,
+    String adminRole,
+    Map<String, String> parameters,
+    String secretNamespace) {
+
+  public enum Origin { SYSTEM, MANIFEST, PREPARED_DATABASE, POOLER, STREAM }
+
+  public boolean canLogin() {
+    return flags.contains("LOGIN");
+  }
+}
