@@ -65,7 +65,9 @@ public final class OperatorConfigReader {
     }
     Set<String> unknown = new TreeSet<>(data.keySet());
     unknown.removeIf(k -> ConfigKeys.find(k).filter(ConfigKey::inConfigMap).isPresent());
-    unknown.forEach(k -> warnings.add("unknown configuration key " + k + " is ignored"));
+    unknown.forEach(k -> warnings.add(ConfigKeys.find(k).isPresent()
+        ? k + " cannot be set in a ConfigMap and is ignored; use an OperatorConfiguration"
+        : "unknown configuration key " + k + " is ignored"));
     if (data.containsKey("enable_load_balancer")) {
       warnings.add("enable_load_balancer is deprecated and ignored; use enable_master_load_balancer");
     }
@@ -184,7 +186,7 @@ public final class OperatorConfigReader {
         case BOOL -> given instanceof Boolean b ? b : ConfigMapValues.parseBool(name, given.toString());
         case INT -> given instanceof Number n ? n.longValue() : ConfigMapValues.parseInt(name, given.toString());
         case DURATION -> ConfigMapValues.parseDuration(name, given.toString());
-        case STRING, TEMPLATE -> given.toString();
+        case STRING, TEMPLATE -> given instanceof String str ? str : ManifestMapper.toJson(given);
         case LIST -> given instanceof List<?> l ? l.stream().map(String::valueOf).toList()
             : ConfigMapValues.parseList(given.toString());
         case MAP -> given instanceof Map<?, ?> m ? stringMap(m) : Map.copyOf(ConfigMapValues.parseMap(name, given.toString()));

@@ -352,7 +352,17 @@ public final class ManifestValidator {
     return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
+  /** One error per field: the schema's message comes first and a semantic check of the same field adds nothing. */
   private static List<Violation> dedupe(List<Violation> in) {
-    return in.stream().distinct().toList();
+    Set<String> fieldsWithErrors = new HashSet<>();
+    List<Violation> out = new ArrayList<>();
+    for (Violation v : in) {
+      if (!v.isError() || fieldsWithErrors.add(v.field())) {
+        if (!out.contains(v)) {
+          out.add(v);
+        }
+      }
+    }
+    return out;
   }
 }

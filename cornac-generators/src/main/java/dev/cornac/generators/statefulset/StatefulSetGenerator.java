@@ -188,7 +188,9 @@ public final class StatefulSetGenerator {
     if (size == null || !Quantities.isValid(size)) {
       throw new GenerationException("spec.volume.size '" + size + "' is not a quantity; use e.g. 1Gi");
     }
+    // Upstream's template carries no apiVersion/kind; the API server stores what it is given, so neither do we.
     return new PersistentVolumeClaimBuilder()
+        .withApiVersion(null).withKind(null)
         .withNewMetadata()
           .withName(ClusterNames.PGDATA_VOLUME)
           .withLabels(ClusterLabels.object(c))
