@@ -28,6 +28,12 @@ public final class TestFiles {
     return repoRoot().resolve("manifests").resolve(name);
   }
 
+  /** Upstream's example postgresql manifests followed by ours. */
+  public static Stream<Path> allPostgresqlExamples() {
+    return Stream.concat(postgresqlManifests(upstreamManifests()).stream(),
+        postgresqlManifests(repoRoot().resolve("manifests")).stream());
+  }
+
   /** Every YAML file in a folder whose text declares a postgresql resource. */
   public static List<Path> postgresqlManifests(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {

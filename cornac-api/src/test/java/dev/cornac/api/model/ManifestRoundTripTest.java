@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ManifestRoundTripTest {
   static Stream<Path> postgresqlManifests() {
-    return Stream.concat(TestFiles.postgresqlManifests(TestFiles.upstreamManifests()).stream(),
-        TestFiles.postgresqlManifests(TestFiles.repoRoot().resolve("manifests")).stream());
+    return TestFiles.allPostgresqlExamples();
   }
 
   @ParameterizedTest

@@ -30,8 +30,7 @@ class ManifestValidatorTest {
   private final ManifestValidator validator = new ManifestValidator(OperatorConfig.defaults());
 
   static Stream<Path> examples() {
-    return Stream.concat(TestFiles.postgresqlManifests(TestFiles.upstreamManifests()).stream(),
-        TestFiles.postgresqlManifests(TestFiles.repoRoot().resolve("manifests")).stream());
+    return TestFiles.allPostgresqlExamples();
   }
 
   @ParameterizedTest

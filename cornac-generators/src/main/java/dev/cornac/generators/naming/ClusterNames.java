@@ -31,11 +31,7 @@ public final class ClusterNames {
 
   /** {@code secret_name_template} with every '_' of the user name replaced by '-' (reference 3.10). */
   public static String credentialSecret(Cluster c, String username) {
-    return c.config().string("secret_name_template")
-        .replace("{username}", username.replace('_', '-'))
-        .replace("{cluster}", c.name())
-        .replace("{tprkind}", TPR_KIND)
-        .replace("{tprgroup}", TPR_GROUP);
+    return credentialSecretOf(c, c.name(), username);
   }
 
   /** The credential secret of a user of another cluster (the clone source's replication user). */

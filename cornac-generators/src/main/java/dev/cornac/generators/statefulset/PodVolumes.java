@@ -105,16 +105,9 @@ public final class PodVolumes {
   }
 
   public static VolumeMount pgdataMount(Cluster c) {
-    VolumeMountBuilder b = new VolumeMountBuilder().withName("pgdata").withMountPath(SpiloEnvironment.PGDATA_MOUNT);
     var volume = c.spec().volume;
-    if (volume != null && notEmpty(volume.subPath)) {
-      if (Boolean.TRUE.equals(volume.isSubPathExpr)) {
-        b.withSubPathExpr(volume.subPath);
-      } else {
-        b.withSubPath(volume.subPath);
-      }
-    }
-    return b.build();
+    return mount("pgdata", SpiloEnvironment.PGDATA_MOUNT, volume == null ? null : volume.subPath,
+        volume != null && Boolean.TRUE.equals(volume.isSubPathExpr));
   }
 
   /** Mounts of the postgres container. */
@@ -142,18 +135,23 @@ public final class PodVolumes {
     }
     for (AdditionalVolume v : acceptedAdditionalVolumes(c)) {
       if (targets(v, containerName)) {
-        VolumeMountBuilder b = new VolumeMountBuilder().withName(v.name).withMountPath(v.mountPath);
-        if (notEmpty(v.subPath)) {
-          if (Boolean.TRUE.equals(v.isSubPathExpr)) {
-            b.withSubPathExpr(v.subPath);
-          } else {
-            b.withSubPath(v.subPath);
-          }
-        }
-        mounts.add(b.build());
+        mounts.add(mount(v.name, v.mountPath, v.subPath, Boolean.TRUE.equals(v.isSubPathExpr)));
       }
     }
     return mounts;
+  }
+
+  /** A mount whose sub-path is either literal or, with {@code isSubPathExpr}, an expression. */
+  private static VolumeMount mount(String name, String path, String subPath, boolean isExpression) {
+    VolumeMountBuilder b = new VolumeMountBuilder().withName(name).withMountPath(path);
+    if (notEmpty(subPath)) {
+      if (isExpression) {
+        b.withSubPathExpr(subPath);
+      } else {
+        b.withSubPath(subPath);
+      }
+    }
+    return b.build();
   }
 
   private static boolean targets(AdditionalVolume v, String containerName) {
