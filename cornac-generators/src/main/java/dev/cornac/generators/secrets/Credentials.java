@@ -18,4 +18,14 @@ public interface Credentials {
   static Credentials random() {
     return (secret, user) -> PasswordGenerator.generate();
   }
+
+  /**
+   * The password already stored in a secret, else a new random one — remembered, so that the credential secret and
+   * the pooler's userlist generated in the same pass agree.
+   */
+  static Credentials keepingExisting(java.util.function.Function<String, java.util.Optional<String>> existing) {
+    java.util.Map<String, String> fresh = new java.util.concurrent.ConcurrentHashMap<>();
+    return (secret, user) -> existing.apply(secret)
+        .orElseGet(() -> fresh.computeIfAbsent(secret, s -> PasswordGenerator.generate()));
+  }
 }

@@ -45,6 +45,18 @@ class CredentialSecretGeneratorTest {
   }
 
   @Test
+  void existingPasswordsAreNeverRegeneratedAndNewOnesAreConsistent() {
+    Map<String, String> stored = Map.of("postgres.acid-test.credentials.postgresql.acid.zalan.do", "kept");
+    Credentials credentials = Credentials.keepingExisting(name -> java.util.Optional.ofNullable(stored.get(name)));
+    assertThat(credentials.password("postgres.acid-test.credentials.postgresql.acid.zalan.do", "postgres"))
+        .isEqualTo("kept");
+    String fresh = credentials.password("pooler.acid-test.credentials.postgresql.acid.zalan.do", "pooler");
+    assertThat(fresh).matches("[a-zA-Z0-9]{64}");
+    assertThat(credentials.password("pooler.acid-test.credentials.postgresql.acid.zalan.do", "pooler"))
+        .isEqualTo(fresh);
+  }
+
+  @Test
   void placeholderCredentialsNeverCarryARealPassword() {
     Cluster c = Fixtures.cluster(Fixtures.MINIMAL, Map.of());
     assertThat(CredentialSecretGenerator.generate(c, Credentials.placeholder()))
