@@ -46,7 +46,7 @@ public final class ConfigKeys {
         }
         String[] c = line.split("\t", -1);
         ConfigKey key = new ConfigKey(c[0], Encoding.parse(c[1]), opt(c[2]), opt(c[3]), opt(c[4]), opt(c[5]), c[6]);
-        keys.put(key.name(), key);
+        keys.put(key.name(), CornacDefaults.apply(key));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -197,7 +197,9 @@ public final class ConnectionPoolerGenerator {
     String user = DesiredRoles.poolerUser(c);
     String password = credentials.password(ClusterNames.credentialSecret(c, user), user);
     Map<String, String> data = new LinkedHashMap<>();
-    data.put("userlist.txt", "\"" + user + "\" \"" + password + "\"\n");
+    // Upstream writes stringData; the API server stores it as data, which is what we write and compare.
+    data.put("userlist.txt", java.util.Base64.getEncoder().encodeToString(
+        ("\"" + user + "\" \"" + password + "\"\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     return new SecretBuilder()
         .withNewMetadata()
           .withName(ClusterNames.poolerAuthSecret(c, role)).withNamespace(c.namespace())
@@ -206,7 +208,7 @@ public final class ConnectionPoolerGenerator {
           .withOwnerReferences(c.ownerReferences())
         .endMetadata()
         .withType("Opaque")
-        .withStringData(data)
+        .withData(data)
         .build();
   }
 }

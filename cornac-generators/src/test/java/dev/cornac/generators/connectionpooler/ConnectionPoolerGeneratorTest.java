@@ -94,7 +94,8 @@ class ConnectionPoolerGeneratorTest {
     Cluster c = Fixtures.cluster(Fixtures.minimalWith("enableConnectionPooler: true\n"), Map.of());
     var secret = ConnectionPoolerGenerator.authSecret(c, Role.MASTER, (name, user) -> "s3cr3t");
     assertThat(secret.getMetadata().getName()).isEqualTo("acid-test-pooler-u");
-    assertThat(secret.getStringData()).containsEntry("userlist.txt", "\"pooler\" \"s3cr3t\"\n");
+    assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get("userlist.txt"))))
+        .isEqualTo("\"pooler\" \"s3cr3t\"\n");
   }
 
   @Test

@@ -1,0 +1,152 @@
+package dev.cornac.operator;
+
+import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.operator.config.OperatorConfigLoader;
+import dev.cornac.operator.config.OperatorEnvironment;
+import dev.cornac.operator.deletion.DeletionWatcher;
+import dev.cornac.operator.health.OperatorHttpServer;
+import dev.cornac.operator.reconcile.Ownership;
+import dev.cornac.operator.reconcile.PostgresqlReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running operator: configuration read once, one JOSDK controller for {@code postgresql}, Lease-based leader
+ * election, the deletion watcher and the HTTP endpoints. {@link #close()} stops it gracefully: in-flight
+ * reconciliations get {@code terminationTimeout} to finish.
+ */
+public final class CornacOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CornacOperator.class);
+
+  private final Operator operator;
+  private final PostgresqlReconciler reconciler;
+  private final DeletionWatcher deletionWatcher;
+  private final OperatorHttpServer http;
+  private final AtomicBoolean leader = new AtomicBoolean(false);
+  private final AtomicBoolean started = new AtomicBoolean(false);
+  private final OperatorConfig config;
+
+  public record Options(OperatorEnvironment environment, String httpHost, int httpPort, Duration terminationTimeout,
+      Clock clock) {
+    public Options {
+      Objects.requireNonNull(environment);
+    }
+  }
+
+  public CornacOperator(KubernetesClient client, Options options) {
+    OperatorEnvironment env = options.environment();
+    this.config = OperatorConfigLoader.load(client, env);
+    config.warnings().forEach(w -> LOG.warn("configuration: {}", w));
+    String watched = OperatorConfigLoader.watchedNamespace(config, env);
+    Ownership ownership = new Ownership(env.controllerId());
+    this.reconciler = new PostgresqlReconciler(config, client, options.clock());
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withConcurrentReconciliationThreads((int) Math.max(1, config.integerOr("workers", 8)))
+          .withReconciliationTerminationTimeout(options.terminationTimeout())
+          .withCacheSyncTimeout(Duration.ofMinutes(2))
+          .withStopOnInformerErrorDuringStartup(true);
+      if (env.leaderElection()) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(env.leaseName())
+            .withLeaseNamespace(env.operatorNamespace())
+            .withLeaderCallbacks(new LeaderCallbacks(
+                () -> {
+                  LOG.info("leading: this operator reconciles the clusters now");
+                  leader.set(true);
+                },
+                () -> {
+                  LOG.info("no longer leading");
+                  leader.set(false);
+                },
+                identity -> LOG.info("leader is {}", identity)))
+            .build());
+      } else {
+        leader.set(true);
+      }
+    });
+    operator.register(reconciler, c -> {
+      if ("*".equals(watched)) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespace(watched);
+      }
+      c.withGenerationAware(false)
+          .withGenericFilter(ownership::owns)
+          .withOnUpdateFilter(CornacOperator::changeMatters)
+          .withReconciliationMaxInterval(maxInterval(config));
+    });
+    this.deletionWatcher = reconciler.usesFinalizer() || config.bool("enable_owner_references") ? null
+        : new DeletionWatcher(client, watched, ownership, reconciler.deletion(), leader::get);
+    this.http = new OperatorHttpServer(options.httpHost(),
+        options.httpPort() < 0 ? (int) config.integerOr("api_port", 8080) : options.httpPort(),
+        () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get);
+    LOG.info("watching {} (controller id '{}'), configuration from {}",
+        "*".equals(watched) ? "all namespaces" : "namespace " + watched, env.controllerId(), config.source());
+  }
+
+  /** Resource changes worth a reconciliation: spec, labels, annotations (incl. the sync trigger), deletion. */
+  static boolean changeMatters(Postgresql before, Postgresql after) {
+    return !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+        || !Objects.equals(map(before.getMetadata().getAnnotations()), map(after.getMetadata().getAnnotations()))
+        || !Objects.equals(map(before.getMetadata().getLabels()), map(after.getMetadata().getLabels()))
+        || !Objects.equals(before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp())
+        || !Objects.equals(before.getMetadata().getFinalizers(), after.getMetadata().getFinalizers());
+  }
+
+  private static Map<String, String> map(Map<String, String> m) {
+    return m == null ? Map.of() : m;
+  }
+
+  private static Duration maxInterval(OperatorConfig config) {
+    Duration resync = config.duration("resync_period");
+    return resync.isZero() || resync.isNegative() ? Duration.ofMinutes(30) : resync.multipliedBy(2);
+  }
+
+  public void start() {
+    operator.start();
+    started.set(true);
+  }
+
+  public boolean isLeader() {
+    return leader.get();
+  }
+
+  public OperatorConfig config() {
+    return config;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public PostgresqlReconciler reconciler() {
+    return reconciler;
+  }
+
+  @Override
+  public void close() {
+    started.set(false);
+    try {
+      operator.stop();
+    } finally {
+      if (deletionWatcher != null) {
+        deletionWatcher.close();
+      }
+      http.close();
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.cornac.operator.reconcile;
+
+import dev.cornac.api.model.Postgresql;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The informer caches the reconciler reads from: every object kind a cluster owns, selected by the cluster-name
+ * label, plus the per-namespace pod ServiceAccount and RoleBinding. Changes to owned objects re-trigger the owning
+ * cluster; Patroni's frequent writes (pod annotations, leader endpoints) are filtered out.
+ */
+public final class ClusterInformers {
+  private final Map<Class<?>, InformerEventSource<?, Postgresql>> sources = new LinkedHashMap<>();
+  private final String clusterNameLabel;
+  private final String podRoleLabel;
+
+  public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel) {
+    this.clusterNameLabel = clusterNameLabel;
+    this.podRoleLabel = podRoleLabel;
+    owned(context, StatefulSet.class, null);
+    owned(context, Service.class, null);
+    owned(context, Endpoints.class, (o, n) -> false);
+    owned(context, Secret.class, null);
+    owned(context, PodDisruptionBudget.class, null);
+    owned(context, Deployment.class, null);
+    owned(context, CronJob.class, null);
+    owned(context, PersistentVolumeClaim.class, (o, n) -> false);
+    owned(context, Pod.class, this::podChangeMatters);
+    perNamespace(context, ServiceAccount.class);
+    perNamespace(context, RoleBinding.class);
+  }
+
+  private <R extends HasMetadata> void owned(EventSourceContext<Postgresql> context, Class<R> type,
+      OnUpdateFilter<R> updateFilter) {
+    var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
+        .withName(type.getSimpleName())
+        .withLabelSelector(clusterNameLabel)
+        .withSecondaryToPrimaryMapper(o -> {
+          String cluster = o.getMetadata().getLabels() == null ? null
+              : o.getMetadata().getLabels().get(clusterNameLabel);
+          return cluster == null ? Set.of() : Set.of(new ResourceID(cluster, o.getMetadata().getNamespace()));
+        });
+    if (updateFilter != null) {
+      builder.withOnUpdateFilter(updateFilter);
+    }
+    sources.put(type, new InformerEventSource<>(builder.build(), context));
+  }
+
+  private <R extends HasMetadata> void perNamespace(EventSourceContext<Postgresql> context, Class<R> type) {
+    var config = InformerEventSourceConfiguration.from(type, Postgresql.class)
+        .withName(type.getSimpleName())
+        .withSecondaryToPrimaryMapper(o -> Set.of())
+        .build();
+    sources.put(type, new InformerEventSource<>(config, context));
+  }
+
+  /** Patroni rewrites pod annotations on every change of its state; only role, phase and deletion matter here. */
+  private boolean podChangeMatters(Pod before, Pod after) {
+    return !Objects.equals(label(before, podRoleLabel), label(after, podRoleLabel))
+        || !Objects.equals(phase(before), phase(after))
+        || !Objects.equals(before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp());
+  }
+
+  private static String label(HasMetadata o, String key) {
+    return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(key);
+  }
+
+  private static String phase(Pod p) {
+    return p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  public List<EventSource<?, Postgresql>> all() {
+    return new ArrayList<>(sources.values());
+  }
+
+  @SuppressWarnings("unchecked")
+  public <R extends HasMetadata> InformerEventSource<R, Postgresql> source(Class<R> type) {
+    return (InformerEventSource<R, Postgresql>) sources.get(type);
+  }
+
+  public <R extends HasMetadata> Optional<R> get(Class<R> type, String namespace, String name) {
+    return source(type).get(new ResourceID(name, namespace));
+  }
+
+  /** Objects of a kind labelled for one cluster. */
+  public <R extends HasMetadata> List<R> ofCluster(Class<R> type, String namespace, String cluster) {
+    return source(type).list(namespace, o -> o.getMetadata().getLabels() != null
+        && cluster.equals(o.getMetadata().getLabels().get(clusterNameLabel))).toList();
+  }
+
+  public String clusterNameLabel() {
+    return clusterNameLabel;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.cornac.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.model.ManifestMapper;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every write the reconciler makes goes through here: create, update (PUT with the live resourceVersion), metadata
+ * merge patch and delete. Writes are fed back into the informer caches so that the next read sees them.
+ */
+public final class KubernetesWriter {
+  private final KubernetesClient client;
+  private final ClusterInformers informers;
+
+  public KubernetesWriter(KubernetesClient client, ClusterInformers informers) {
+    this.client = client;
+    this.informers = informers;
+  }
+
+  public <R extends HasMetadata> R create(R desired) {
+    R created = client.resource(desired).create();
+    cacheCreate(created);
+    return created;
+  }
+
+  public <R extends HasMetadata> R update(R desired, R actual) {
+    desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+    R updated = client.resource(desired).update();
+    cacheUpdate(updated, actual);
+    return updated;
+  }
+
+  /**
+   * A JSON merge patch of labels, annotations and owner references: nothing of anybody else's is removed, and no
+   * read is needed.
+   */
+  public <R extends HasMetadata> R patchMetadata(R actual, Map<String, String> labels, Map<String, String> annotations,
+      List<OwnerReference> ownerReferences) {
+    ObjectNode patch = JsonNodeFactory.instance.objectNode();
+    ObjectNode metadata = patch.putObject("metadata");
+    if (labels != null && !labels.isEmpty()) {
+      metadata.set("labels", ManifestMapper.tree(labels));
+    }
+    if (annotations != null && !annotations.isEmpty()) {
+      metadata.set("annotations", ManifestMapper.tree(annotations));
+    }
+    if (ownerReferences != null) {
+      metadata.set("ownerReferences", ManifestMapper.tree(ownerReferences));
+    }
+    R result = client.resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    cacheUpdate(result, actual);
+    return result;
+  }
+
+  public void delete(HasMetadata actual) {
+    client.resource(actual).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+  }
+
+  public void deleteOrphaningDependents(HasMetadata actual) {
+    client.resource(actual).withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void cacheCreate(HasMetadata created) {
+    var source = informers.source((Class) created.getClass());
+    if (source != null) {
+      source.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void cacheUpdate(HasMetadata updated, HasMetadata previous) {
+    var source = informers.source((Class) updated.getClass());
+    if (source != null) {
+      source.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, previous);
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.cornac.operator.reconcile;
+
+import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.api.model.PostgresqlStatus;
+import dev.cornac.api.validation.ManifestValidator;
+import dev.cornac.api.validation.ValidationResult;
+import dev.cornac.api.validation.Violation;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.DesiredState;
+import dev.cornac.generators.DesiredStateGenerator;
+import dev.cornac.generators.GenerationException;
+import dev.cornac.generators.PodEnvironmentSources;
+import dev.cornac.generators.secrets.Credentials;
+import dev.cornac.operator.deletion.ClusterDeletion;
+import dev.cornac.operator.deletion.DeleteProtection;
+import dev.cornac.operator.events.EventRecorder;
+import dev.cornac.operator.reconcile.steps.ConnectionPoolerSync;
+import dev.cornac.operator.reconcile.steps.LogicalBackupSync;
+import dev.cornac.operator.reconcile.steps.PodDisruptionBudgetSync;
+import dev.cornac.operator.reconcile.steps.SecretSync;
+import dev.cornac.operator.reconcile.steps.ServiceAccountSync;
+import dev.cornac.operator.reconcile.steps.ServiceSync;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.status.ClusterStatus;
+import dev.cornac.operator.status.StatusCalculator;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every owned {@code postgresql} resource's objects in their desired state: observe (informer caches),
+ * validate, reconcile (a chain of small steps in upstream's creation order), record (status and events). JOSDK
+ * guarantees that one cluster is reconciled by one worker at a time.
+ */
+public final class PostgresqlReconciler implements Reconciler<Postgresql> {
+  public static final String FINALIZER = "postgres-operator.acid.zalan.do";
+  static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
+  static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresqlReconciler.class);
+
+  private final OperatorConfig config;
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final StatusCalculator statuses;
+  private final DeleteProtection protection;
+  private final ClusterDeletion deletion;
+  private ClusterInformers informers;
+
+  public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, Clock clock) {
+    this.config = config;
+    this.client = client;
+    this.events = new EventRecorder(client);
+    this.statuses = new StatusCalculator(clock);
+    this.protection = new DeleteProtection(config, clock);
+    this.deletion = new ClusterDeletion(client, config, events);
+  }
+
+  @Override
+  public List<EventSource<?, Postgresql>> prepareEventSources(EventSourceContext<Postgresql> context) {
+    informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel());
+    return informers.all();
+  }
+
+  /** Finalizers are used only when asked for, or to enforce delete protection (so adoption writes nothing). */
+  public boolean usesFinalizer() {
+    return config.bool("enable_finalizers") || (protection.configured() && !config.bool("enable_owner_references"));
+  }
+
+  public ClusterDeletion deletion() {
+    return deletion;
+  }
+
+  public DeleteProtection protection() {
+    return protection;
+  }
+
+  @Override
+  public UpdateControl<Postgresql> reconcile(Postgresql pg, Context<Postgresql> context) {
+    if (pg.isMarkedForDeletion()) {
+      handleDeletion(pg);
+      return UpdateControl.noUpdate();
+    }
+    ValidationResult validation = new ManifestValidator(config).validate(ManifestMapper.tree(pg));
+    if (!validation.isValid()) {
+      String message = validation.errors().stream().map(Violation::message).collect(Collectors.joining("; "));
+      return record(pg, StatusCalculator.Outcome.INVALID, false, message, "Invalid", NOT_READY_RECHECK.multipliedBy(6));
+    }
+    try {
+      ensureFinalizer(pg);
+      Cluster cluster = new Cluster(pg, config);
+      String ns = cluster.namespace();
+      Credentials credentials = Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
+      DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironmentSources.NONE, new TreeSet<>(),
+          credentials);
+      Reconciliation r = new Reconciliation(cluster, desired, informers, new KubernetesWriter(client, informers),
+          events);
+      ServiceAccountSync.sync(r);
+      ServiceSync.sync(r);
+      SecretSync.sync(r);
+      PodDisruptionBudgetSync.sync(r);
+      StatefulSetSync.sync(r);
+      LogicalBackupSync.sync(r);
+      ConnectionPoolerSync.sync(r);
+      boolean ready = podsReady(cluster);
+      String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
+      return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
+          ready ? resyncInterval() : NOT_READY_RECHECK);
+    } catch (KubernetesClientException | GenerationException e) {
+      String message = e instanceof KubernetesClientException k ? kubernetesError(k) : e.getMessage();
+      LOG.warn("cluster {}/{}: sync failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(), message);
+      return record(pg, StatusCalculator.Outcome.FAILED, false, message, "Sync", FAILURE_RETRY);
+    }
+  }
+
+  /** The pods are up when every instance has a Patroni role label and exactly one is the master. */
+  boolean podsReady(Cluster cluster) {
+    int instances = cluster.effectiveInstances();
+    if (instances == 0) {
+      return true;
+    }
+    List<Pod> pods = informers.ofCluster(Pod.class, cluster.namespace(), cluster.name());
+    String roleLabel = config.podRoleLabel();
+    long masters = pods.stream().filter(p -> "master".equals(role(p, roleLabel))).count();
+    long replicas = pods.stream().filter(p -> "replica".equals(role(p, roleLabel))).count();
+    return masters == 1 && masters + replicas >= instances;
+  }
+
+  private static String role(Pod p, String label) {
+    Map<String, String> l = p.getMetadata().getLabels();
+    return l == null ? null : l.get(label);
+  }
+
+  private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
+      String message, String warningReason, Duration next) {
+    PostgresqlStatus status = statuses.next(pg, outcome, ready, message);
+    String before = pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
+    if (warningReason != null && (!status.postgresClusterStatus.equals(before) || !sameMessage(pg, message))) {
+      events.warning(pg, warningReason, message);
+    }
+    if (ClusterStatus.RUNNING.equals(status.postgresClusterStatus) && !ClusterStatus.RUNNING.equals(before)) {
+      events.normal(pg, "StatefulSet", "Pods are ready");
+    }
+    UpdateControl<Postgresql> control;
+    if (StatusCalculator.sameStatus(pg.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      Postgresql fresh = new Postgresql();
+      fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+          .withName(pg.getMetadata().getName()).withNamespace(pg.getMetadata().getNamespace()).build());
+      fresh.setStatus(status);
+      control = UpdateControl.patchStatus(fresh);
+    }
+    return control.rescheduleAfter(next);
+  }
+
+  private static boolean sameMessage(Postgresql pg, String message) {
+    return pg.getStatus() != null && pg.getStatus().conditions != null && pg.getStatus().conditions.stream()
+        .anyMatch(c -> StatusCalculator.RECONCILED.equals(c.getType()) && message.equals(c.getMessage()));
+  }
+
+  private Duration resyncInterval() {
+    Duration resync = config.duration("resync_period");
+    if (resync.isZero() || resync.isNegative()) {
+      resync = Duration.ofMinutes(30);
+    }
+    long jitter = (long) (resync.toMillis() * 0.1 * ThreadLocalRandom.current().nextDouble());
+    return resync.plusMillis(jitter);
+  }
+
+  private void ensureFinalizer(Postgresql pg) {
+    List<String> finalizers = pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
+    boolean has = finalizers.contains(FINALIZER);
+    if (usesFinalizer() == has) {
+      return;
+    }
+    List<String> next = new ArrayList<>(finalizers);
+    if (has) {
+      next.remove(FINALIZER);
+    } else {
+      next.add(FINALIZER);
+    }
+    client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"finalizers\":" + ManifestMapper.toJson(next) + "}}");
+  }
+
+  /** Deletion of a resource held by our finalizer: refused while protected, else clean up and let it go. */
+  void handleDeletion(Postgresql pg) {
+    List<String> finalizers = pg.getMetadata().getFinalizers();
+    if (finalizers == null || !finalizers.contains(FINALIZER)) {
+      return;
+    }
+    var refusal = protection.refusal(pg);
+    if (refusal.isPresent() && !config.bool("enable_owner_references")) {
+      events.warning(pg, "Delete", refusal.get());
+      return;
+    }
+    if (deletion.delete(pg)) {
+      List<String> next = new ArrayList<>(finalizers);
+      next.remove(FINALIZER);
+      client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"metadata\":{\"finalizers\":" + ManifestMapper.toJson(next) + "}}");
+    }
+  }
+
+  static String kubernetesError(KubernetesClientException e) {
+    String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+        : e.getMessage();
+    return "Kubernetes refused a change (HTTP " + e.getCode() + "): " + message;
+  }
+}

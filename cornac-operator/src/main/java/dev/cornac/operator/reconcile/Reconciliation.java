@@ -1,0 +1,94 @@
+package dev.cornac.operator.reconcile;
+
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.DesiredState;
+import dev.cornac.operator.events.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over one cluster: what it should have, where to read what it has, how to write, and a record of every
+ * action taken (each action is logged and becomes an Event).
+ */
+public final class Reconciliation {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
+
+  private final Cluster cluster;
+  private final DesiredState desired;
+  private final ClusterInformers informers;
+  private final KubernetesWriter writer;
+  private final EventRecorder events;
+  private final List<String> actions = new ArrayList<>();
+
+  public Reconciliation(Cluster cluster, DesiredState desired, ClusterInformers informers, KubernetesWriter writer,
+      EventRecorder events) {
+    this.cluster = cluster;
+    this.desired = desired;
+    this.informers = informers;
+    this.writer = writer;
+    this.events = events;
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  public Postgresql resource() {
+    return cluster.resource();
+  }
+
+  public DesiredState desired() {
+    return desired;
+  }
+
+  public ClusterInformers informers() {
+    return informers;
+  }
+
+  public KubernetesWriter writer() {
+    return writer;
+  }
+
+  public <R extends HasMetadata> Optional<R> live(Class<R> type, HasMetadata desiredObject) {
+    return informers.get(type, desiredObject.getMetadata().getNamespace(), desiredObject.getMetadata().getName());
+  }
+
+  /** Records a user-visible action: a log line and a Normal event with upstream's reason. */
+  public void acted(String reason, String message) {
+    actions.add(message);
+    LOG.info("cluster {}/{}: {}", cluster.namespace(), cluster.name(), message);
+    events.normal(resource(), reason, message);
+  }
+
+  public void warn(String reason, String message) {
+    LOG.warn("cluster {}/{}: {}", cluster.namespace(), cluster.name(), message);
+    events.warning(resource(), reason, message);
+  }
+
+  public List<String> actions() {
+    return actions;
+  }
+
+  static String kindAndName(HasMetadata o) {
+    return o.getKind() + " " + o.getMetadata().getName();
+  }
+
+  /** Labels and annotations the live object lacks or has with another value. */
+  static boolean metadataCovered(HasMetadata desired, HasMetadata live) {
+    return covers(desired.getMetadata().getLabels(), live.getMetadata().getLabels())
+        && covers(desired.getMetadata().getAnnotations(), live.getMetadata().getAnnotations());
+  }
+
+  private static boolean covers(Map<String, String> desired, Map<String, String> live) {
+    if (desired == null || desired.isEmpty()) {
+      return true;
+    }
+    return live != null && live.entrySet().containsAll(desired.entrySet());
+  }
+}

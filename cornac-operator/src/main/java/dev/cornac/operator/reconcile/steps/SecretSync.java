@@ -1,0 +1,54 @@
+package dev.cornac.operator.reconcile.steps;
+
+import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.operator.reconcile.Reconciliation;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Credential Secrets (reference 3.10): created with a new password when missing; an existing secret's username
+ * and password are never rewritten — only its labels, annotations and owner references are aligned.
+ */
+public final class SecretSync {
+  private SecretSync() {}
+
+  public static void sync(Reconciliation r) {
+    for (Secret desired : r.desired().credentialSecrets()) {
+      ensureMetadataOnly(r, desired);
+    }
+  }
+
+  static void ensureMetadataOnly(Reconciliation r, Secret desired) {
+    var live = r.informers().get(Secret.class, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+    if (live.isEmpty()) {
+      r.writer().create(desired);
+      r.acted("Secrets", "created secret " + desired.getMetadata().getName());
+      return;
+    }
+    Secret current = live.get();
+    boolean ownersMatch = desired.getMetadata().getOwnerReferences() == null
+        || ObjectMatcher.covers(desired.getMetadata().getOwnerReferences(), current.getMetadata().getOwnerReferences());
+    if (!ownersMatch || !ObjectMatcher.covers(labelsAndAnnotations(desired), labelsAndAnnotations(current))) {
+      r.writer().patchMetadata(current, desired.getMetadata().getLabels(), desired.getMetadata().getAnnotations(),
+          desired.getMetadata().getOwnerReferences());
+      r.acted("Secrets", "updated labels of secret " + desired.getMetadata().getName());
+    }
+  }
+
+  private static Map<String, Object> labelsAndAnnotations(Secret s) {
+    Map<String, Object> m = new java.util.HashMap<>();
+    m.put("labels", s.getMetadata().getLabels() == null ? Map.of() : s.getMetadata().getLabels());
+    m.put("annotations", s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations());
+    return m;
+  }
+
+  /** The stored password of a secret from the cache, used so that generated objects reuse it (never regenerate). */
+  public static java.util.Optional<String> storedPassword(dev.cornac.operator.reconcile.ClusterInformers informers,
+      String namespace, String secretName) {
+    return informers.get(Secret.class, namespace, secretName)
+        .map(Secret::getData).map(d -> d.get("password"))
+        .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+}

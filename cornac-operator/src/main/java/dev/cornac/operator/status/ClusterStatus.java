@@ -1,0 +1,14 @@
+package dev.cornac.operator.status;
+
+/** Upstream's values of {@code status.PostgresClusterStatus} (reference 1.4, a.8). */
+public final class ClusterStatus {
+  public static final String CREATING = "Creating";
+  public static final String RUNNING = "Running";
+  public static final String UPDATING = "Updating";
+  public static final String CREATE_FAILED = "CreateFailed";
+  public static final String UPDATE_FAILED = "UpdateFailed";
+  public static final String SYNC_FAILED = "SyncFailed";
+  public static final String INVALID = "Invalid";
+
+  private ClusterStatus() {}
+}
