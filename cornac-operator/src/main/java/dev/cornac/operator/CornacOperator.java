@@ -36,8 +36,12 @@ public final class CornacOperator implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final OperatorConfig config;
 
+  /**
+   * @param onLeadershipLost what to do when another replica took the lease (not on our own shutdown); the command
+   *     exits so that Kubernetes restarts it as a follower with clean caches
+   */
   public record Options(OperatorEnvironment environment, String httpHost, int httpPort, Duration terminationTimeout,
-      Clock clock) {
+      Clock clock, Runnable onLeadershipLost) {
     public Options {
       Objects.requireNonNull(environment);
     }
@@ -63,14 +67,18 @@ public final class CornacOperator implements AutoCloseable {
         o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
             .aLeaderElectionConfiguration(env.leaseName())
             .withLeaseNamespace(env.operatorNamespace())
+            .withExitOnStopLeading(false)
             .withLeaderCallbacks(new LeaderCallbacks(
                 () -> {
                   LOG.info("leading: this operator reconciles the clusters now");
                   leader.set(true);
                 },
                 () -> {
-                  LOG.info("no longer leading");
                   leader.set(false);
+                  if (started.get()) {
+                    LOG.warn("lost the leader lease to another replica");
+                    options.onLeadershipLost().run();
+                  }
                 },
                 identity -> LOG.info("leader is {}", identity)))
             .build());
@@ -89,8 +97,8 @@ public final class CornacOperator implements AutoCloseable {
           .withOnUpdateFilter(CornacOperator::changeMatters)
           .withReconciliationMaxInterval(maxInterval(config));
     });
-    this.deletionWatcher = reconciler.usesFinalizer() || config.bool("enable_owner_references") ? null
-        : new DeletionWatcher(client, watched, ownership, reconciler.deletion(), leader::get);
+    this.deletionWatcher = new DeletionWatcher(client, watched, ownership, reconciler.deletion(),
+        reconciler::handleDeletion, !config.bool("enable_owner_references"), leader::get);
     this.http = new OperatorHttpServer(options.httpHost(),
         options.httpPort() < 0 ? (int) config.integerOr("api_port", 8080) : options.httpPort(),
         () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get);
@@ -143,9 +151,7 @@ public final class CornacOperator implements AutoCloseable {
     try {
       operator.stop();
     } finally {
-      if (deletionWatcher != null) {
-        deletionWatcher.close();
-      }
+      deletionWatcher.close();
       http.close();
     }
   }

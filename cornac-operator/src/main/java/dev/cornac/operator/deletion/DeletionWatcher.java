@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletion without finalizers, as upstream does it by default: when a {@code postgresql} resource disappears, its
- * objects are removed. (With finalizers or delete protection configured the reconciler handles deletion instead;
- * with owner references Kubernetes' garbage collector does.) Only the leader acts.
+ * Deletion of clusters. Without finalizers, as upstream does it by default: when a {@code postgresql} resource
+ * disappears, its objects are removed. With our finalizer (finalizers enabled, or delete protection configured),
+ * a resource marked for deletion is handed to {@code onMarkedForDeletion}, which enforces the protection. With owner
+ * references and no finalizer, Kubernetes' garbage collector does the work. Only the leader acts.
  */
 public final class DeletionWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeletionWatcher.class);
@@ -28,36 +29,51 @@ public final class DeletionWatcher implements AutoCloseable {
   });
 
   public DeletionWatcher(KubernetesClient client, String namespace, Ownership ownership, ClusterDeletion deletion,
+      java.util.function.Consumer<Postgresql> onMarkedForDeletion, boolean deleteWithoutFinalizer,
       BooleanSupplier leader) {
     var resources = client.resources(Postgresql.class);
     ResourceEventHandler<Postgresql> handler = new ResourceEventHandler<>() {
       @Override
       public void onAdd(Postgresql pg) {
+        marked(pg);
       }
 
       @Override
       public void onUpdate(Postgresql before, Postgresql after) {
+        marked(after);
+      }
+
+      private void marked(Postgresql pg) {
+        var finalizers = pg.getMetadata().getFinalizers();
+        if (pg.isMarkedForDeletion() && finalizers != null && finalizers.contains(PostgresqlReconciler.FINALIZER)
+            && ownership.owns(pg) && leader.getAsBoolean()) {
+          run(pg, () -> onMarkedForDeletion.accept(pg));
+        }
       }
 
       @Override
       public void onDelete(Postgresql pg, boolean finalStateUnknown) {
         var finalizers = pg.getMetadata().getFinalizers();
-        if (!ownership.owns(pg) || !leader.getAsBoolean()
+        if (!deleteWithoutFinalizer || !ownership.owns(pg) || !leader.getAsBoolean()
             || (finalizers != null && finalizers.contains(PostgresqlReconciler.FINALIZER))) {
           return;
         }
-        executor.submit(() -> {
-          try {
-            deletion.delete(pg);
-          } catch (RuntimeException e) {
-            LOG.warn("cluster {}/{}: deletion failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(),
-                e.getMessage());
-          }
-        });
+        run(pg, () -> deletion.delete(pg));
       }
     };
     informer = "*".equals(namespace) ? resources.inAnyNamespace().inform(handler)
         : resources.inNamespace(namespace).inform(handler);
+  }
+
+  private void run(Postgresql pg, Runnable work) {
+    executor.submit(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        LOG.warn("cluster {}/{}: deletion failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(),
+            e.getMessage());
+      }
+    });
   }
 
   @Override

@@ -199,11 +199,11 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       next.add(FINALIZER);
     }
     client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"metadata\":{\"finalizers\":" + ManifestMapper.toJson(next) + "}}");
+        finalizersPatch(next));
   }
 
   /** Deletion of a resource held by our finalizer: refused while protected, else clean up and let it go. */
-  void handleDeletion(Postgresql pg) {
+  public void handleDeletion(Postgresql pg) {
     List<String> finalizers = pg.getMetadata().getFinalizers();
     if (finalizers == null || !finalizers.contains(FINALIZER)) {
       return;
@@ -217,8 +217,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       List<String> next = new ArrayList<>(finalizers);
       next.remove(FINALIZER);
       client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE),
-          "{\"metadata\":{\"finalizers\":" + ManifestMapper.toJson(next) + "}}");
+          finalizersPatch(next));
     }
+  }
+
+  /** A merge patch of the finalizer list; an empty list is sent as null, which removes the field. */
+  private static String finalizersPatch(List<String> finalizers) {
+    return "{\"metadata\":{\"finalizers\":" + (finalizers.isEmpty() ? "null" : ManifestMapper.toJson(finalizers))
+        + "}}";
   }
 
   static String kubernetesError(KubernetesClientException e) {

@@ -56,7 +56,7 @@ public final class StatusCalculator {
       }
     };
     PostgresqlStatus next = new PostgresqlStatus(value);
-    next.observedGeneration = outcome == Outcome.APPLIED ? generation : previous.observedGeneration;
+    next.observedGeneration = outcome == Outcome.APPLIED ? Long.valueOf(generation) : previous.observedGeneration;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(previous, READY, podsReady && outcome == Outcome.APPLIED,
         podsReady ? "PodsReady" : "PodsNotReady",

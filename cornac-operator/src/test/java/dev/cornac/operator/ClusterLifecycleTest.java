@@ -1,0 +1,243 @@
+package dev.cornac.operator;
+
+import static dev.cornac.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cornac.api.config.OperatorConfigReader;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.DesiredState;
+import dev.cornac.generators.DesiredStateGenerator;
+import dev.cornac.generators.secrets.Credentials;
+import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class ClusterLifecycleTest {
+  KubernetesMockServer server;
+  KubernetesClient mockClient;
+  OperatorHarness k8s;
+
+  static final String MINIMAL = """
+      apiVersion: acid.zalan.do/v1
+      kind: postgresql
+      metadata: {name: acid-minimal-cluster}
+      spec:
+        teamId: acid
+        numberOfInstances: 2
+        volume: {size: 1Gi}
+        postgresql: {version: "18"}
+        users: {zalando: [superuser, createdb], foo_user: []}
+        databases: {foo: zalando}
+      """;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    k8s = new OperatorHarness(server, mockClient);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
+  }
+
+  @AfterEach
+  void tearDown() {
+    k8s.close();
+  }
+
+  private List<Event> events(String reason) {
+    return k8s.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> reason == null || reason.equals(e.getReason())).toList();
+  }
+
+  @Test
+  void completeExampleBecomesItsObjectsAndReachesRunning() throws Exception {
+    k8s.startOperator(false);
+    String yaml = Files.readString(OperatorHarness.repoRoot().resolve("../shared/upstream-examples/manifests/"
+        + "complete-postgres-manifest.yaml"));
+    Postgresql created = k8s.create(yaml);
+    k8s.awaitStatus("acid-test-cluster", "Creating");
+
+    var config = OperatorConfigReader.fromConfigMap(k8s.client().configMaps().inNamespace(NS)
+        .withName("postgres-operator").get().getData());
+    DesiredState expected = DesiredStateGenerator.generate(new Cluster(k8s.get("acid-test-cluster"), config),
+        Credentials.placeholder());
+    for (HasMetadata object : expected.inCreationOrder()) {
+      HasMetadata live = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().resources(object.getClass())
+          .inNamespace(NS).withName(object.getMetadata().getName()).get(), o -> o != null);
+      if (object instanceof Secret) {
+        assertThat(live.getMetadata().getLabels()).isEqualTo(object.getMetadata().getLabels());
+        continue;
+      }
+      assertThat(ObjectMatcher.covers(object, live)).as(object.getKind() + " " + object.getMetadata().getName())
+          .isTrue();
+    }
+    Secret superuser = k8s.client().secrets().inNamespace(NS)
+        .withName("postgres.acid-test-cluster.credentials.postgresql.acid.zalan.do").get();
+    String password = new String(java.util.Base64.getDecoder().decode(superuser.getData().get("password")));
+    assertThat(password).matches("[a-zA-Z0-9]{64}");
+    assertThat(k8s.client().endpoints().inNamespace(NS).withName("acid-test-cluster").get())
+        .as("endpoints mode in the example ConfigMap").isNotNull();
+
+    k8s.runPods("acid-test-cluster");
+    k8s.awaitStatus("acid-test-cluster", "Running");
+    Postgresql running = k8s.get("acid-test-cluster");
+    assertThat(running.getStatus().observedGeneration).isEqualTo(created.getMetadata().getGeneration());
+    assertThat(running.getStatus().conditions).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Ready");
+      assertThat(c.getStatus()).isEqualTo("True");
+    });
+    assertThat(running.getSpec().teamId).as("spec untouched").isEqualTo("acid");
+    assertThat(events("StatefulSet")).extracting(Event::getMessage).contains("Pods are ready");
+    assertThat(events("Services")).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.getSource().getComponent()).isEqualTo("postgres-operator");
+      assertThat(e.getInvolvedObject().getKind()).isEqualTo("postgresql");
+    });
+  }
+
+  @Test
+  void editsPropagateAndOutdatedPodsAreMarked() throws Exception {
+    k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+
+    Postgresql pg = k8s.get("acid-minimal-cluster");
+    pg.getSpec().numberOfInstances = 3;
+    pg.getSpec().dockerImage = "ghcr.io/zalando/spilo-18:4.1-p3";
+    pg.getSpec().postgresql.parameters = Map.of("max_connections", "200", "shared_buffers", "256MB");
+    pg.getSpec().resources = ManifestMapper.yaml().readValue("requests: {cpu: 500m, memory: 1Gi}",
+        dev.cornac.api.model.Resources.class);
+    k8s.client().resource(pg).update();
+
+    StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(
+        () -> k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get(),
+        s -> s.getSpec().getReplicas() == 3);
+    var postgres = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(postgres.getImage()).isEqualTo("ghcr.io/zalando/spilo-18:4.1-p3");
+    assertThat(postgres.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
+    assertThat(postgres.getEnv().stream().filter(e -> e.getName().equals("SPILO_CONFIGURATION")).findFirst()
+        .orElseThrow().getValue()).contains("\"shared_buffers\":\"256MB\"").contains("\"max_connections\":\"200\"");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+        k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list().getItems())
+        .hasSize(2).allSatisfy(p -> assertThat(StatefulSetSync.isMarked(p)).isTrue()));
+    assertThat(events("Update")).isNotEmpty();
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+  }
+
+  @Test
+  void invalidManifestGetsInvalidStatusAndAnEventAndOthersKeepReconciling() throws Exception {
+    k8s.startOperator(false);
+    k8s.create(MINIMAL.replace("acid-minimal-cluster", "acid-broken").replace("size: 1Gi", "size: 1Gi")
+        .replace("numberOfInstances: 2", "numberOfInstances: 2\n  maintenanceWindows: [\"10:00-09:00\"]"));
+    k8s.create(MINIMAL.replace("acid-minimal-cluster", "acid-fine"));
+    k8s.awaitStatus("acid-broken", "Invalid");
+    k8s.runPods("acid-fine");
+    k8s.awaitStatus("acid-fine", "Running");
+    assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-broken").get()).isNull();
+    assertThat(k8s.client().services().inNamespace(NS).withName("acid-broken").get()).isNull();
+    assertThat(events("Invalid")).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).contains("spec.maintenanceWindows[0]").contains("ends before it starts");
+    });
+    assertThat(k8s.get("acid-broken").getStatus().conditions).anySatisfy(c ->
+        assertThat(c.getMessage()).contains("spec.maintenanceWindows[0]"));
+  }
+
+  @Test
+  void deletionRemovesObjectsButKeepsVolumes() throws Exception {
+    k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+    k8s.client().persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("pgdata-acid-minimal-cluster-0").withNamespace(NS)
+        .withLabels(Map.of("application", "spilo", "cluster-name", "acid-minimal-cluster")).endMetadata()
+        .build()).create();
+
+    k8s.client().resources(Postgresql.class).inNamespace(NS).withName("acid-minimal-cluster").delete();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()).isNull();
+      assertThat(k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").get()).isNull();
+      assertThat(k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list()
+          .getItems()).isEmpty();
+      assertThat(k8s.client().policy().v1().podDisruptionBudget().inNamespace(NS).list().getItems()).isEmpty();
+    });
+    assertThat(k8s.client().persistentVolumeClaims().inNamespace(NS).withName("pgdata-acid-minimal-cluster-0").get())
+        .as("volumes are kept").isNotNull();
+    assertThat(k8s.client().secrets().inNamespace(NS)
+        .withName("postgres.acid-minimal-cluster.credentials.postgresql.acid.zalan.do").get())
+        .as("credentials of kept volumes are kept").isNotNull();
+  }
+
+  @Test
+  void deleteProtectionHoldsTheClusterUntilAnnotated() throws Exception {
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
+        "delete_annotation_name_key", "delete-clustername"));
+    k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+    assertThat(k8s.get("acid-minimal-cluster").getMetadata().getFinalizers())
+        .contains("postgres-operator.acid.zalan.do");
+
+    k8s.client().resources(Postgresql.class).inNamespace(NS).withName("acid-minimal-cluster").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> events("Delete").stream()
+        .anyMatch(e -> e.getMessage().contains("delete-clustername=acid-minimal-cluster")));
+    assertThat(k8s.get("acid-minimal-cluster")).as("still there").isNotNull();
+    assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()).isNotNull();
+
+    k8s.client().resources(Postgresql.class).inNamespace(NS).withName("acid-minimal-cluster")
+        .edit(p -> {
+          p.getMetadata().getAnnotations();
+          p.getMetadata().setAnnotations(Map.of("delete-clustername", "acid-minimal-cluster"));
+          return p;
+        });
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(k8s.get("acid-minimal-cluster")).isNull();
+      assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()).isNull();
+    });
+  }
+
+  @Test
+  void restartedOperatorConvergesAndAnIdleResyncWritesNothing() throws Exception {
+    CornacOperator first = k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().secrets().inNamespace(NS).list().getItems()
+        .size() >= 2);
+    k8s.stop(first);
+    k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").delete();
+
+    k8s.startOperator(false);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").get() != null);
+    Thread.sleep(500);
+
+    k8s.close();
+    k8s.forgetRequests();
+    OperatorHarness again = new OperatorHarnessRestart(server, mockClient).harness();
+    again.startOperator(false);
+    Thread.sleep(3000);
+    List<String> writes = OperatorHarness.writes(again.requests());
+    assertThat(writes).as("an idle resync writes nothing").isEmpty();
+    again.close();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.cornac.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.cornac.api.crd.CrdManifests;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.operator.config.OperatorEnvironment;
+import dev.cornac.operator.kubernetes.KubernetesClients;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The mock API server (CRUD mode, our CRDs installed), a client with Cornac's serialization, and the parts of
+ * Kubernetes the mock lacks that the tests play themselves: the StatefulSet controller and Patroni's role labels.
+ */
+public final class OperatorHarness implements AutoCloseable {
+  public static final String NS = "default";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final List<CornacOperator> operators = new ArrayList<>();
+
+  public OperatorHarness(KubernetesMockServer server, KubernetesClient mockClient) {
+    this(server, mockClient, true);
+  }
+
+  private OperatorHarness(KubernetesMockServer server, KubernetesClient mockClient, boolean install) {
+    this.server = server;
+    this.client = KubernetesClients.builder(mockClient.getConfiguration(), 0, 0).build();
+    if (!install) {
+      return;
+    }
+    var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+  }
+
+  /** Another process's view of the same API server: nothing is installed again. */
+  public static OperatorHarness attach(KubernetesMockServer server, KubernetesClient mockClient) {
+    return new OperatorHarness(server, mockClient, false);
+  }
+
+  public static Path repoRoot() {
+    String root = System.getProperty("cornac.repo.root");
+    return (root != null ? Path.of(root) : Path.of("..")).toAbsolutePath().normalize();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The ConfigMap {@code postgres-operator} from a file of the repository, with some keys overridden. */
+  public void configMap(String file, Map<String, String> overrides) throws Exception {
+    ConfigMap cm = ManifestMapper.yaml().readValue(Files.readString(repoRoot().resolve(file)), ConfigMap.class);
+    Map<String, String> data = new LinkedHashMap<>(cm.getData());
+    data.putAll(overrides);
+    cm.setData(data);
+    cm.getMetadata().setNamespace(NS);
+    client.configMaps().inNamespace(NS).resource(cm).createOr(existing -> existing.update());
+  }
+
+  public CornacOperator startOperator(boolean leaderElection) {
+    OperatorEnvironment env = new OperatorEnvironment(Optional.of("postgres-operator"), Optional.empty(), NS,
+        Optional.empty(), "", false, false, 0, 0, leaderElection, OperatorEnvironment.DEFAULT_LEASE);
+    CornacOperator op = new CornacOperator(client, new CornacOperator.Options(env, "127.0.0.1", 0,
+        Duration.ofSeconds(5), Clock.systemUTC(), () -> { }));
+    op.start();
+    operators.add(op);
+    return op;
+  }
+
+  public void stop(CornacOperator op) {
+    op.close();
+    operators.remove(op);
+  }
+
+  public Postgresql create(String yaml) throws Exception {
+    Postgresql pg = ManifestMapper.yaml().readValue(yaml, Postgresql.class);
+    if (pg.getMetadata().getNamespace() == null) {
+      pg.getMetadata().setNamespace(NS);
+    }
+    return client.resources(Postgresql.class).inNamespace(pg.getMetadata().getNamespace()).resource(pg).create();
+  }
+
+  public Postgresql get(String name) {
+    return client.resources(Postgresql.class).inNamespace(NS).withName(name).get();
+  }
+
+  public String status(String name) {
+    Postgresql pg = get(name);
+    return pg == null || pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
+  }
+
+  public void awaitStatus(String name, String status) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> status.equals(status(name)));
+  }
+
+  /**
+   * Plays the StatefulSet controller and Patroni: one pod per replica from the StatefulSet's template, ordinal 0
+   * labelled master and the others replica; pods beyond the replica count are removed.
+   */
+  public List<Pod> runPods(String cluster) {
+    StatefulSet sts = await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.apps().statefulSets().inNamespace(NS).withName(cluster).get(), s -> s != null);
+    int replicas = sts.getSpec().getReplicas();
+    List<Pod> pods = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      String name = cluster + "-" + i;
+      Pod existing = client.pods().inNamespace(NS).withName(name).get();
+      if (existing != null) {
+        pods.add(existing);
+        continue;
+      }
+      Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+      labels.put("spilo-role", i == 0 ? "master" : "replica");
+      var template = sts.getSpec().getTemplate().getSpec();
+      Pod pod = new PodBuilder()
+          .withNewMetadata().withName(name).withNamespace(NS).withLabels(labels).endMetadata()
+          .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
+              .withImage(template.getContainers().get(0).getImage()).build()).endSpec()
+          .withNewStatus().withPhase("Running").endStatus()
+          .build();
+      pods.add(client.pods().inNamespace(NS).resource(pod).create());
+    }
+    for (Pod extra : client.pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems()) {
+      int ordinal = Integer.parseInt(extra.getMetadata().getName().substring(cluster.length() + 1));
+      if (ordinal >= replicas) {
+        client.resource(extra).delete();
+      }
+    }
+    return pods;
+  }
+
+  /** Drops the requests recorded so far. */
+  public void forgetRequests() throws InterruptedException {
+    while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+      // drained
+    }
+  }
+
+  /** Requests recorded since the last {@link #forgetRequests()}, as "METHOD path". */
+  public List<String> requests() throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+      out.add(r.getMethod() + " " + r.getPath());
+    }
+    return out;
+  }
+
+  public static List<String> writes(List<String> requests) {
+    return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
+  }
+
+  @Override
+  public void close() {
+    new ArrayList<>(operators).forEach(this::stop);
+    client.close();
+  }
+}
