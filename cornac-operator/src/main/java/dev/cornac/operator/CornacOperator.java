@@ -2,6 +2,7 @@ package dev.cornac.operator;
 
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.operator.config.CrdRegistration;
 import dev.cornac.operator.config.OperatorConfigLoader;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.deletion.DeletionWatcher;
@@ -51,6 +52,7 @@ public final class CornacOperator implements AutoCloseable {
     OperatorEnvironment env = options.environment();
     this.config = OperatorConfigLoader.load(client, env);
     config.warnings().forEach(w -> LOG.warn("configuration: {}", w));
+    CrdRegistration.register(client, config, env.crdReadyWaitInterval(), env.crdReadyWaitTimeout());
     String watched = OperatorConfigLoader.watchedNamespace(config, env);
     Ownership ownership = new Ownership(env.controllerId());
     this.reconciler = new PostgresqlReconciler(config, client, options.clock());

@@ -85,6 +85,18 @@ class AdoptionAndScaleTest {
   }
 
   @Test
+  void registersThePostgresqlCrdAtStartUp() throws Exception {
+    k8s.client().apiextensions().v1().customResourceDefinitions().withName("postgresqls.acid.zalan.do").delete();
+    await().atMost(Duration.ofSeconds(5)).until(() -> k8s.client().apiextensions().v1().customResourceDefinitions()
+        .withName("postgresqls.acid.zalan.do").get() == null);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "crd_categories", "all,databases"));
+    k8s.startOperator(false);
+    var crd = k8s.client().apiextensions().v1().customResourceDefinitions().withName("postgresqls.acid.zalan.do").get();
+    assertThat(crd.getSpec().getNames().getCategories()).containsExactly("all", "databases");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("pg");
+  }
+
+  @Test
   void clustersOfAnotherControllerAreLeftAlone() throws Exception {
     k8s.startOperator(false);
     k8s.create(ClusterLifecycleTest.MINIMAL.replace("metadata: {name: acid-minimal-cluster}",

@@ -20,7 +20,9 @@ public record OperatorEnvironment(
     double kubeQps,
     int kubeBurst,
     boolean leaderElection,
-    String leaseName) {
+    String leaseName,
+    java.time.Duration crdReadyWaitInterval,
+    java.time.Duration crdReadyWaitTimeout) {
 
   static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
   public static final String DEFAULT_LEASE = "cornac-postgres-operator";
@@ -38,7 +40,13 @@ public record OperatorEnvironment(
         kubeQps,
         kubeBurst,
         !"false".equalsIgnoreCase(env.getOrDefault("CORNAC_LEADER_ELECTION", "true")),
-        nonEmpty(env.get("CORNAC_LEADER_ELECTION_LEASE")).orElse(DEFAULT_LEASE));
+        nonEmpty(env.get("CORNAC_LEADER_ELECTION_LEASE")).orElse(DEFAULT_LEASE),
+        duration(env, "CRD_READY_WAIT_INTERVAL", "4s"),
+        duration(env, "CRD_READY_WAIT_TIMEOUT", "30s"));
+  }
+
+  private static java.time.Duration duration(Map<String, String> env, String name, String fallback) {
+    return dev.cornac.api.config.ConfigMapValues.parseDuration(name, nonEmpty(env.get(name)).orElse(fallback));
   }
 
   private static String serviceAccountNamespace() {
