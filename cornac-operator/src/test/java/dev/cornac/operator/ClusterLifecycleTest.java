@@ -137,8 +137,43 @@ class ClusterLifecycleTest {
         k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list().getItems())
         .hasSize(2).allSatisfy(p -> assertThat(StatefulSetSync.isMarked(p)).isTrue()));
     assertThat(events("Update")).isNotEmpty();
+    k8s.awaitStatus("acid-minimal-cluster", "Updating");
     k8s.runPods("acid-minimal-cluster");
     k8s.awaitStatus("acid-minimal-cluster", "Running");
+  }
+
+  @Test
+  void changesKubernetesRefusesInPlaceReplaceTheStatefulSetKeepingItsPods() throws Exception {
+    k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+    String uidBefore = k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()
+        .getMetadata().getUid();
+    Postgresql pg = k8s.get("acid-minimal-cluster");
+    pg.getSpec().volume.storageClass = "rook-ceph-block";
+    k8s.client().resource(pg).update();
+    StatefulSet replaced = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
+        .inNamespace(NS).withName("acid-minimal-cluster").get(), s -> s != null
+        && "rook-ceph-block".equals(s.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()));
+    assertThat(replaced.getMetadata().getUid()).isNotEqualTo(uidBefore);
+    assertThat(k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list()
+        .getItems()).hasSize(2);
+    assertThat(events("StatefulSet")).anyMatch(e -> e.getMessage().startsWith("replaced statefulset"));
+  }
+
+  @Test
+  void failuresAreReportedAsCreateFailedWithTheReason() throws Exception {
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "pod_management_policy", "random"));
+    k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    k8s.awaitStatus("acid-minimal-cluster", "CreateFailed");
+    assertThat(k8s.get("acid-minimal-cluster").getStatus().conditions).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Reconciled");
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getMessage()).contains("pod_management_policy 'random' is not supported");
+    });
+    assertThat(events("Sync")).anySatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
   }
 
   @Test
