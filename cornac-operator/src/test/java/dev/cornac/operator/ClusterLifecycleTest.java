@@ -268,7 +268,7 @@ class ClusterLifecycleTest {
 
     k8s.close();
     k8s.forgetRequests();
-    OperatorHarness again = new OperatorHarnessRestart(server, mockClient).harness();
+    OperatorHarness again = OperatorHarness.attach(server, mockClient);
     again.startOperator(false);
     Thread.sleep(3000);
     List<String> writes = OperatorHarness.writes(again.requests());

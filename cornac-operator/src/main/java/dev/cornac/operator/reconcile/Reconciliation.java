@@ -7,7 +7,6 @@ import dev.cornac.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,22 +72,5 @@ public final class Reconciliation {
 
   public List<String> actions() {
     return actions;
-  }
-
-  static String kindAndName(HasMetadata o) {
-    return o.getKind() + " " + o.getMetadata().getName();
-  }
-
-  /** Labels and annotations the live object lacks or has with another value. */
-  static boolean metadataCovered(HasMetadata desired, HasMetadata live) {
-    return covers(desired.getMetadata().getLabels(), live.getMetadata().getLabels())
-        && covers(desired.getMetadata().getAnnotations(), live.getMetadata().getAnnotations());
-  }
-
-  private static boolean covers(Map<String, String> desired, Map<String, String> live) {
-    if (desired == null || desired.isEmpty()) {
-      return true;
-    }
-    return live != null && live.entrySet().containsAll(desired.entrySet());
   }
 }
