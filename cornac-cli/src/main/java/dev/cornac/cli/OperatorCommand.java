@@ -32,10 +32,10 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(names = {"--noteamsapi", "-noteamsapi"}, description = "force enable_teams_api=false")
   boolean noTeamsApi;
 
-  @Option(names = {"--kube-qps", "-kubeqps"}, defaultValue = "50", description = "client requests per second (${DEFAULT-VALUE})")
+  @Option(names = {"--kube-qps", "-kubeqps"}, defaultValue = "200", description = "client requests per second for objects (${DEFAULT-VALUE}); 0 = unlimited")
   double kubeQps;
 
-  @Option(names = {"--kube-burst", "-kubeburst"}, defaultValue = "100", description = "client burst (${DEFAULT-VALUE})")
+  @Option(names = {"--kube-burst", "-kubeburst"}, defaultValue = "400", description = "client burst (${DEFAULT-VALUE})")
   int kubeBurst;
 
   @Option(names = "--listen", defaultValue = "0.0.0.0", description = "address of the HTTP endpoints (${DEFAULT-VALUE})")

@@ -6,7 +6,9 @@ import dev.cornac.operator.config.CrdRegistration;
 import dev.cornac.operator.config.OperatorConfigLoader;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.deletion.DeletionWatcher;
+import dev.cornac.operator.events.EventRecorder;
 import dev.cornac.operator.health.OperatorHttpServer;
+import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.operator.reconcile.Ownership;
 import dev.cornac.operator.reconcile.PostgresqlReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +38,9 @@ public final class CornacOperator implements AutoCloseable {
   private final AtomicBoolean leader = new AtomicBoolean(false);
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final OperatorConfig config;
+  private final KubernetesClient eventClient;
+  static final double EVENT_QPS = 25;
+  static final int EVENT_BURST = 50;
 
   /**
    * @param onLeadershipLost what to do when another replica took the lease (not on our own shutdown); the command
@@ -55,7 +60,9 @@ public final class CornacOperator implements AutoCloseable {
     CrdRegistration.register(client, config, env.crdReadyWaitInterval(), env.crdReadyWaitTimeout());
     String watched = OperatorConfigLoader.watchedNamespace(config, env);
     Ownership ownership = new Ownership(env.controllerId());
-    this.reconciler = new PostgresqlReconciler(config, client, options.clock());
+    // Events get their own client and budget (see EventRecorder).
+    this.eventClient = KubernetesClients.builder(client.getConfiguration(), EVENT_QPS, EVENT_BURST).build();
+    this.reconciler = new PostgresqlReconciler(config, client, new EventRecorder(eventClient), options.clock());
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -155,6 +162,7 @@ public final class CornacOperator implements AutoCloseable {
     } finally {
       deletionWatcher.close();
       http.close();
+      eventClient.close();
     }
   }
 }

@@ -103,7 +103,8 @@ class ClusterLifecycleTest {
       assertThat(c.getStatus()).isEqualTo("True");
     });
     assertThat(running.getSpec().teamId).as("spec untouched").isEqualTo("acid");
-    assertThat(events("StatefulSet")).extracting(Event::getMessage).contains("Pods are ready");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events("StatefulSet")).extracting(Event::getMessage).contains("Pods are ready"));
     assertThat(events("Services")).isNotEmpty().allSatisfy(e -> {
       assertThat(e.getSource().getComponent()).isEqualTo("postgres-operator");
       assertThat(e.getInvolvedObject().getKind()).isEqualTo("postgresql");
@@ -136,7 +137,7 @@ class ClusterLifecycleTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
         k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list().getItems())
         .hasSize(2).allSatisfy(p -> assertThat(StatefulSetSync.isMarked(p)).isTrue()));
-    assertThat(events("Update")).isNotEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !events("Update").isEmpty());
     k8s.awaitStatus("acid-minimal-cluster", "Updating");
     k8s.runPods("acid-minimal-cluster");
     k8s.awaitStatus("acid-minimal-cluster", "Running");
@@ -159,7 +160,8 @@ class ClusterLifecycleTest {
     assertThat(replaced.getMetadata().getUid()).isNotEqualTo(uidBefore);
     assertThat(k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list()
         .getItems()).hasSize(2);
-    assertThat(events("StatefulSet")).anyMatch(e -> e.getMessage().startsWith("replaced statefulset"));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        events("StatefulSet").stream().anyMatch(e -> e.getMessage().startsWith("replaced statefulset")));
   }
 
   @Test
@@ -173,7 +175,8 @@ class ClusterLifecycleTest {
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getMessage()).contains("pod_management_policy 'random' is not supported");
     });
-    assertThat(events("Sync")).anySatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        events("Sync").stream().anyMatch(e -> "Warning".equals(e.getType())));
   }
 
   @Test
@@ -187,6 +190,7 @@ class ClusterLifecycleTest {
     k8s.awaitStatus("acid-fine", "Running");
     assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-broken").get()).isNull();
     assertThat(k8s.client().services().inNamespace(NS).withName("acid-broken").get()).isNull();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !events("Invalid").isEmpty());
     assertThat(events("Invalid")).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getMessage()).contains("spec.maintenanceWindows[0]").contains("ends before it starts");

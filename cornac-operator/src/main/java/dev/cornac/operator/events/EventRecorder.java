@@ -13,17 +13,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes Events on the {@code postgresql} resource, with upstream's source component and reasons (reference
- * a.9). Only actions and failures produce events, so an idle resync writes none. A failure to record an event is
- * logged and never fails the reconciliation.
+ * a.9). Only actions and failures produce events, so an idle resync writes none. Events are best effort, as in
+ * client-go: they are sent from a bounded queue by their own client and rate limit, so that a burst of creations
+ * never spends the budget of the objects themselves; a full queue drops events, a failure is logged.
  */
 public final class EventRecorder {
   public static final String COMPONENT = "postgres-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
+  static final int QUEUE = 2000;
+
   private final KubernetesClient client;
+  private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(QUEUE), r -> {
+        Thread t = new Thread(r, "cornac-events");
+        t.setDaemon(true);
+        return t;
+      }, (task, pool) -> LOG.debug("event queue full, an event was dropped"));
 
   public EventRecorder(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** Waits until queued events are sent (tests, shutdown). */
+  public void flush(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while ((!sender.getQueue().isEmpty() || sender.getActiveCount() > 0) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   public void normal(Postgresql pg, String reason, String message) {
@@ -50,10 +72,13 @@ public final class EventRecorder {
         .withReportingComponent(COMPONENT)
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .build();
-    try {
-      client.v1().events().inNamespace(ns).resource(event).create();
-    } catch (KubernetesClientException e) {
-      LOG.warn("cluster {}/{}: could not record event {} ({})", ns, pg.getMetadata().getName(), reason, e.getMessage());
-    }
+    sender.execute(() -> {
+      try {
+        client.v1().events().inNamespace(ns).resource(event).create();
+      } catch (KubernetesClientException e) {
+        LOG.warn("cluster {}/{}: could not record event {} ({})", ns, pg.getMetadata().getName(), reason,
+            e.getMessage());
+      }
+    });
   }
 }

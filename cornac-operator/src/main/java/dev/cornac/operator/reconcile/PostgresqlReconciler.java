@@ -65,10 +65,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final ClusterDeletion deletion;
   private ClusterInformers informers;
 
-  public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, Clock clock) {
+  public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock) {
     this.config = config;
     this.client = client;
-    this.events = new EventRecorder(client);
+    this.events = events;
     this.statuses = new StatusCalculator(clock);
     this.protection = new DeleteProtection(config, clock);
     this.deletion = new ClusterDeletion(client, config, events);

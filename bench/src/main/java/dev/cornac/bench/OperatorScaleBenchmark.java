@@ -1,0 +1,357 @@
+package dev.cornac.bench;
+
+import dev.cornac.api.crd.CrdManifests;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Cornac at scale (issue 9): the fabric8 mock API server in this JVM, the operator as a separate process started
+ * exactly as shipped (bin/cornac, the Dockerfile's JVM flags, the Deployment's memory limit), and N clusters.
+ * Prints one report; every rate is also given as a ratio to the API server's own write rate measured first.
+ */
+public final class OperatorScaleBenchmark {
+  static final String NS = "default";
+
+  private final int clusters;
+  private final Path repo;
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final RequestCounter requests;
+  private final Map<String, String> report = new LinkedHashMap<>();
+
+  OperatorScaleBenchmark(int clusters, Path repo) {
+    this.clusters = clusters;
+    this.repo = repo;
+    // CRUD mode, as the tests use it: the mock stores, lists and watches what it is sent.
+    this.server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+        new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
+        new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(new java.util.HashMap<>()), true);
+    server.init();
+    this.client = server.createClient();
+    this.requests = new RequestCounter(server);
+  }
+
+  public static void main(String[] args) throws Exception {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    java.util.logging.LogManager.getLogManager().getLogger("").setLevel(java.util.logging.Level.WARNING);
+    int clusters = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    Path repo = Path.of(args.length > 1 ? args[1] : ".").toAbsolutePath().normalize();
+    OperatorScaleBenchmark b = new OperatorScaleBenchmark(clusters, repo);
+    try {
+      b.run();
+    } finally {
+      b.close();
+    }
+    System.exit(0);
+  }
+
+  void run() throws Exception {
+    install();
+    double rawWriteRate = rawWriteRate(3000);
+    line("API server raw write rate (8 writers, ConfigMaps)", String.format("%.0f writes/s (the limit)", rawWriteRate));
+
+    progress("creating " + clusters + " postgresql resources");
+    createClusters();
+    int httpPort = freePort();
+    configure(httpPort);
+    requests.reset();
+
+    OperatorProcess operator = OperatorProcess.start(repo, server, httpPort);
+    Instant started = Instant.now();
+    double ready = operator.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
+    line("cold start: process start → ready (caches synced)", String.format("%.1f s", ready));
+    long expectedObjects = awaitChildren(Duration.ofMinutes(30));
+    double cold = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+    long coldWrites = requests.writes.get();
+    double objectRate = expectedObjects / cold;
+    line("cold start: every child object exists", String.format("%.1f s for %d objects (%.0f objects/s, %d API "
+        + "writes in all incl. events and status)", cold, expectedObjects, objectRate, coldWrites));
+    line("cold start ratio to the limit (objects/s ÷ raw writes/s; goal ≥ 0.5)",
+        String.format("%.2f (all writes: %.2f)", objectRate / rawWriteRate, coldWrites / cold / rawWriteRate));
+
+    progress("playing the StatefulSet controller: " + 2 * clusters + " pods");
+    runPods();
+    awaitRunning(Duration.ofMinutes(10));
+    Thread.sleep(3000);
+    line("operator memory after convergence", operator.memory());
+
+    requests.reset();
+    progress("idle resync: restarting the operator over " + clusters + " converged clusters");
+    operator.stop();
+    Instant restart = Instant.now();
+    OperatorProcess second = OperatorProcess.start(repo, server, httpPort);
+    double warmReady = second.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
+    waitQuiet();
+    line("restart with " + clusters + " existing clusters: process start → ready", String.format("%.1f s", warmReady));
+    line("idle resync of all clusters: API writes (goal 0)", String.valueOf(requests.writes.get()));
+    line("idle resync: reads bypassing the informers (goal 0)", requests.bypassReads.get()
+        + " (plus " + requests.startupReads.get() + " start-up reads of the ConfigMap, CRD and namespace)");
+    requests.bypassSamples().forEach(p -> progress("bypass read: " + p));
+    line("idle resync duration (restart → quiet)",
+        String.format("%.1f s", Duration.between(restart, Instant.now()).toMillis() / 1000.0));
+
+    List<Long> latencies = specChangeLatencies(Math.min(50, clusters));
+    Collections.sort(latencies);
+    line("spec change → StatefulSet updated, with " + clusters + " loaded (goal p99 < 1 s)",
+        String.format("p50 %d ms, p99 %d ms, max %d ms (%d changes)", pct(latencies, 50), pct(latencies, 99),
+            latencies.get(latencies.size() - 1), latencies.size()));
+    line("operator memory at the end", second.memory());
+    second.stop();
+    print();
+  }
+
+  private void install() throws Exception {
+    var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
+    crd = client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    // A real API server reports the CRD Established at once; the mock does not, so the benchmark says it.
+    crd.setStatus(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
+        .addNewCondition().withType("Established").withStatus("True").endCondition().build());
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+  }
+
+  private void configure(int httpPort) throws IOException {
+    ConfigMap cm = ManifestMapper.yaml().readValue(Files.readString(repo.resolve("manifests/configmap.yaml")),
+        ConfigMap.class);
+    Map<String, String> data = new LinkedHashMap<>(cm.getData());
+    data.put("watched_namespace", NS);
+    data.put("api_port", String.valueOf(httpPort));
+    cm.setData(data);
+    cm.getMetadata().setNamespace(NS);
+    client.configMaps().inNamespace(NS).resource(cm).create();
+  }
+
+  private double rawWriteRate(int writes) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    for (int t = 0; t < 8; t++) {
+      pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < writes) {
+          client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+              .withName("probe-" + i).endMetadata().addToData("k", "v").build()).create();
+        }
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.MINUTES);
+    return writes / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private void createClusters() throws Exception {
+    String template = """
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: NAME, namespace: default}
+        spec:
+          teamId: acid
+          numberOfInstances: 2
+          volume: {size: 1Gi}
+          postgresql: {version: "18"}
+          users: {app: []}
+          databases: {app: app}
+        """;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    for (int i = 0; i < clusters; i++) {
+      String yaml = template.replace("NAME", name(i));
+      pool.submit(() -> {
+        Postgresql pg = ManifestMapper.yaml().readValue(yaml, Postgresql.class);
+        return client.resources(Postgresql.class).inNamespace(NS).resource(pg).create();
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.MINUTES);
+  }
+
+  static String name(int i) {
+    return String.format("acid-bench-%04d", i);
+  }
+
+  /** Child objects per cluster: 2 Services, 1 Endpoints, 3 Secrets, 2 PDBs, 1 StatefulSet; plus SA and RB. */
+  private long awaitChildren(Duration timeout) throws InterruptedException {
+    long expected = clusters * 9L + 2;
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      requests.pause(true);
+      long have = client.apps().statefulSets().inNamespace(NS).list().getItems().size()
+          + client.services().inNamespace(NS).list().getItems().size()
+          + client.endpoints().inNamespace(NS).list().getItems().size()
+          + client.secrets().inNamespace(NS).list().getItems().size()
+          + client.policy().v1().podDisruptionBudget().inNamespace(NS).list().getItems().size()
+          + client.serviceAccounts().inNamespace(NS).list().getItems().size()
+          + client.rbac().roleBindings().inNamespace(NS).list().getItems().size();
+      requests.pause(false);
+      if (have >= expected) {
+        return expected;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("child objects did not all appear within " + timeout);
+  }
+
+  private void runPods() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    requests.pause(true);
+    for (StatefulSet sts : client.apps().statefulSets().inNamespace(NS).list().getItems()) {
+      for (int i = 0; i < sts.getSpec().getReplicas(); i++) {
+        int ordinal = i;
+        pool.submit(() -> {
+          Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+          labels.put("spilo-role", ordinal == 0 ? "master" : "replica");
+          return client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata()
+              .withName(sts.getMetadata().getName() + "-" + ordinal).withLabels(labels).endMetadata()
+              .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
+                  .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build())
+              .endSpec().withNewStatus().withPhase("Running").endStatus().build()).create();
+        });
+      }
+    }
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.MINUTES);
+    requests.pause(false);
+  }
+
+  private void awaitRunning(Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      requests.pause(true);
+      long running = client.resources(Postgresql.class).inNamespace(NS).list().getItems().stream()
+          .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().postgresClusterStatus)).count();
+      requests.pause(false);
+      if (running == clusters) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("not every cluster reached Running within " + timeout);
+  }
+
+  /** Waits until the API server saw no request for 3 s (the resync has passed over every cluster). */
+  private void waitQuiet() throws InterruptedException {
+    long last = -1;
+    int quiet = 0;
+    while (quiet < 6) {
+      long now = requests.writes.get() + requests.bypassReads.get() + requests.informerReads.get();
+      quiet = now == last ? quiet + 1 : 0;
+      last = now;
+      Thread.sleep(500);
+    }
+  }
+
+  private List<Long> specChangeLatencies(int changes) throws Exception {
+    Map<String, Long> changedAt = new ConcurrentHashMap<>();
+    Map<String, Long> observed = new ConcurrentHashMap<>();
+    Watch watch = client.apps().statefulSets().inNamespace(NS).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, StatefulSet sts) {
+        Long t0 = changedAt.get(sts.getMetadata().getName());
+        if (t0 != null && sts.getSpec().getReplicas() == 3) {
+          observed.putIfAbsent(sts.getMetadata().getName(), System.nanoTime() - t0);
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    });
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 0; i < changes; i++) {
+      String name = name((i * 7919) % clusters);
+      Postgresql pg = client.resources(Postgresql.class).inNamespace(NS).withName(name).get();
+      pg.getSpec().numberOfInstances = 3;
+      changedAt.put(name, System.nanoTime());
+      client.resource(pg).update();
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (!observed.containsKey(name) && Instant.now().isBefore(deadline)) {
+        Thread.sleep(2);
+      }
+      Long ns = observed.get(name);
+      latencies.add(ns == null ? 30_000 : ns / 1_000_000);
+      Thread.sleep(100);
+    }
+    watch.close();
+    return latencies;
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+  }
+
+  private void line(String what, String value) {
+    report.put(what, value);
+    progress(what + ": " + value);
+  }
+
+  private static void progress(String s) {
+    System.err.println("[bench] " + s);
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println("| measure | value |");
+    System.out.println("|---|---|");
+    report.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+    System.out.println();
+    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+        + Runtime.version() + "; clusters: " + clusters);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void close() {
+    requests.close();
+    client.close();
+    server.destroy();
+  }
+
+  static HttpClient http() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  static boolean ok(int port, String path) {
+    try {
+      return http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+}
