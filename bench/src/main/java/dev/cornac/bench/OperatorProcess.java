@@ -43,6 +43,11 @@ final class OperatorProcess {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(shippedJvmFlags(repo));
     cmd.add("-XX:MaxRAM=" + CONTAINER_MEMORY_LIMIT);
+    // Diagnostics only (e.g. -XX:NativeMemoryTracking=summary); the report always names the shipped flags.
+    String extra = System.getenv("BENCH_EXTRA_JVM_FLAGS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(repo.resolve("cornac-cli/target/cornac-cli.jar") + ":" + repo.resolve("cornac-cli/target/lib") + "/*");
     cmd.add("dev.cornac.cli.Main");
@@ -109,6 +114,13 @@ final class OperatorProcess {
     max.waitFor();
     Matcher mx = Pattern.compile("MaxHeapSize=(\\d+)").matcher(flags);
     String cap = mx.find() ? String.format(" (cap %d MiB)", Long.parseLong(mx.group(1)) / 1024 / 1024) : "";
+    if (System.getenv("BENCH_EXTRA_JVM_FLAGS") != null
+        && System.getenv("BENCH_EXTRA_JVM_FLAGS").contains("NativeMemoryTracking")) {
+      Process nmt = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          String.valueOf(pid), "VM.native_memory", "summary").redirectErrorStream(true).start();
+      System.err.println(new String(nmt.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      nmt.waitFor();
+    }
     return String.format("RSS %d MiB (goal ≤ 200), %s%s", rssKb / 1024, heapText, cap);
   }
 

@@ -107,9 +107,9 @@ public final class OperatorScaleBenchmark {
     Thread.sleep(3000);
     line("operator memory after convergence", operator.memory());
 
-    requests.reset();
     progress("idle resync: restarting the operator over " + clusters + " converged clusters");
     operator.stop();
+    requests.reset();
     Instant restart = Instant.now();
     OperatorProcess second = OperatorProcess.start(repo, server, httpPort);
     double warmReady = second.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
@@ -119,6 +119,7 @@ public final class OperatorScaleBenchmark {
     line("idle resync: reads bypassing the informers (goal 0)", requests.bypassReads.get()
         + " (plus " + requests.startupReads.get() + " start-up reads of the ConfigMap, CRD and namespace)");
     requests.bypassSamples().forEach(p -> progress("bypass read: " + p));
+    requests.writeSamples().forEach(p -> progress("write during the idle resync: " + p));
     line("idle resync duration (restart → quiet)",
         String.format("%.1f s", Duration.between(restart, Instant.now()).toMillis() / 1000.0));
 
@@ -200,26 +201,33 @@ public final class OperatorScaleBenchmark {
     return String.format("acid-bench-%04d", i);
   }
 
-  /** Child objects per cluster: 2 Services, 1 Endpoints, 3 Secrets, 2 PDBs, 1 StatefulSet; plus SA and RB. */
+  /**
+   * Child objects per cluster: 2 Services, 1 Endpoints, 3 Secrets, 2 PDBs, 1 StatefulSet; plus SA and RB. Counted
+   * with watches (informers), not repeated LISTs, so that counting does not load the API server being measured.
+   */
   private long awaitChildren(Duration timeout) throws InterruptedException {
     long expected = clusters * 9L + 2;
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      requests.pause(true);
-      long have = client.apps().statefulSets().inNamespace(NS).list().getItems().size()
-          + client.services().inNamespace(NS).list().getItems().size()
-          + client.endpoints().inNamespace(NS).list().getItems().size()
-          + client.secrets().inNamespace(NS).list().getItems().size()
-          + client.policy().v1().podDisruptionBudget().inNamespace(NS).list().getItems().size()
-          + client.serviceAccounts().inNamespace(NS).list().getItems().size()
-          + client.rbac().roleBindings().inNamespace(NS).list().getItems().size();
-      requests.pause(false);
-      if (have >= expected) {
-        return expected;
+    List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers = List.of(
+        client.apps().statefulSets().inNamespace(NS).inform(),
+        client.services().inNamespace(NS).inform(),
+        client.endpoints().inNamespace(NS).inform(),
+        client.secrets().inNamespace(NS).inform(),
+        client.policy().v1().podDisruptionBudget().inNamespace(NS).inform(),
+        client.serviceAccounts().inNamespace(NS).inform(),
+        client.rbac().roleBindings().inNamespace(NS).inform());
+    try {
+      Instant deadline = Instant.now().plus(timeout);
+      while (Instant.now().isBefore(deadline)) {
+        long have = informers.stream().mapToLong(i -> i.getStore().list().size()).sum();
+        if (have >= expected) {
+          return expected;
+        }
+        Thread.sleep(100);
       }
-      Thread.sleep(250);
+      throw new IllegalStateException("child objects did not all appear within " + timeout);
+    } finally {
+      informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
     }
-    throw new IllegalStateException("child objects did not all appear within " + timeout);
   }
 
   private void runPods() throws Exception {
@@ -245,18 +253,21 @@ public final class OperatorScaleBenchmark {
   }
 
   private void awaitRunning(Duration timeout) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      requests.pause(true);
-      long running = client.resources(Postgresql.class).inNamespace(NS).list().getItems().stream()
-          .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().postgresClusterStatus)).count();
-      requests.pause(false);
-      if (running == clusters) {
-        return;
+    var informer = client.resources(Postgresql.class).inNamespace(NS).inform();
+    try {
+      Instant deadline = Instant.now().plus(timeout);
+      while (Instant.now().isBefore(deadline)) {
+        long running = informer.getStore().list().stream()
+            .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().postgresClusterStatus)).count();
+        if (running == clusters) {
+          return;
+        }
+        Thread.sleep(250);
       }
-      Thread.sleep(500);
+      throw new IllegalStateException("not every cluster reached Running within " + timeout);
+    } finally {
+      informer.close();
     }
-    throw new IllegalStateException("not every cluster reached Running within " + timeout);
   }
 
   /** Waits until the API server saw no request for 3 s (the resync has passed over every cluster). */

@@ -15,6 +15,7 @@ final class RequestCounter implements AutoCloseable {
   final AtomicLong informerReads = new AtomicLong();
   final AtomicLong bypassReads = new AtomicLong();
   final AtomicLong startupReads = new AtomicLong();
+  private final java.util.List<String> writeSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.List<String> bypassSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Thread drain;
   private volatile boolean running = true;
@@ -40,11 +41,13 @@ final class RequestCounter implements AutoCloseable {
   private void count(String method, String pathAndQuery) {
     String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
     if (!"GET".equals(method)) {
-      writes.incrementAndGet();
+      if (writes.incrementAndGet() <= 20) {
+        writeSamples.add(method + " " + pathAndQuery);
+      }
     } else if ((path.startsWith("/api/v1/namespaces/") && path.split("/").length == 5)
         || path.endsWith("/configmaps/postgres-operator") || path.contains("/customresourcedefinitions/")) {
       startupReads.incrementAndGet();
-    } else if (isNamedObject(path) && !pathAndQuery.contains("watch=")) {
+    } else if (dev.cornac.operator.kubernetes.ApiPaths.isNamedObject(path) && !pathAndQuery.contains("watch=")) {
       if (bypassReads.incrementAndGet() <= 20) {
         bypassSamples.add(method + " " + pathAndQuery);
       }
@@ -53,21 +56,17 @@ final class RequestCounter implements AutoCloseable {
     }
   }
 
+  java.util.List<String> writeSamples() {
+    return writeSamples;
+  }
+
   java.util.List<String> bypassSamples() {
     return bypassSamples;
   }
 
-  /** {@code /api/v1/namespaces/ns/kind/name[/sub]} or {@code /apis/g/v/...}: a single object, not a collection. */
-  static boolean isNamedObject(String path) {
-    String[] p = path.replaceFirst("^/", "").split("/");
-    int start = p[0].equals("api") ? 2 : 3;
-    int rest = p.length - start;
-    boolean namespaced = rest >= 2 && p[start].equals("namespaces");
-    return namespaced ? rest >= 4 : rest >= 2;
-  }
-
   void reset() {
     bypassSamples.clear();
+    writeSamples.clear();
     writes.set(0);
     informerReads.set(0);
     bypassReads.set(0);

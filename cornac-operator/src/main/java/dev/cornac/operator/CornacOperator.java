@@ -39,6 +39,7 @@ public final class CornacOperator implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final OperatorConfig config;
   private final KubernetesClient eventClient;
+  private final EventRecorder events;
   static final double EVENT_QPS = 25;
   static final int EVENT_BURST = 50;
 
@@ -62,7 +63,8 @@ public final class CornacOperator implements AutoCloseable {
     Ownership ownership = new Ownership(env.controllerId());
     // Events get their own client and budget (see EventRecorder).
     this.eventClient = KubernetesClients.builder(client.getConfiguration(), EVENT_QPS, EVENT_BURST).build();
-    this.reconciler = new PostgresqlReconciler(config, client, new EventRecorder(eventClient), options.clock());
+    this.events = new EventRecorder(eventClient);
+    this.reconciler = new PostgresqlReconciler(config, client, events, options.clock());
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -148,6 +150,11 @@ public final class CornacOperator implements AutoCloseable {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** Waits until queued Events have been sent (tests and benchmarks measure idle traffic after this). */
+  public void flushEvents(Duration timeout) {
+    events.flush(timeout);
   }
 
   public PostgresqlReconciler reconciler() {

@@ -32,6 +32,20 @@ public final class KubernetesWriter {
     return created;
   }
 
+  /**
+   * Creates an object shared by several clusters (the per-namespace ServiceAccount and RoleBinding): another worker
+   * may have created it a moment ago, which is fine.
+   */
+  public <R extends HasMetadata> void createShared(R desired) {
+    try {
+      create(desired);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
   public <R extends HasMetadata> R update(R desired, R actual) {
     desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
     R updated = client.resource(desired).update();

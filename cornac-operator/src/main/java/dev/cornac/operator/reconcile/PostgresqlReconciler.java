@@ -55,6 +55,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   public static final String FINALIZER = "postgres-operator.acid.zalan.do";
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
+  static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(PostgresqlReconciler.class);
 
   private final OperatorConfig config;
@@ -124,11 +125,22 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
           ready ? resyncInterval() : NOT_READY_RECHECK);
-    } catch (KubernetesClientException | GenerationException e) {
-      String message = e instanceof KubernetesClientException k ? kubernetesError(k) : e.getMessage();
-      LOG.warn("cluster {}/{}: sync failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(), message);
-      return record(pg, StatusCalculator.Outcome.FAILED, false, message, "Sync", FAILURE_RETRY);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
+        // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
+        LOG.debug("cluster {}/{}: conflict, retrying: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(),
+            e.getMessage());
+        return UpdateControl.<Postgresql>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+      }
+      return failed(pg, kubernetesError(e));
+    } catch (GenerationException e) {
+      return failed(pg, e.getMessage());
     }
+  }
+
+  private UpdateControl<Postgresql> failed(Postgresql pg, String message) {
+    LOG.warn("cluster {}/{}: sync failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(), message);
+    return record(pg, StatusCalculator.Outcome.FAILED, false, message, "Sync", FAILURE_RETRY);
   }
 
   /** The pods are up when every instance has a Patroni role label and exactly one is the master. */

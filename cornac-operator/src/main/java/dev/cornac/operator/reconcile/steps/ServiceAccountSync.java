@@ -14,7 +14,7 @@ public final class ServiceAccountSync {
     ServiceAccount sa = r.desired().podServiceAccount();
     var liveSa = r.live(ServiceAccount.class, sa);
     if (liveSa.isEmpty()) {
-      r.writer().create(sa);
+      r.writer().createShared(sa);
       r.acted("ServiceAccount", "created pod service account " + sa.getMetadata().getName());
     } else {
       String irsa = sa.getMetadata().getAnnotations() == null ? null
@@ -28,7 +28,7 @@ public final class ServiceAccountSync {
     }
     RoleBinding rb = r.desired().podRoleBinding();
     if (r.live(RoleBinding.class, rb).isEmpty()) {
-      r.writer().create(rb);
+      r.writer().createShared(rb);
       r.acted("RoleBinding", "created pod role binding " + rb.getMetadata().getName());
     }
   }

@@ -1,0 +1,57 @@
+package dev.cornac.operator;
+
+import static dev.cornac.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cornac.operator.kubernetes.ApiPaths;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scale regression check (issue 9) at 100 clusters: with a resync every 3 s, eight seconds of resyncs over
+ * converged clusters send no write and no read that bypasses the informer caches.
+ */
+@EnableKubernetesMockClient(crud = true)
+class IdleResyncRegressionTest {
+  KubernetesMockServer server;
+  KubernetesClient mockClient;
+  OperatorHarness k8s;
+
+  @AfterEach
+  void tearDown() {
+    k8s.close();
+  }
+
+  @Test
+  void resyncOfAHundredConvergedClustersWritesNothingAndReadsOnlyCaches() throws Exception {
+    k8s = new OperatorHarness(server, mockClient);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "resync_period", "3s"));
+    CornacOperator operator = k8s.startOperator(false);
+    List<String> names = IntStream.range(0, 100).mapToObj(i -> "acid-r" + i).toList();
+    for (String name : names) {
+      k8s.create(ClusterLifecycleTest.MINIMAL.replace("acid-minimal-cluster", name));
+    }
+    for (String name : names) {
+      k8s.runPods(name);
+    }
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        assertThat(names).allSatisfy(n -> assertThat(k8s.status(n)).isEqualTo("Running")));
+    operator.flushEvents(Duration.ofSeconds(90));
+    Thread.sleep(4000);
+    k8s.forgetRequests();
+
+    Thread.sleep(8000);
+    List<String> requests = k8s.requests();
+    assertThat(OperatorHarness.writes(requests)).as("writes during idle resyncs").isEmpty();
+    assertThat(requests.stream().filter(r -> r.startsWith("GET ") && ApiPaths.isNamedObject(r.substring(4))
+        && !r.contains("watch="))).as("reads that bypass the informers").isEmpty();
+  }
+}
