@@ -125,6 +125,7 @@ public final class OperatorScaleBenchmark {
 
     List<Long> latencies = specChangeLatencies(Math.min(50, clusters));
     Collections.sort(latencies);
+    progress("slowest changes (ms): " + latencies.subList(Math.max(0, latencies.size() - 5), latencies.size()));
     line("spec change → StatefulSet updated, with " + clusters + " loaded (goal p99 < 1 s)",
         String.format("p50 %d ms, p99 %d ms, max %d ms (%d changes)", pct(latencies, 50), pct(latencies, 99),
             latencies.get(latencies.size() - 1), latencies.size()));

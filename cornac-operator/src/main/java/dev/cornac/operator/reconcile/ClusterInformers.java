@@ -58,6 +58,7 @@ public final class ClusterInformers {
     var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
         .withName(type.getSimpleName())
         .withLabelSelector(clusterNameLabel)
+        .withItemStore(new LeanItemStore<>())
         .withSecondaryToPrimaryMapper(o -> {
           String cluster = o.getMetadata().getLabels() == null ? null
               : o.getMetadata().getLabels().get(clusterNameLabel);
