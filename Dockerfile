@@ -6,7 +6,7 @@ COPY cornac-cli/target/lib/ /opt/cornac/lib/
 COPY cornac-cli/target/cornac-cli.jar /opt/cornac/cornac-cli.jar
 USER 1000:1000
 # A heap cap proportional to the container limit; SerialGC is the lean choice for a mostly idle controller.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError" MALLOC_ARENA_MAX=2
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:NewRatio=4 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError" MALLOC_ARENA_MAX=2
 EXPOSE 8080
 ENTRYPOINT ["java", "-cp", "/opt/cornac/cornac-cli.jar:/opt/cornac/lib/*", "dev.cornac.cli.Main"]
 CMD ["operator"]

@@ -131,6 +131,13 @@ final class OperatorProcess {
     return String.format("RSS %d MiB (goal ≤ 200), %s%s", rssKb / 1024, heapText, cap);
   }
 
+  /** CPU seconds the operator process has used (user + system), from /proc. */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+  }
+
   /** Forces a full GC in the operator and reads what stays: the live set its caches need. */
   private static long liveHeapKb(long pid) throws IOException, InterruptedException {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -145,7 +152,7 @@ final class OperatorProcess {
           .forEach(System.err::println);
       histo.waitFor();
     }
-    Matcher m = Pattern.compile("used (\\d+)K").matcher(text);
+    Matcher m = Pattern.compile("generation +total \\d+K, used (\\d+)K").matcher(text);
     long kb = 0;
     while (m.find()) {
       kb += Long.parseLong(m.group(1));
