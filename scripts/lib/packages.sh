@@ -2,10 +2,15 @@
 # otherwise say exactly what to install.
 ensure_commands() {
   # usage: ensure_commands "cmd:package" ...
+  # a "cmd" that starts with / is a file that must exist
   local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [ "${cmd#/}" != "$cmd" ]; then
+      [ -x "$cmd" ] || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -20,4 +25,11 @@ ensure_commands() {
 
 ensure_build_tools() {
   ensure_commands "java:openjdk-17-jdk-headless" "mvn:maven"
+}
+
+# Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md).
+ensure_test_components() {
+  ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "patroni:patroni" "etcd:etcd-server" \
+    "etcdctl:etcd-client" "/usr/lib/python3/dist-packages/etcd/__init__.py:python3-etcd" \
+    "/usr/lib/python3/dist-packages/psycopg2/__init__.py:python3-psycopg2"
 }
