@@ -7,7 +7,7 @@ ensure_commands() {
   for pair in "$@"; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
     if [ "${cmd#/}" != "$cmd" ]; then
-      [ -x "$cmd" ] || missing+=("$pkg")
+      [ -e "$cmd" ] || missing+=("$pkg")
     else
       command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
     fi
