@@ -140,7 +140,8 @@ public final class DesiredRoles {
     put(roles, new DesiredRole(writer, origin, nologin, List.of(reader), dbOwner, parameters, secretNs));
     if (defaultUsers) {
       for (String group : List.of(owner, reader, writer)) {
-        put(roles, new DesiredRole(group + "_user", origin, List.of("LOGIN"), List.of(group), dbOwner, parameters,
+        // No admin clause: the owner's login role is itself a member of the owner, which would be circular.
+        put(roles, new DesiredRole(group + "_user", origin, List.of("LOGIN"), List.of(group), "", parameters,
             secretNs));
       }
     }
