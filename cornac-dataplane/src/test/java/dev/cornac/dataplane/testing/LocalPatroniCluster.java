@@ -152,6 +152,28 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return m;
   }
 
+  /** Stops a member's Patroni (and so its PostgreSQL) and starts it again with the same configuration and data. */
+  public Member restart(String name) throws IOException {
+    int index = -1;
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).name().equals(name)) {
+        index = i;
+      }
+    }
+    Member old = members.get(index);
+    stop(old.process());
+    List<String> cmd = new ArrayList<>();
+    if (isRoot()) {
+      cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    cmd.addAll(List.of("/usr/bin/patroni", old.dir().resolve("patroni.yml").toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(old.dir().resolve("stdout.log").toFile())).start();
+    Member fresh = new Member(old.name(), old.restPort(), old.pgPort(), old.dir(), p);
+    members.set(index, fresh);
+    return fresh;
+  }
+
   /** Waits until there is one leader and every member is running or streaming. */
   public void awaitHealthy(Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
