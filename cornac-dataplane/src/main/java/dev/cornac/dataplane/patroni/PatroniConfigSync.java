@@ -1,0 +1,174 @@
+package dev.cornac.dataplane.patroni;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.model.Patroni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manifest's {@code patroni} section and DCS-level {@code postgresql.parameters} kept in Patroni's dynamic
+ * configuration (reference d.2): one PATCH with only what differs, then a restart of every member that reports a
+ * pending restart — replicas first, except when the only changes lower max_connections-type settings, where the
+ * leader goes first (a hot standby cannot run with lower values than its primary).
+ */
+public final class PatroniConfigSync {
+  private static final Logger LOG = LoggerFactory.getLogger(PatroniConfigSync.class);
+  static final Set<String> LEADER_FIRST_WHEN_LOWERED = Set.of("max_connections", "max_prepared_transactions",
+      "max_locks_per_transaction", "max_worker_processes", "max_wal_senders");
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  public record Result(ObjectNode patch, List<String> restarted) {
+    public boolean changed() {
+      return !patch.isEmpty();
+    }
+  }
+
+  private PatroniConfigSync() {}
+
+  /** What must be sent to make the effective configuration say what the manifest says; empty when nothing. */
+  public static ObjectNode diff(JsonNode effective, Patroni patroni, Map<String, String> dcsParameters,
+      boolean failsafeDefault) {
+    Patroni p = patroni == null ? new Patroni() : patroni;
+    ObjectNode patch = F.objectNode();
+    positive(patch, effective, "ttl", p.ttl == null ? null : p.ttl.longValue());
+    positive(patch, effective, "loop_wait", p.loopWait == null ? null : p.loopWait.longValue());
+    positive(patch, effective, "retry_timeout", p.retryTimeout == null ? null : p.retryTimeout.longValue());
+    positive(patch, effective, "maximum_lag_on_failover", p.maximumLagOnFailover);
+    if (p.synchronousMode != null && p.synchronousMode != effective.path("synchronous_mode").asBoolean(false)) {
+      patch.put("synchronous_mode", p.synchronousMode);
+    }
+    if (p.synchronousModeStrict != null
+        && p.synchronousModeStrict != effective.path("synchronous_mode_strict").asBoolean(false)) {
+      patch.put("synchronous_mode_strict", p.synchronousModeStrict);
+    }
+    if (p.synchronousNodeCount != null && p.synchronousNodeCount > 0
+        && p.synchronousNodeCount != effective.path("synchronous_node_count").asInt(1)) {
+      patch.put("synchronous_node_count", p.synchronousNodeCount);
+    }
+    boolean failsafe = p.failsafeMode != null ? p.failsafeMode : failsafeDefault;
+    if (!effective.has("failsafe_mode") || effective.path("failsafe_mode").asBoolean() != failsafe) {
+      patch.put("failsafe_mode", failsafe);
+    }
+    if (p.slots != null) {
+      ObjectNode slots = F.objectNode();
+      new TreeMap<>(p.slots).forEach((name, slot) -> {
+        JsonNode current = effective.path("slots").path(name);
+        ObjectNode wanted = F.objectNode();
+        if (slot != null) {
+          new TreeMap<>(slot).forEach(wanted::put);
+        }
+        if (!wanted.equals(current)) {
+          slots.set(name, wanted);
+        }
+      });
+      if (!slots.isEmpty()) {
+        patch.set("slots", slots);
+      }
+    }
+    ObjectNode parameters = F.objectNode();
+    JsonNode currentParameters = effective.path("postgresql").path("parameters");
+    new TreeMap<>(dcsParameters).forEach((k, v) -> {
+      JsonNode current = currentParameters.get(k);
+      if (current == null || !current.asText().equals(v)) {
+        parameters.put(k, v);
+      }
+    });
+    if (p.pgHba != null && !p.pgHba.isEmpty()) {
+      List<String> current = new ArrayList<>();
+      effective.path("postgresql").path("pg_hba").forEach(n -> current.add(n.asText()));
+      if (!current.equals(p.pgHba)) {
+        // Patroni reads pg_hba under postgresql in the dynamic configuration (upstream sends it top-level).
+        patch.putObject("postgresql").set("pg_hba", F.arrayNode().addAll(p.pgHba.stream().map(F::textNode).toList()));
+      }
+    }
+    if (!parameters.isEmpty()) {
+      ObjectNode postgresql = patch.has("postgresql") ? (ObjectNode) patch.get("postgresql")
+          : patch.putObject("postgresql");
+      postgresql.set("parameters", parameters);
+    }
+    return patch;
+  }
+
+  private static void positive(ObjectNode patch, JsonNode effective, String key, Long desired) {
+    if (desired != null && desired > 0 && desired != effective.path(key).asLong(-1)) {
+      patch.put(key, desired);
+    }
+  }
+
+  /** Whether the leader must restart first: every changed parameter is a lowered max_connections-type setting. */
+  static boolean leaderFirst(JsonNode effective, ObjectNode patch) {
+    JsonNode changed = patch.path("postgresql").path("parameters");
+    if (changed.isEmpty() || patch.size() > 1 || patch.path("postgresql").size() > 1) {
+      return false;
+    }
+    var names = changed.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!LEADER_FIRST_WHEN_LOWERED.contains(name)) {
+        return false;
+      }
+      long before = effective.path("postgresql").path("parameters").path(name).asLong(Long.MAX_VALUE);
+      if (changed.path(name).asLong() >= before) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Applies the diff through one member and restarts pending members.
+   *
+   * @param members every member's client, any order
+   */
+  public static Result sync(List<PatroniClient> members, Patroni patroni, Map<String, String> dcsParameters,
+      boolean failsafeDefault, Duration restartWait) throws InterruptedException {
+    PatroniClient any = members.get(0);
+    JsonNode effective = any.config();
+    ObjectNode patch = diff(effective, patroni, dcsParameters, failsafeDefault);
+    List<String> restarted = new ArrayList<>();
+    if (patch.isEmpty()) {
+      return new Result(patch, restarted);
+    }
+    LOG.info("patching Patroni's dynamic configuration: {}", patch);
+    any.patchConfig(patch);
+    boolean leaderFirst = leaderFirst(effective, patch);
+    List<PatroniClient> order = new ArrayList<>();
+    PatroniClient leader = null;
+    for (PatroniClient m : members) {
+      if (m.patroni().role().isLeader()) {
+        leader = m;
+      } else {
+        order.add(m);
+      }
+    }
+    if (leader != null) {
+      if (leaderFirst) {
+        order.add(0, leader);
+      } else {
+        order.add(leader);
+      }
+    }
+    // Patroni notices pending restarts on its next HA loop.
+    Instant deadline = Instant.now().plus(restartWait);
+    while (Instant.now().isBefore(deadline)
+        && order.stream().noneMatch(m -> m.patroni().pendingRestart())) {
+      Thread.sleep(200);
+    }
+    for (PatroniClient m : order) {
+      if (m.patroni().pendingRestart()) {
+        m.restartPending();
+        restarted.add(m.base().toString());
+      }
+    }
+    return new Result(patch, restarted);
+  }
+}
