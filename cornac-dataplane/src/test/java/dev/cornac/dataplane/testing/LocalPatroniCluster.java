@@ -145,8 +145,9 @@ public final class LocalPatroniCluster implements AutoCloseable {
       cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     cmd.addAll(List.of("/usr/bin/patroni", config.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
-        .start();
+    // Run from the member's own directory: the postgres user may not enter the build's working directory.
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("stdout.log").toFile()).start();
     Member m = new Member(name, rest, pg, dir, p);
     members.add(m);
     return m;
@@ -167,7 +168,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
       cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     cmd.addAll(List.of("/usr/bin/patroni", old.dir().resolve("patroni.yml").toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+    Process p = new ProcessBuilder(cmd).directory(old.dir().toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(old.dir().resolve("stdout.log").toFile())).start();
     Member fresh = new Member(old.name(), old.restPort(), old.pgPort(), old.dir(), p);
     members.set(index, fresh);
