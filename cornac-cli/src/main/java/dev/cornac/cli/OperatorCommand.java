@@ -48,7 +48,7 @@ final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = KubernetesClients.create(kubeconfig, context, kubeQps, kubeBurst);
     CountDownLatch stopped = new CountDownLatch(1);
     CornacOperator operator = new CornacOperator(client, new CornacOperator.Options(env, listen,
-        -1, Duration.ofSeconds(25), Clock.systemUTC(), () -> System.exit(1)));
+        -1, Duration.ofSeconds(25), Clock.systemUTC(), () -> System.exit(1), null));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
       client.close();

@@ -48,7 +48,7 @@ public final class CornacOperator implements AutoCloseable {
    *     exits so that Kubernetes restarts it as a follower with clean caches
    */
   public record Options(OperatorEnvironment environment, String httpHost, int httpPort, Duration terminationTimeout,
-      Clock clock, Runnable onLeadershipLost) {
+      Clock clock, Runnable onLeadershipLost, dev.cornac.dataplane.MemberEndpoints memberEndpoints) {
     public Options {
       Objects.requireNonNull(environment);
     }
@@ -64,7 +64,8 @@ public final class CornacOperator implements AutoCloseable {
     // Events get their own client and budget (see EventRecorder).
     this.eventClient = KubernetesClients.builder(client.getConfiguration(), EVENT_QPS, EVENT_BURST).build();
     this.events = new EventRecorder(eventClient);
-    this.reconciler = new PostgresqlReconciler(config, client, events, options.clock());
+    this.reconciler = new PostgresqlReconciler(config, client, events, options.clock(),
+        options.memberEndpoints() == null ? dev.cornac.dataplane.MemberEndpoints.podIp() : options.memberEndpoints());
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cornac.dataplane.testing.LocalPatroniCluster;
+import dev.cornac.dataplane.local.LocalPatroniCluster;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;

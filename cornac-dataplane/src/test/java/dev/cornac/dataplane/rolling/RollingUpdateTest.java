@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniRole;
-import dev.cornac.dataplane.testing.LocalPatroniCluster;
+import dev.cornac.dataplane.local.LocalPatroniCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
-import dev.cornac.dataplane.testing.LocalPatroniCluster;
+import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.secrets.DesiredRole;
 import dev.cornac.generators.secrets.DesiredRoles;

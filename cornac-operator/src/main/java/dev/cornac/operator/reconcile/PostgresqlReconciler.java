@@ -64,12 +64,15 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final StatusCalculator statuses;
   private final DeleteProtection protection;
   private final ClusterDeletion deletion;
+  private final dev.cornac.operator.dataplane.DataPlaneSync dataPlane;
   private ClusterInformers informers;
 
-  public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock) {
+  public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
+      dev.cornac.dataplane.MemberEndpoints endpoints) {
     this.config = config;
     this.client = client;
     this.events = events;
+    this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints);
     this.statuses = new StatusCalculator(clock);
     this.protection = new DeleteProtection(config, clock);
     this.deletion = new ClusterDeletion(client, config, events);
@@ -122,6 +125,9 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       LogicalBackupSync.sync(r);
       ConnectionPoolerSync.sync(r);
       boolean ready = podsReady(cluster);
+      if (ready) {
+        syncDataPlane(r);
+      }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
           ready ? resyncInterval() : NOT_READY_RECHECK);
@@ -135,6 +141,26 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       return failed(pg, kubernetesError(e));
     } catch (GenerationException e) {
       return failed(pg, e.getMessage());
+    }
+  }
+
+  /**
+   * Patroni configuration and SQL objects. Their failures are reported (Warning event) but do not flip the status,
+   * as upstream's role and database sync errors do not (reference a.8); the next sync tries again.
+   */
+  private void syncDataPlane(Reconciliation r) {
+    Cluster cluster = r.cluster();
+    String ns = cluster.namespace();
+    try {
+      List<String> done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
+          secret -> SecretSync.storedPassword(informers, ns, secret));
+      if (!done.isEmpty()) {
+        r.acted("Sync", String.join("; ", done));
+      }
+    } catch (java.sql.SQLException | dev.cornac.dataplane.patroni.PatroniException e) {
+      r.warn("Sync", "database sync failed, retrying at the next sync: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.cornac.dataplane.testing;
+package dev.cornac.dataplane.local;
 
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniClient;
@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A real Patroni cluster on 127.0.0.1 for tests: one etcd and N Patroni members with the machine's PostgreSQL 15,
+ * A real Patroni cluster on 127.0.0.1 (the tests' and, later, the local runtime's): one etcd and N Patroni members with the machine's PostgreSQL 15,
  * on free ports, run as the unprivileged {@code postgres} user when the tests run as root (PostgreSQL refuses root).
  * Timings follow real-components.md: ttl 10 / loop_wait 2 / retry_timeout 4, fast basebackup checkpoints.
  */

@@ -1,0 +1,99 @@
+package dev.cornac.operator.dataplane;
+
+import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.dataplane.patroni.PatroniConfigSync;
+import dev.cornac.dataplane.sql.DatabaseSync;
+import dev.cornac.dataplane.sql.RoleSync;
+import dev.cornac.dataplane.sql.SqlLog;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.naming.ClusterNames;
+import dev.cornac.generators.secrets.DesiredRole;
+import dev.cornac.generators.secrets.DesiredRoles;
+import dev.cornac.generators.statefulset.SpiloConfiguration;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What the operator does inside a running cluster once its pods are up (reference b.2 steps 10 and 14): Patroni's
+ * dynamic configuration from the manifest, then roles, databases and prepared databases over SQL. Skipped, as
+ * upstream does, without database access, with no instances, for standby clusters, and while a pod has no address.
+ */
+public final class DataPlaneSync {
+  private final OperatorConfig config;
+  private final MemberEndpoints endpoints;
+
+  public DataPlaneSync(OperatorConfig config, MemberEndpoints endpoints) {
+    this.config = config;
+    this.endpoints = endpoints;
+  }
+
+  /** The statements and patches it made, for events; empty when nothing changed or the sync does not apply. */
+  public List<String> sync(Cluster c, List<Pod> pods, Function<String, Optional<String>> passwordOfSecret)
+      throws SQLException, InterruptedException {
+    List<String> actions = new ArrayList<>();
+    if (!applies(c, pods)) {
+      return actions;
+    }
+    List<PatroniClient> members = pods.stream()
+        .map(p -> endpoints.patroni(p.getMetadata().getName(), p.getStatus().getPodIP())).toList();
+    Map<String, String> dcsParameters = new TreeMap<>();
+    if (c.spec().postgresql != null && c.spec().postgresql.parameters != null) {
+      c.spec().postgresql.parameters.forEach((k, v) -> {
+        if (!SpiloConfiguration.LOCAL_PARAMETERS.contains(k)) {
+          dcsParameters.put(k, v);
+        }
+      });
+    }
+    var configResult = PatroniConfigSync.sync(members, c.spec().patroni, dcsParameters,
+        config.bool("enable_patroni_failsafe_mode"), Duration.ofSeconds(12));
+    if (configResult.changed()) {
+      actions.add("patched Patroni configuration " + configResult.patch());
+    }
+    configResult.restarted().forEach(m -> actions.add("restarted PostgreSQL at " + m));
+    Pod leader = pods.stream().filter(p -> "master".equals(label(p))).findFirst().orElse(null);
+    Optional<String> superPassword = passwordOfSecret.apply(ClusterNames.credentialSecret(c, config.superUsername()));
+    if (leader == null || superPassword.isEmpty()) {
+      return actions;
+    }
+    String address = leader.getStatus().getPodIP();
+    String name = leader.getMetadata().getName();
+    var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(name, address, db),
+        config.superUsername(), superPassword.get());
+    List<DesiredRole> roles = DesiredRoles.of(c).stream()
+        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList();
+    String encryption = c.spec().postgresql == null || c.spec().postgresql.parameters == null ? null
+        : c.spec().postgresql.parameters.get("password_encryption");
+    try (Connection conn = connector.connect("postgres")) {
+      SqlLog roleLog = new RoleSync(encryption).sync(conn, roles,
+          role -> passwordOfSecret.apply(ClusterNames.credentialSecret(c, role)).orElse(null));
+      actions.addAll(roleLog.executed());
+      DatabaseSync databases = new DatabaseSync();
+      actions.addAll(databases.syncDatabases(conn, c.spec().databases == null ? Map.of() : c.spec().databases)
+          .executed());
+      actions.addAll(databases.syncPreparedDatabases(conn, connector, DesiredRoles.preparedDatabases(c)).executed());
+      databases.problems().forEach(p -> actions.add("skipped: " + p));
+    }
+    return actions;
+  }
+
+  private boolean applies(Cluster c, List<Pod> pods) {
+    return config.bool("enable_database_access") && c.effectiveInstances() > 0 && !c.isStandby()
+        && !pods.isEmpty() && pods.stream().allMatch(p -> p.getStatus() != null
+            && p.getStatus().getPodIP() != null && !p.getStatus().getPodIP().isEmpty());
+  }
+
+  private String label(Pod p) {
+    return p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(config.podRoleLabel());
+  }
+}

@@ -1,0 +1,150 @@
+package dev.cornac.operator;
+
+import static dev.cornac.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.dataplane.patroni.PatroniClient;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator on the mock API server driving a real Patroni member: the pod resolves to a local Patroni and
+ * PostgreSQL, the manifest's Patroni settings and its roles and databases reach them, and a resync changes nothing.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DataPlaneSyncTest {
+  KubernetesMockServer server;
+  KubernetesClient mockClient;
+  OperatorHarness k8s;
+  LocalPatroniCluster patroni;
+
+  static final String CLUSTER = "acid-db-cluster";
+  static final String MANIFEST = """
+      apiVersion: acid.zalan.do/v1
+      kind: postgresql
+      metadata: {name: acid-db-cluster}
+      spec:
+        teamId: acid
+        numberOfInstances: 1
+        volume: {size: 1Gi}
+        postgresql: {version: "15", parameters: {work_mem: 12MB}}
+        patroni: {ttl: 14}
+        users: {zalando: [superuser, createdb], foo_user: []}
+        databases: {foo: zalando}
+        preparedDatabases: {bar: {defaultUsers: true}}
+      """;
+
+  @AfterEach
+  void tearDown() {
+    if (k8s != null) {
+      k8s.close();
+    }
+    if (patroni != null) {
+      patroni.close();
+    }
+  }
+
+  @Test
+  void rolesDatabasesAndPatroniSettingsReachTheRealClusterAndAResyncChangesNothing() throws Exception {
+    patroni = LocalPatroniCluster.start("cornac-operator-dataplane", 1);
+    LocalPatroniCluster.Member member = patroni.members().get(0);
+    k8s = new OperatorHarness(server, mockClient);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
+    // The superuser secret as Spilo would have it: the password the member was bootstrapped with.
+    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+        .withName("postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
+        .withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid")).endMetadata()
+        .withType("Opaque").withData(Map.of("username", b64("postgres"),
+            "password", b64(LocalPatroniCluster.SUPERUSER_PASSWORD))).build()).create();
+    MemberEndpoints local = new MemberEndpoints() {
+      @Override
+      public PatroniClient patroni(String name, String address) {
+        return member.client();
+      }
+
+      @Override
+      public String jdbcUrl(String name, String address, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + member.pgPort() + "/" + database;
+      }
+    };
+    k8s.startOperator(false, local);
+    k8s.create(MANIFEST);
+    StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
+        .inNamespace(NS).withName(CLUSTER).get(), s -> s != null);
+    k8s.client().pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(CLUSTER + "-0")
+        .withNamespace(NS).withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid",
+            "spilo-role", "master")).endMetadata()
+        .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
+            .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
+        .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+    k8s.awaitStatus(CLUSTER, "Running");
+
+    await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+      try (Connection c = patroni.connect(member); Statement s = c.createStatement()) {
+        assertThat(single(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'"))
+            .isEqualTo("zalando");
+        assertThat(single(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'"))
+            .isEqualTo("bar_owner");
+        assertThat(single(s, "select rolcanlogin::text from pg_roles where rolname = 'bar_writer_user'"))
+            .isEqualTo("true");
+      }
+    });
+    assertThat(member.client().config().path("ttl").asInt()).isEqualTo(14);
+    assertThat(member.client().config().path("postgresql").path("parameters").path("work_mem").asText())
+        .isEqualTo("12MB");
+    try (Connection asUser = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + member.pgPort()
+        + "/foo", "foo_user", password("foo-user." + CLUSTER + ".credentials.postgresql.acid.zalan.do"))) {
+      assertThat(asUser.isValid(2)).as("foo_user logs in with the password of its secret").isTrue();
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !syncEvents().isEmpty());
+    int before = syncEvents().size();
+    k8s.client().resources(Postgresql.class).inNamespace(NS).withName(CLUSTER).edit(p -> {
+      p.getMetadata().setAnnotations(Map.of("cornac.dev/sync", "again"));
+      return p;
+    });
+    Thread.sleep(5000);
+    assertThat(syncEvents()).as("a resync of an unchanged cluster issues no statement and no patch")
+        .hasSize(before);
+  }
+
+  private List<Event> syncEvents() {
+    return k8s.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "Sync".equals(e.getReason())).toList();
+  }
+
+  private String password(String secret) {
+    return new String(Base64.getDecoder().decode(k8s.client().secrets().inNamespace(NS).withName(secret).get()
+        .getData().get("password")), StandardCharsets.UTF_8);
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String single(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+}
