@@ -170,6 +170,7 @@ public final class CornacOperator implements AutoCloseable {
     } finally {
       deletionWatcher.close();
       http.close();
+      events.close();
       eventClient.close();
     }
   }

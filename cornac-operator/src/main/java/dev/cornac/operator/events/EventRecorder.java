@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
@@ -33,6 +32,11 @@ public final class EventRecorder {
 
   public EventRecorder(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** Drops the events not sent yet; called before the event client is closed. */
+  public void close() {
+    sender.shutdownNow();
   }
 
   /** Waits until queued events are sent (tests, shutdown). */
@@ -75,7 +79,7 @@ public final class EventRecorder {
     sender.execute(() -> {
       try {
         client.v1().events().inNamespace(ns).resource(event).create();
-      } catch (KubernetesClientException e) {
+      } catch (RuntimeException e) {
         LOG.warn("cluster {}/{}: could not record event {} ({})", ns, pg.getMetadata().getName(), reason,
             e.getMessage());
       }
