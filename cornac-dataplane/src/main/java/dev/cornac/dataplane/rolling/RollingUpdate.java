@@ -47,11 +47,8 @@ public final class RollingUpdate {
       }
     }
     if (control.isMarkedForRecreation(leader)) {
-      PatroniClient leaderClient = control.client(leader);
-      Optional<ClusterMember> candidate = SwitchoverCandidates.best(leaderClient.cluster(), synchronousMode);
+      Optional<ClusterMember> candidate = switchover(leader);
       if (candidate.isPresent()) {
-        LOG.info("rolling update: switching over from {} to {}", leader, candidate.get().name());
-        leaderClient.switchover(leader, candidate.get().name(), Optional.empty());
         steps.add(new Step("switchover", candidate.get().name()));
         awaitLeader(candidate.get().name());
       } else {
@@ -64,6 +61,32 @@ public final class RollingUpdate {
       }
     }
     return steps;
+  }
+
+  /**
+   * Switches over to the best candidate. A member that has just come back may not yet count as a good candidate for
+   * Patroni (412), so the choice and the request are retried until the timeout.
+   */
+  private Optional<ClusterMember> switchover(String leader) throws InterruptedException {
+    PatroniClient leaderClient = control.client(leader);
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Optional<ClusterMember> candidate = SwitchoverCandidates.best(leaderClient.cluster(), synchronousMode);
+      if (candidate.isEmpty()) {
+        return candidate;
+      }
+      try {
+        LOG.info("rolling update: switching over from {} to {}", leader, candidate.get().name());
+        leaderClient.switchover(leader, candidate.get().name(), Optional.empty());
+        return candidate;
+      } catch (PatroniException e) {
+        if ((e.status() != 412 && e.status() != 503) || Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        LOG.info("rolling update: Patroni is not ready to switch over yet ({}); retrying", e.getMessage());
+        Thread.sleep(1000);
+      }
+    }
   }
 
   private String leader() {
