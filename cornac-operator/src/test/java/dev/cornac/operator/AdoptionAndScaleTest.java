@@ -115,11 +115,7 @@ class AdoptionAndScaleTest {
     k8s.runPods("acid-minimal-cluster");
     k8s.awaitStatus("acid-minimal-cluster", "Running");
     k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").delete();
-    k8s.client().resources(Postgresql.class).inNamespace(NS).withName("acid-minimal-cluster")
-        .edit(p -> {
-          p.getMetadata().setAnnotations(Map.of("cornac.dev/sync", "now"));
-          return p;
-        });
+    k8s.annotate("acid-minimal-cluster", "cornac.dev/sync", "now");
     await().atMost(Duration.ofSeconds(10)).until(() ->
         k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").get() != null);
   }

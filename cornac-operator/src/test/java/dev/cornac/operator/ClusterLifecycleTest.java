@@ -118,13 +118,14 @@ class ClusterLifecycleTest {
     k8s.runPods("acid-minimal-cluster");
     k8s.awaitStatus("acid-minimal-cluster", "Running");
 
-    Postgresql pg = k8s.get("acid-minimal-cluster");
-    pg.getSpec().numberOfInstances = 3;
-    pg.getSpec().dockerImage = "ghcr.io/zalando/spilo-18:4.1-p3";
-    pg.getSpec().postgresql.parameters = Map.of("max_connections", "200", "shared_buffers", "256MB");
-    pg.getSpec().resources = ManifestMapper.yaml().readValue("requests: {cpu: 500m, memory: 1Gi}",
+    var resources = ManifestMapper.yaml().readValue("requests: {cpu: 500m, memory: 1Gi}",
         dev.cornac.api.model.Resources.class);
-    k8s.client().resource(pg).update();
+    k8s.editSpec("acid-minimal-cluster", spec -> {
+      spec.numberOfInstances = 3;
+      spec.dockerImage = "ghcr.io/zalando/spilo-18:4.1-p3";
+      spec.postgresql.parameters = Map.of("max_connections", "200", "shared_buffers", "256MB");
+      spec.resources = resources;
+    });
 
     StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(
         () -> k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get(),
@@ -151,9 +152,7 @@ class ClusterLifecycleTest {
     k8s.awaitStatus("acid-minimal-cluster", "Running");
     String uidBefore = k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()
         .getMetadata().getUid();
-    Postgresql pg = k8s.get("acid-minimal-cluster");
-    pg.getSpec().volume.storageClass = "rook-ceph-block";
-    k8s.client().resource(pg).update();
+    k8s.editSpec("acid-minimal-cluster", spec -> spec.volume.storageClass = "rook-ceph-block");
     StatefulSet replaced = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
         .inNamespace(NS).withName("acid-minimal-cluster").get(), s -> s != null
         && "rook-ceph-block".equals(s.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()));
@@ -242,12 +241,7 @@ class ClusterLifecycleTest {
     assertThat(k8s.get("acid-minimal-cluster")).as("still there").isNotNull();
     assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()).isNotNull();
 
-    k8s.client().resources(Postgresql.class).inNamespace(NS).withName("acid-minimal-cluster")
-        .edit(p -> {
-          p.getMetadata().getAnnotations();
-          p.getMetadata().setAnnotations(Map.of("delete-clustername", "acid-minimal-cluster"));
-          return p;
-        });
+    k8s.annotate("acid-minimal-cluster", "delete-clustername", "acid-minimal-cluster");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(k8s.get("acid-minimal-cluster")).isNull();
       assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-minimal-cluster").get()).isNull();

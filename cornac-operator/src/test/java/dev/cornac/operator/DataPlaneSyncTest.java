@@ -119,10 +119,7 @@ class DataPlaneSyncTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !syncEvents().isEmpty());
     int before = syncEvents().size();
-    k8s.client().resources(Postgresql.class).inNamespace(NS).withName(CLUSTER).edit(p -> {
-      p.getMetadata().setAnnotations(Map.of("cornac.dev/sync", "again"));
-      return p;
-    });
+    k8s.annotate(CLUSTER, "cornac.dev/sync", "again");
     Thread.sleep(5000);
     assertThat(syncEvents()).as("a resync of an unchanged cluster issues no statement and no patch")
         .hasSize(before);

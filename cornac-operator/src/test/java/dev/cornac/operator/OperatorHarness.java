@@ -106,6 +106,29 @@ public final class OperatorHarness implements AutoCloseable {
     return client.resources(Postgresql.class).inNamespace(pg.getMetadata().getNamespace()).resource(pg).create();
   }
 
+  /** A JSON merge patch of one annotation: no resourceVersion, so it never conflicts with the operator's writes. */
+  public void annotate(String name, String key, String value) {
+    client.resources(Postgresql.class).inNamespace(NS).withName(name).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
+  }
+
+  /** Edits a spec like a user would, retrying when the operator's status write got there first (HTTP 409). */
+  public void editSpec(String name, java.util.function.Consumer<dev.cornac.api.model.PostgresqlSpec> edit) {
+    for (int attempt = 0; ; attempt++) {
+      Postgresql pg = get(name);
+      edit.accept(pg.getSpec());
+      try {
+        client.resource(pg).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public Postgresql get(String name) {
     return client.resources(Postgresql.class).inNamespace(NS).withName(name).get();
   }
