@@ -35,8 +35,7 @@ class AdoptionAndScaleTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    k8s = new OperatorHarness(server, mockClient);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
+    k8s = OperatorHarness.withExampleConfig(server, mockClient);
   }
 
   @AfterEach

@@ -4,7 +4,6 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.api.model.Postgresql;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.PatroniClient;
@@ -17,9 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -68,8 +64,7 @@ class DataPlaneSyncTest {
   void rolesDatabasesAndPatroniSettingsReachTheRealClusterAndAResyncChangesNothing() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-dataplane", 1);
     LocalPatroniCluster.Member member = patroni.members().get(0);
-    k8s = new OperatorHarness(server, mockClient);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
+    k8s = OperatorHarness.withExampleConfig(server, mockClient);
     // The superuser secret as Spilo would have it: the password the member was bootstrapped with.
     k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
         .withName("postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
@@ -100,19 +95,17 @@ class DataPlaneSyncTest {
     k8s.awaitStatus(CLUSTER, "Running");
 
     await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
-      try (Connection c = patroni.connect(member); Statement s = c.createStatement()) {
-        assertThat(single(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'"))
-            .isEqualTo("zalando");
-        assertThat(single(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'"))
-            .isEqualTo("bar_owner");
-        assertThat(single(s, "select rolcanlogin::text from pg_roles where rolname = 'bar_writer_user'"))
-            .isEqualTo("true");
-      }
+      assertThat(patroni.queryOne(member, "postgres",
+          "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'")).isEqualTo("zalando");
+      assertThat(patroni.queryOne(member, "postgres",
+          "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'")).isEqualTo("bar_owner");
+      assertThat(patroni.queryOne(member, "postgres",
+          "select rolcanlogin::text from pg_roles where rolname = 'bar_writer_user'")).isEqualTo("true");
     });
     assertThat(member.client().config().path("ttl").asInt()).isEqualTo(14);
     assertThat(member.client().config().path("postgresql").path("parameters").path("work_mem").asText())
         .isEqualTo("12MB");
-    try (Connection asUser = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + member.pgPort()
+    try (java.sql.Connection asUser = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + member.pgPort()
         + "/foo", "foo_user", password("foo-user." + CLUSTER + ".credentials.postgresql.acid.zalan.do"))) {
       assertThat(asUser.isValid(2)).as("foo_user logs in with the password of its secret").isTrue();
     }
@@ -137,11 +130,5 @@ class DataPlaneSyncTest {
 
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String single(Statement s, String sql) throws Exception {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
   }
 }

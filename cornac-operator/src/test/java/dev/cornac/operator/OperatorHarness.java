@@ -54,6 +54,14 @@ public final class OperatorHarness implements AutoCloseable {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
   }
 
+  /** A harness with the example ConfigMap, watching the test namespace: the set-up of most operator tests. */
+  public static OperatorHarness withExampleConfig(KubernetesMockServer server, KubernetesClient mockClient)
+      throws Exception {
+    OperatorHarness h = new OperatorHarness(server, mockClient);
+    h.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
+    return h;
+  }
+
   /** Another process's view of the same API server: nothing is installed again. */
   public static OperatorHarness attach(KubernetesMockServer server, KubernetesClient mockClient) {
     return new OperatorHarness(server, mockClient, false);

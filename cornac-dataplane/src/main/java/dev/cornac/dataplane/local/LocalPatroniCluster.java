@@ -227,6 +227,15 @@ public final class LocalPatroniCluster implements AutoCloseable {
         "postgres", SUPERUSER_PASSWORD);
   }
 
+  /** The first column of the first row of a query, as text (null when there is no row). */
+  public String queryOne(Member m, String database, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort() + "/" + database
+        + "?connectTimeout=5", "postgres", SUPERUSER_PASSWORD);
+        java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
   private static boolean isRoot() {
     return "root".equals(System.getProperty("user.name"));
   }

@@ -86,20 +86,19 @@ class SqlSyncTest {
       assertThat(flags(s, "bar_owner_user")).contains("LOGIN");
       assertThat(memberOf(s, "bar_writer")).contains("bar_reader");
       assertThat(memberOf(s, "bar_owner_user")).contains("bar_owner");
-      assertThat(single(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'")).isEqualTo("zalando");
-      assertThat(single(s, "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'"))
+      assertThat(cluster.queryOne(cluster.leader(), "postgres", "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'")).isEqualTo("zalando");
+      assertThat(cluster.queryOne(cluster.leader(), "postgres", "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'"))
           .isEqualTo("bar_owner");
-      assertThat(single(s, "select array_to_string(rolconfig, ',') from pg_roles where rolname = 'bar_reader'"))
+      assertThat(cluster.queryOne(cluster.leader(), "postgres", "select array_to_string(rolconfig, ',') from pg_roles where rolname = 'bar_reader'"))
           .contains("search_path=");
     }
-    try (Connection c = db("bar"); Statement s = c.createStatement()) {
-      assertThat(single(s, "select nspowner::regrole::text from pg_namespace where nspname = 'history'"))
-          .isEqualTo("bar_history_owner");
-      assertThat(single(s, "select nspowner::regrole::text from pg_namespace where nspname = 'data'"))
-          .isEqualTo("bar_data_owner");
-      assertThat(single(s, "select extnamespace::regnamespace::text from pg_extension where extname = 'pgcrypto'"))
-          .isEqualTo("public");
-    }
+    LocalPatroniCluster.Member leader = cluster.leader();
+    assertThat(cluster.queryOne(leader, "bar", "select nspowner::regrole::text from pg_namespace where nspname = 'history'"))
+        .isEqualTo("bar_history_owner");
+    assertThat(cluster.queryOne(leader, "bar", "select nspowner::regrole::text from pg_namespace where nspname = 'data'"))
+        .isEqualTo("bar_data_owner");
+    assertThat(cluster.queryOne(leader, "bar",
+        "select extnamespace::regnamespace::text from pg_extension where extname = 'pgcrypto'")).isEqualTo("public");
     try (Connection asUser = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort()
         + "/foo", "foo_user", password("foo_user"))) {
       assertThat(asUser.isValid(2)).isTrue();
@@ -119,7 +118,7 @@ class SqlSyncTest {
       new DatabaseSync().syncDatabases(c, Map.of());
       try (Statement s = c.createStatement()) {
         assertThat(flags(s, "foo_user")).contains("LOGIN");
-        assertThat(single(s, "select count(*) from pg_database where datname = 'foo'")).isEqualTo("1");
+        assertThat(cluster.queryOne(cluster.leader(), "postgres", "select count(*) from pg_database where datname = 'foo'")).isEqualTo("1");
       }
     }
   }
@@ -162,12 +161,5 @@ class SqlSyncTest {
       }
     }
     return groups;
-  }
-
-  private static String single(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
   }
 }
