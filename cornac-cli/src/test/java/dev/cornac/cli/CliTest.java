@@ -4,41 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-  record Result(int exit, String out, String err) {}
-
   private static Path repo() {
-    String root = System.getProperty("cornac.repo.root");
-    return (root != null ? Path.of(root) : Path.of("..")).toAbsolutePath().normalize();
+    return CliRunner.repo();
   }
 
-  private static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRunner.Result run(String... args) {
+    return CliRunner.run(args);
   }
 
   @Test
   void rendersTheCompleteExampleUnderTheExampleConfigMap() {
-    Result r = run("render", "-f", repo().resolve("manifests/complete-postgres-manifest.yaml").toString(),
+    CliRunner.Result r = run("render", "-f", repo().resolve("manifests/complete-postgres-manifest.yaml").toString(),
         "--config", repo().resolve("manifests/configmap.yaml").toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("kind: StatefulSet", "kind: PodDisruptionBudget", "kind: Endpoints",
@@ -48,7 +30,7 @@ class CliTest {
 
   @Test
   void rendersJsonAsAList() throws Exception {
-    Result r = run("render", "-o", "json", "-n", "team-a", "-f",
+    CliRunner.Result r = run("render", "-o", "json", "-n", "team-a", "-f",
         repo().resolve("manifests/minimal-postgres-manifest.yaml").toString());
     assertThat(r.exit()).isZero();
     JsonNode list = ManifestMapper.json().readTree(r.out());
@@ -58,7 +40,7 @@ class CliTest {
 
   @Test
   void showSecretsPrintsGeneratedPasswords() {
-    Result r = run("render", "--show-secrets", "-f", repo().resolve("manifests/minimal-postgres-manifest.yaml")
+    CliRunner.Result r = run("render", "--show-secrets", "-f", repo().resolve("manifests/minimal-postgres-manifest.yaml")
         .toString());
     assertThat(r.exit()).isZero();
     assertThat(r.out()).doesNotContain("PGdlbmVyYXRl");
@@ -78,7 +60,7 @@ class CliTest {
           postgresql: {version: "9.6"}
           maintenanceWindows: ["Sun:10:00-09:00"]
         """);
-    Result r = run("validate", "-f", bad.toString(), repo().resolve("manifests/minimal-postgres-manifest.yaml")
+    CliRunner.Result r = run("validate", "-f", bad.toString(), repo().resolve("manifests/minimal-postgres-manifest.yaml")
         .toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("spec.numberOfInstances", "spec.volume.size", "spec.postgresql.version",
@@ -88,17 +70,17 @@ class CliTest {
 
   @Test
   void unreadableInputsGiveOneClearLine(@TempDir Path dir) throws Exception {
-    Result missing = run("render", "-f", dir.resolve("nope.yaml").toString());
+    CliRunner.Result missing = run("render", "-f", dir.resolve("nope.yaml").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err().strip()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": no such file");
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(broken, "spec: [unclosed\n");
-    Result syntax = run("validate", "-f", broken.toString());
+    CliRunner.Result syntax = run("validate", "-f", broken.toString());
     assertThat(syntax.exit()).isEqualTo(1);
     assertThat(syntax.err()).contains("broken.yaml:").contains("not valid YAML").doesNotContain("\tat ");
     Path config = dir.resolve("config.yaml");
     Files.writeString(config, "apiVersion: v1\nkind: ConfigMap\ndata: {workers: \"many\"}\n");
-    Result badConfig = run("render", "--config", config.toString(), "-f",
+    CliRunner.Result badConfig = run("render", "--config", config.toString(), "-f",
         repo().resolve("manifests/minimal-postgres-manifest.yaml").toString());
     assertThat(badConfig.exit()).isEqualTo(2);
     assertThat(badConfig.err().strip()).isEqualTo("error: configuration key workers: \"many\" is not an integer");
@@ -106,9 +88,38 @@ class CliTest {
 
   @Test
   void printsTheCrds() {
-    Result r = run("crds");
+    CliRunner.Result r = run("crds");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("name: postgresqls.acid.zalan.do", "name: operatorconfigurations.acid.zalan.do",
         "name: postgresteams.acid.zalan.do");
+  }
+
+  @Test
+  void localUpOfAVersionThatIsNotInstalledNamesTheInstalledOnes(@TempDir Path home) {
+    CliRunner.Result r = run("local", "--state-dir", home.toString(), "up", "-f",
+        repo().resolve("manifests/minimal-postgres-manifest.yaml").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("spec.postgresql.version is \"18\"", "installed: 15", "--postgres-version 15")
+        .doesNotContain("Exception");
+    assertThat(home.resolve("acid-minimal-cluster").resolve("state.json")).doesNotExist();
+  }
+
+  @Test
+  void localRejectsWhatOneMachineCannotDo(@TempDir Path dir) throws Exception {
+    Path standby = dir.resolve("standby.yaml");
+    Files.writeString(standby, """
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-standby}
+        spec:
+          teamId: acid
+          numberOfInstances: 1
+          postgresql: {version: "15"}
+          volume: {size: 1Gi}
+          standby: {s3_wal_path: "s3://bucket/spilo/acid-source/wal/15"}
+        """);
+    CliRunner.Result r = run("local", "--state-dir", dir.resolve("home").toString(), "up", "-f", standby.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("spec.standby", "not supported by the local runtime");
   }
 }

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * leader goes first (a hot standby cannot run with lower values than its primary).
  */
 public final class PatroniConfigSync {
+  /** Two HA loops at the local runtime's loop_wait: how long all pending flags take to appear once one has. */
+  static final Duration SETTLE = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(PatroniConfigSync.class);
   static final Set<String> LEADER_FIRST_WHEN_LOWERED = Set.of("max_connections", "max_prepared_transactions",
       "max_locks_per_transaction", "max_worker_processes", "max_wal_senders");
@@ -135,40 +137,68 @@ public final class PatroniConfigSync {
     JsonNode effective = any.config();
     ObjectNode patch = diff(effective, patroni, dcsParameters, failsafeDefault);
     List<String> restarted = new ArrayList<>();
-    if (patch.isEmpty()) {
-      return new Result(patch, restarted);
+    if (!patch.isEmpty()) {
+      LOG.info("patching Patroni's dynamic configuration: {}", patch);
+      any.patchConfig(patch);
     }
-    LOG.info("patching Patroni's dynamic configuration: {}", patch);
-    any.patchConfig(patch);
     boolean leaderFirst = leaderFirst(effective, patch);
-    List<PatroniClient> order = new ArrayList<>();
-    PatroniClient leader = null;
-    for (PatroniClient m : members) {
-      if (m.patroni().role().isLeader()) {
-        leader = m;
-      } else {
-        order.add(m);
+    // Each member notices the change on its own next HA loop, so pending restarts show up one by one (the
+    // primary's sometimes well after its replicas'): keep watching until the wait is over, or, once the primary has
+    // restarted, until the flags have been quiet for a while.
+    // Without a patch, only restarts an earlier change left pending are due: one look is enough.
+    Instant deadline = Instant.now().plus(patch.isEmpty() ? Duration.ZERO : restartWait);
+    Instant quietUntil = null;
+    List<PatroniClient> done = new ArrayList<>();
+    boolean again = true;
+    boolean firstLook = true;
+    boolean leaderRestarted = false;
+    while (again || Instant.now().isBefore(quietUntil == null || !leaderRestarted ? deadline
+        : min(quietUntil, deadline))) {
+      if (!firstLook) {
+        Thread.sleep(200);
       }
-    }
-    if (leader != null) {
-      if (leaderFirst) {
-        order.add(0, leader);
-      } else {
-        order.add(leader);
+      firstLook = false;
+      again = false;
+      List<PatroniClient> replicas = new ArrayList<>();
+      PatroniClient leader = null;
+      for (PatroniClient m : members) {
+        if (done.contains(m)) {
+          continue;
+        }
+        MemberStatus status = m.patroni();
+        if (!status.pendingRestart()) {
+          continue;
+        }
+        if (status.role().isLeader()) {
+          leader = m;
+        } else {
+          replicas.add(m);
+        }
       }
-    }
-    // Patroni notices pending restarts on its next HA loop.
-    Instant deadline = Instant.now().plus(restartWait);
-    while (Instant.now().isBefore(deadline)
-        && order.stream().noneMatch(m -> m.patroni().pendingRestart())) {
-      Thread.sleep(200);
-    }
-    for (PatroniClient m : order) {
-      if (m.patroni().pendingRestart()) {
-        m.restartPending();
-        restarted.add(m.base().toString());
+      if (leader != null || !replicas.isEmpty()) {
+        quietUntil = Instant.now().plus(SETTLE);
       }
+      // Replicas first, except for decreases that the primary must see first (upstream's exception).
+      if (leader != null && (leaderFirst || replicas.isEmpty())) {
+        restart(leader, done, restarted);
+        leaderRestarted = true;
+      }
+      for (PatroniClient r : replicas) {
+        restart(r, done, restarted);
+      }
+      // The replicas went first; the primary's turn comes on the next look, even when the wait is over.
+      again = leader != null && !done.contains(leader);
     }
     return new Result(patch, restarted);
+  }
+
+  private static void restart(PatroniClient m, List<PatroniClient> done, List<String> restarted) {
+    m.restartPending();
+    done.add(m);
+    restarted.add(m.base().toString());
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 }

@@ -44,8 +44,6 @@ public final class ConnectionPoolerGenerator {
   static final int POOLER_PORT = 5432;
   static final long POOLER_RUN_AS_USER = 100L;
   static final long POOLER_RUN_AS_GROUP = 101L;
-  static final int MAX_CLIENT_CONNECTIONS = 10000;
-  static final int DEFAULT_MAX_DB_CONNECTIONS = 60;
 
   private ConnectionPoolerGenerator() {}
 
@@ -117,33 +115,21 @@ public final class ConnectionPoolerGenerator {
   }
 
   private static List<EnvVar> environment(Cluster c, Role role) {
-    OperatorConfig config = c.config();
-    ConnectionPooler p = section(c);
-    // Upstream references the manifest's user verbatim here even when it rejected it (reference 6.14).
-    String envUser = p.user != null && !p.user.isEmpty() ? p.user : config.string("connection_pooler_user");
-    String userSecret = ClusterNames.credentialSecret(c, envUser);
-    long maxDb = p.maxDBConnections != null ? p.maxDBConnections
-        : config.integerOr("connection_pooler_max_db_connections", DEFAULT_MAX_DB_CONNECTIONS);
-    long instances = p.numberOfInstances != null ? p.numberOfInstances
-        : config.integerOr("connection_pooler_number_of_instances", 1);
-    long maxDbPerInstance = instances == 0 ? maxDb : maxDb / instances;
-    long defaultSize = maxDbPerInstance / 2;
-    long minSize = defaultSize / 2;
+    PoolerSettings p = PoolerSettings.of(c);
+    String userSecret = ClusterNames.credentialSecret(c, p.envUser());
     List<EnvVar> env = new ArrayList<>();
     env.add(EnvVars.value("PGHOST", ClusterNames.service(c, role)));
     env.add(EnvVars.value("PGPORT", String.valueOf(POOLER_PORT)));
     env.add(EnvVars.secret("PGUSER", userSecret, "username"));
-    env.add(EnvVars.value("PGSCHEMA", p.schema != null && !p.schema.isEmpty() ? p.schema
-        : config.string("connection_pooler_schema")));
+    env.add(EnvVars.value("PGSCHEMA", p.schema()));
     env.add(EnvVars.secret("PGPASSWORD", userSecret, "password"));
     env.add(EnvVars.value("CONNECTION_POOLER_PORT", String.valueOf(POOLER_PORT)));
-    env.add(EnvVars.value("CONNECTION_POOLER_MODE", p.mode != null && !p.mode.isEmpty() ? p.mode
-        : config.string("connection_pooler_mode")));
-    env.add(EnvVars.value("CONNECTION_POOLER_DEFAULT_SIZE", String.valueOf(defaultSize)));
-    env.add(EnvVars.value("CONNECTION_POOLER_MIN_SIZE", String.valueOf(minSize)));
-    env.add(EnvVars.value("CONNECTION_POOLER_RESERVE_SIZE", String.valueOf(minSize)));
-    env.add(EnvVars.value("CONNECTION_POOLER_MAX_CLIENT_CONN", String.valueOf(MAX_CLIENT_CONNECTIONS)));
-    env.add(EnvVars.value("CONNECTION_POOLER_MAX_DB_CONN", String.valueOf(maxDbPerInstance)));
+    env.add(EnvVars.value("CONNECTION_POOLER_MODE", p.mode()));
+    env.add(EnvVars.value("CONNECTION_POOLER_DEFAULT_SIZE", String.valueOf(p.defaultSize())));
+    env.add(EnvVars.value("CONNECTION_POOLER_MIN_SIZE", String.valueOf(p.minSize())));
+    env.add(EnvVars.value("CONNECTION_POOLER_RESERVE_SIZE", String.valueOf(p.reserveSize())));
+    env.add(EnvVars.value("CONNECTION_POOLER_MAX_CLIENT_CONN", String.valueOf(p.maxClientConnections())));
+    env.add(EnvVars.value("CONNECTION_POOLER_MAX_DB_CONN", String.valueOf(p.maxDbConnectionsPerInstance())));
     Tls tls = c.spec().tls;
     if (tls != null && tls.secretName != null && !tls.secretName.isEmpty()) {
       TlsPaths paths = TlsPaths.of(tls);

@@ -33,11 +33,8 @@ public final class SpiloConfiguration {
 
   public static ObjectNode tree(Cluster c) {
     Patroni patroni = c.spec().patroni == null ? new Patroni() : c.spec().patroni;
-    Map<String, String> parameters = c.spec().postgresql == null || c.spec().postgresql.parameters == null
-        ? Map.of() : c.spec().postgresql.parameters;
-    TreeMap<String, String> local = new TreeMap<>();
-    TreeMap<String, String> dcsParameters = new TreeMap<>();
-    parameters.forEach((k, v) -> (LOCAL_PARAMETERS.contains(k) ? local : dcsParameters).put(k, v));
+    TreeMap<String, String> local = parameters(c, true);
+    TreeMap<String, String> dcsParameters = parameters(c, false);
 
     ObjectNode root = F.objectNode();
     ObjectNode postgresql = root.putObject("postgresql");
@@ -56,6 +53,28 @@ public final class SpiloConfiguration {
     bootstrap.set("initdb", initdb(patroni));
     bootstrap.set("dcs", dcs(c, patroni, dcsParameters));
     return root;
+  }
+
+  /** The manifest's {@code postgresql.parameters} that Patroni keeps in the DCS, sorted. */
+  public static TreeMap<String, String> dcsParameters(Cluster c) {
+    return parameters(c, false);
+  }
+
+  /** The manifest's {@code postgresql.parameters} that Patroni keeps in each member's own configuration, sorted. */
+  public static TreeMap<String, String> localParameters(Cluster c) {
+    return parameters(c, true);
+  }
+
+  private static TreeMap<String, String> parameters(Cluster c, boolean local) {
+    Map<String, String> all = c.spec().postgresql == null || c.spec().postgresql.parameters == null
+        ? Map.of() : c.spec().postgresql.parameters;
+    TreeMap<String, String> selected = new TreeMap<>();
+    all.forEach((k, v) -> {
+      if (LOCAL_PARAMETERS.contains(k) == local) {
+        selected.put(k, v);
+      }
+    });
+    return selected;
   }
 
   private static ArrayNode initdb(Patroni patroni) {

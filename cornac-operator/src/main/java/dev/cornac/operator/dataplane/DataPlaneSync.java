@@ -4,24 +4,18 @@ import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniConfigSync;
+import dev.cornac.dataplane.sql.ClusterSqlSync;
 import dev.cornac.dataplane.sql.DatabaseSync;
-import dev.cornac.dataplane.sql.RoleSync;
-import dev.cornac.dataplane.sql.SqlLog;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.naming.ClusterNames;
-import dev.cornac.generators.secrets.DesiredRole;
-import dev.cornac.generators.secrets.DesiredRoles;
 import dev.cornac.generators.statefulset.SpiloConfiguration;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -47,15 +41,7 @@ public final class DataPlaneSync {
     }
     List<PatroniClient> members = pods.stream()
         .map(p -> endpoints.patroni(p.getMetadata().getName(), p.getStatus().getPodIP())).toList();
-    Map<String, String> dcsParameters = new TreeMap<>();
-    if (c.spec().postgresql != null && c.spec().postgresql.parameters != null) {
-      c.spec().postgresql.parameters.forEach((k, v) -> {
-        if (!SpiloConfiguration.LOCAL_PARAMETERS.contains(k)) {
-          dcsParameters.put(k, v);
-        }
-      });
-    }
-    var configResult = PatroniConfigSync.sync(members, c.spec().patroni, dcsParameters,
+    var configResult = PatroniConfigSync.sync(members, c.spec().patroni, SpiloConfiguration.dcsParameters(c),
         config.bool("enable_patroni_failsafe_mode"), Duration.ofSeconds(12));
     if (configResult.changed()) {
       actions.add("patched Patroni configuration " + configResult.patch());
@@ -70,20 +56,8 @@ public final class DataPlaneSync {
     String name = leader.getMetadata().getName();
     var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(name, address, db),
         config.superUsername(), superPassword.get());
-    List<DesiredRole> roles = DesiredRoles.of(c).stream()
-        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList();
-    String encryption = c.spec().postgresql == null || c.spec().postgresql.parameters == null ? null
-        : c.spec().postgresql.parameters.get("password_encryption");
-    try (Connection conn = connector.connect("postgres")) {
-      SqlLog roleLog = new RoleSync(encryption).sync(conn, roles,
-          role -> passwordOfSecret.apply(ClusterNames.credentialSecret(c, role)).orElse(null));
-      actions.addAll(roleLog.executed());
-      DatabaseSync databases = new DatabaseSync();
-      actions.addAll(databases.syncDatabases(conn, c.spec().databases == null ? Map.of() : c.spec().databases)
-          .executed());
-      actions.addAll(databases.syncPreparedDatabases(conn, connector, DesiredRoles.preparedDatabases(c)).executed());
-      databases.problems().forEach(p -> actions.add("skipped: " + p));
-    }
+    actions.addAll(ClusterSqlSync.sync(c, connector,
+        role -> passwordOfSecret.apply(ClusterNames.credentialSecret(c, role)).orElse(null)));
     return actions;
   }
 

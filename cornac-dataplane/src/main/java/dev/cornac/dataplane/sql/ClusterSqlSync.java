@@ -1,0 +1,42 @@
+package dev.cornac.dataplane.sql;
+
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.secrets.DesiredRole;
+import dev.cornac.generators.secrets.DesiredRoles;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Roles, databases and prepared databases of a manifest, synced over SQL on the primary (reference b.2 step 14):
+ * the same sequence for the operator and for the local runtime, which differ only in how they reach the primary and
+ * where the passwords live.
+ */
+public final class ClusterSqlSync {
+  private ClusterSqlSync() {}
+
+  /**
+   * @param passwords a role's password, or null when it has none yet
+   * @return the statements it ran (passwords redacted) and what it had to skip
+   */
+  public static List<String> sync(Cluster c, DatabaseSync.Connector connector, Function<String, String> passwords)
+      throws SQLException {
+    List<String> actions = new ArrayList<>();
+    List<DesiredRole> roles = DesiredRoles.of(c).stream()
+        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList();
+    String encryption = c.spec().postgresql == null || c.spec().postgresql.parameters == null ? null
+        : c.spec().postgresql.parameters.get("password_encryption");
+    try (Connection conn = connector.connect("postgres")) {
+      actions.addAll(new RoleSync(encryption).sync(conn, roles, passwords).executed());
+      DatabaseSync databases = new DatabaseSync();
+      actions.addAll(databases.syncDatabases(conn, c.spec().databases == null ? Map.of() : c.spec().databases)
+          .executed());
+      actions.addAll(databases.syncPreparedDatabases(conn, connector, DesiredRoles.preparedDatabases(c)).executed());
+      databases.problems().forEach(p -> actions.add("skipped: " + p));
+    }
+    return actions;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.cornac.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.statefulset.SpiloConfiguration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A member's {@code patroni.yml}: the same bootstrap, DCS settings and parameters the generators give a Spilo pod
+ * ({@link SpiloConfiguration}), plus what Spilo itself would add, made local: 127.0.0.1 and the remembered ports,
+ * the cluster's own etcd, directories under the cluster's directory.
+ *
+ * <p>Where the manifest is silent, the DCS timings are tighter than Spilo's (ttl 10, loop_wait 2, retry_timeout 4:
+ * Patroni's rule ttl ≥ loop_wait + 2·retry_timeout holds): on one machine there is no network to be patient with,
+ * and a failover takes ten seconds instead of thirty.
+ */
+public final class PatroniConfigFile {
+  static final Map<String, Object> DCS_DEFAULTS = Map.of("ttl", 10, "loop_wait", 2, "retry_timeout", 4,
+      "maximum_lag_on_failover", 33554432);
+  /** What Spilo sets for replication and rewinds; a replica joins in about a second with the retry interval. */
+  static final Map<String, String> PARAMETER_DEFAULTS = Map.of("wal_level", "replica", "hot_standby", "on",
+      "max_wal_senders", "10", "max_replication_slots", "10", "wal_log_hints", "on",
+      "wal_retrieve_retry_interval", "500ms");
+  static final List<String> DEFAULT_PG_HBA = List.of(
+      // The socket directory is inside the cluster's 0700 directory: only the runtime user reaches it.
+      "local all all trust",
+      "host all all 127.0.0.1/32 scram-sha-256",
+      "host all all ::1/128 scram-sha-256");
+
+  private PatroniConfigFile() {}
+
+  public static String render(Cluster c, LocalState state, LocalState.Member member, LocalLayout layout,
+      LocalCredentials credentials) {
+    ObjectNode spilo = SpiloConfiguration.tree(c);
+    ObjectNode root = ManifestMapper.json().createObjectNode();
+    root.put("scope", state.name());
+    root.put("namespace", "/service/");
+    root.put("name", member.name());
+    root.putObject("log").put("level", "INFO");
+    String rest = "127.0.0.1:" + member.restPort();
+    root.putObject("restapi").put("listen", rest).put("connect_address", rest);
+    root.putObject("etcd3").put("hosts", "127.0.0.1:" + state.etcdClientPort());
+
+    ObjectNode bootstrap = root.putObject("bootstrap");
+    ObjectNode dcs = (ObjectNode) spilo.path("bootstrap").path("dcs").deepCopy();
+    DCS_DEFAULTS.forEach((k, v) -> {
+      if (!dcs.has(k)) {
+        dcs.put(k, ((Number) v).longValue());
+      }
+    });
+    ObjectNode dcsPostgres = dcs.has("postgresql") ? (ObjectNode) dcs.get("postgresql") : dcs.putObject("postgresql");
+    dcsPostgres.put("use_pg_rewind", true);
+    dcsPostgres.put("use_slots", true);
+    ObjectNode dcsParameters = dcsPostgres.has("parameters") ? (ObjectNode) dcsPostgres.get("parameters")
+        : dcsPostgres.putObject("parameters");
+    PARAMETER_DEFAULTS.forEach((k, v) -> {
+      if (!dcsParameters.has(k)) {
+        dcsParameters.put(k, v);
+      }
+    });
+    bootstrap.set("dcs", dcs);
+    ArrayNode initdb = (ArrayNode) spilo.path("bootstrap").path("initdb").deepCopy();
+    if (!mentions(initdb, "encoding")) {
+      initdb.addObject().put("encoding", "UTF8");
+    }
+    if (!mentions(initdb, "locale")) {
+      initdb.addObject().put("locale", "C.UTF-8");
+    }
+    if (!mentions(initdb, "data-checksums")) {
+      initdb.add("data-checksums");
+    }
+    bootstrap.set("initdb", initdb);
+
+    ObjectNode pg = root.putObject("postgresql");
+    String listen = "127.0.0.1:" + member.pgPort();
+    pg.put("listen", listen);
+    pg.put("connect_address", listen);
+    pg.put("data_dir", layout.dataDir(member.name()).toString());
+    pg.put("bin_dir", state.binDir());
+    pg.put("pgpass", layout.memberDir(member.name()).resolve("pgpass.patroni").toString());
+    pg.putArray("basebackup").addObject().put("checkpoint", "fast");
+    JsonNode hba = spilo.path("postgresql").path("pg_hba");
+    ArrayNode pgHba = pg.putArray("pg_hba");
+    if (hba.isArray() && !hba.isEmpty()) {
+      hba.forEach(pgHba::add);
+    } else {
+      String replication = c.config().replicationUsername();
+      pgHba.add("host replication " + replication + " 127.0.0.1/32 scram-sha-256");
+      DEFAULT_PG_HBA.forEach(pgHba::add);
+    }
+    ObjectNode auth = pg.putObject("authentication");
+    String superuser = c.config().superUsername();
+    String replication = c.config().replicationUsername();
+    auth.putObject("superuser").put("username", superuser).put("password", credentials.passwordOf(superuser));
+    auth.putObject("replication").put("username", replication).put("password", credentials.passwordOf(replication));
+    auth.putObject("rewind").put("username", superuser).put("password", credentials.passwordOf(superuser));
+    ObjectNode parameters = pg.putObject("parameters");
+    spilo.path("postgresql").path("parameters").fields().forEachRemaining(e -> parameters.set(e.getKey(), e.getValue()));
+    parameters.put("unix_socket_directories", layout.memberDir(member.name()).toString());
+    try {
+      return ManifestMapper.yaml().writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean mentions(ArrayNode initdb, String option) {
+    for (JsonNode n : initdb) {
+      if (n.isTextual() ? n.textValue().equals(option) : n.has(option)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
