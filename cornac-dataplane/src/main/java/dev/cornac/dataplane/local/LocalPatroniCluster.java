@@ -50,6 +50,15 @@ public final class LocalPatroniCluster implements AutoCloseable {
   }
 
   public static LocalPatroniCluster start(String scope, int instances) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      names.add("node" + i);
+    }
+    return start(scope, names);
+  }
+
+  /** Members with the given names (pod names, when a test plays the pods of a StatefulSet). */
+  public static LocalPatroniCluster start(String scope, List<String> memberNames) throws Exception {
     for (String tool : List.of("/usr/bin/patroni", "/usr/bin/etcd")) {
       if (!Files.isExecutable(Path.of(tool))) {
         throw new IllegalStateException(tool + " is missing: run scripts/test.sh, which installs patroni and "
@@ -67,8 +76,8 @@ public final class LocalPatroniCluster implements AutoCloseable {
     LocalPatroniCluster cluster = new LocalPatroniCluster(scope, base, client, etcd);
     try {
       cluster.awaitEtcd();
-      for (int i = 0; i < instances; i++) {
-        cluster.addMember("node" + i);
+      for (String name : memberNames) {
+        cluster.addMember(name);
       }
       cluster.awaitHealthy(Duration.ofSeconds(60));
     } catch (Exception e) {
@@ -214,6 +223,11 @@ public final class LocalPatroniCluster implements AutoCloseable {
 
   public List<Member> members() {
     return members;
+  }
+
+  public Member member(String name) {
+    return members.stream().filter(m -> m.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no member " + name));
   }
 
   public Member leader() {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 
 /**
  * The informer caches the reconciler reads from: every object kind a cluster owns, selected by the cluster-name
@@ -78,15 +79,24 @@ public final class ClusterInformers {
     sources.put(type, new InformerEventSource<>(config, context));
   }
 
-  /** Patroni rewrites pod annotations on every change of its state; only role, phase and deletion matter here. */
+  /**
+   * Patroni rewrites pod annotations on every change of its state; only role, phase, address, deletion and the
+   * rolling-update mark (which a user may also set by hand to have a pod recreated) matter here.
+   */
   private boolean podChangeMatters(Pod before, Pod after) {
     return !Objects.equals(label(before, podRoleLabel), label(after, podRoleLabel))
         || !Objects.equals(phase(before), phase(after))
+        || !Objects.equals(podIp(before), podIp(after))
+        || StatefulSetSync.isMarked(before) != StatefulSetSync.isMarked(after)
         || !Objects.equals(before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp());
   }
 
   private static String label(HasMetadata o, String key) {
     return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(key);
+  }
+
+  private static String podIp(Pod p) {
+    return p.getStatus() == null ? null : p.getStatus().getPodIP();
   }
 
   private static String phase(Pod p) {

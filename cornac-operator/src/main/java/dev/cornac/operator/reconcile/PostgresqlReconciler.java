@@ -65,6 +65,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final DeleteProtection protection;
   private final ClusterDeletion deletion;
   private final dev.cornac.operator.dataplane.DataPlaneSync dataPlane;
+  private final dev.cornac.operator.rolling.RollingUpdateSync rolling;
+  private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
   private ClusterInformers informers;
 
   public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
@@ -73,6 +75,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.client = client;
     this.events = events;
     this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints);
+    this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
+    this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.statuses = new StatusCalculator(clock);
     this.protection = new DeleteProtection(config, clock);
     this.deletion = new ClusterDeletion(client, config, events);
@@ -125,12 +129,22 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       LogicalBackupSync.sync(r);
       ConnectionPoolerSync.sync(r);
       boolean ready = podsReady(cluster);
+      boolean rollingPending = false;
       if (ready) {
-        syncDataPlane(r);
+        // Pod recreation waits for a successful Patroni configuration sync (reference c.3).
+        if (syncDataPlane(r)) {
+          rollingPending = rolling.sync(r);
+        } else {
+          rollingPending = true;
+        }
+      }
+      List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
+      if (ready && !rollingPending) {
+        switchoverRequest(r).ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
-          ready ? resyncInterval() : NOT_READY_RECHECK);
+          ready && !rollingPending ? resyncInterval() : NOT_READY_RECHECK, reported);
     } catch (KubernetesClientException e) {
       if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
         // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
@@ -147,8 +161,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   /**
    * Patroni configuration and SQL objects. Their failures are reported (Warning event) but do not flip the status,
    * as upstream's role and database sync errors do not (reference a.8); the next sync tries again.
+   *
+   * @return false when Patroni's configuration could not be synced, which postpones pod recreation (reference c.3)
    */
-  private void syncDataPlane(Reconciliation r) {
+  private boolean syncDataPlane(Reconciliation r) {
     Cluster cluster = r.cluster();
     String ns = cluster.namespace();
     try {
@@ -157,10 +173,30 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       if (!done.isEmpty()) {
         r.acted("Sync", String.join("; ", done));
       }
-    } catch (java.sql.SQLException | dev.cornac.dataplane.patroni.PatroniException e) {
+      return true;
+    } catch (java.sql.SQLException e) {
       r.warn("Sync", "database sync failed, retrying at the next sync: " + e.getMessage());
+      return true;
+    } catch (dev.cornac.dataplane.patroni.PatroniException e) {
+      r.warn("Sync", "Patroni configuration sync failed, retrying at the next sync: " + e.getMessage());
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The switchover asked for by annotation, when there is a new request and the pods have addresses. */
+  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> switchoverRequest(Reconciliation r) {
+    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return switchover.sync(r, pods);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
     }
   }
 
@@ -189,7 +225,12 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
       String message, String warningReason, Duration next) {
-    PostgresqlStatus status = statuses.next(pg, outcome, ready, message);
+    return record(pg, outcome, ready, message, warningReason, next, List.of());
+  }
+
+  private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
+      String message, String warningReason, Duration next, List<io.fabric8.kubernetes.api.model.Condition> reported) {
+    PostgresqlStatus status = statuses.next(pg, outcome, ready, message, reported);
     String before = pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
     if (warningReason != null && (!status.postgresClusterStatus.equals(before) || !sameMessage(pg, message))) {
       events.warning(pg, warningReason, message);

@@ -32,6 +32,15 @@ public final class StatusCalculator {
   }
 
   public PostgresqlStatus next(Postgresql pg, Outcome outcome, boolean podsReady, String message) {
+    return next(pg, outcome, podsReady, message, List.of());
+  }
+
+  /**
+   * @param reported conditions of other types this pass settled (a switchover's outcome); other conditions of the
+   *     previous status are kept as they were
+   */
+  public PostgresqlStatus next(Postgresql pg, Outcome outcome, boolean podsReady, String message,
+      List<Condition> reported) {
     PostgresqlStatus previous = pg.getStatus() == null ? new PostgresqlStatus() : pg.getStatus();
     String before = previous.postgresClusterStatus == null ? "" : previous.postgresClusterStatus;
     long generation = pg.getMetadata().getGeneration() == null ? 0 : pg.getMetadata().getGeneration();
@@ -67,6 +76,14 @@ public final class StatusCalculator {
           case INVALID -> "InvalidManifest";
           case FAILED -> "Failed";
         }, message));
+    java.util.Set<String> types = new java.util.HashSet<>(List.of(READY, RECONCILED));
+    for (Condition c : reported) {
+      conditions.add(condition(previous, c.getType(), "True".equals(c.getStatus()), c.getReason(), c.getMessage()));
+      types.add(c.getType());
+    }
+    if (previous.conditions != null) {
+      previous.conditions.stream().filter(c -> !types.contains(c.getType())).forEach(conditions::add);
+    }
     next.conditions = conditions;
     return next;
   }
