@@ -91,11 +91,16 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public CornacOperator startOperator(boolean leaderElection, dev.cornac.dataplane.MemberEndpoints endpoints) {
+    return startOperator(leaderElection, endpoints, Clock.systemUTC());
+  }
+
+  public CornacOperator startOperator(boolean leaderElection, dev.cornac.dataplane.MemberEndpoints endpoints,
+      Clock clock) {
     OperatorEnvironment env = new OperatorEnvironment(Optional.of("postgres-operator"), Optional.empty(), NS,
         Optional.empty(), "", false, false, 0, 0, leaderElection, OperatorEnvironment.DEFAULT_LEASE,
         Duration.ofMillis(100), Duration.ofMillis(300));
     CornacOperator op = new CornacOperator(client, new CornacOperator.Options(env, "127.0.0.1", 0,
-        Duration.ofSeconds(5), Clock.systemUTC(), () -> { }, endpoints));
+        Duration.ofSeconds(5), clock, () -> { }, endpoints));
     op.start();
     operators.add(op);
     return op;

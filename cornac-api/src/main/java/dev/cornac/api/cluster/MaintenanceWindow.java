@@ -30,6 +30,16 @@ public record MaintenanceWindow(Optional<DayOfWeek> weekday, LocalTime start, Lo
     return new MaintenanceWindow(day, start, end);
   }
 
+  /** Whether a UTC moment falls inside, start and end included, compared at minute precision as upstream does. */
+  public boolean contains(java.time.ZonedDateTime utc) {
+    java.time.ZonedDateTime t = utc.withZoneSameInstant(java.time.ZoneOffset.UTC);
+    if (weekday.isPresent() && weekday.get() != t.getDayOfWeek()) {
+      return false;
+    }
+    LocalTime now = t.toLocalTime().withSecond(0).withNano(0);
+    return !now.isBefore(start) && !now.isAfter(end);
+  }
+
   private static LocalTime time(String hour, String minute) {
     int h = Integer.parseInt(hour);
     int min = Integer.parseInt(minute);

@@ -67,6 +67,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.dataplane.DataPlaneSync dataPlane;
   private final dev.cornac.operator.rolling.RollingUpdateSync rolling;
   private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
+  private final Clock clock;
   private ClusterInformers informers;
 
   public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
@@ -78,6 +79,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.statuses = new StatusCalculator(clock);
+    this.clock = clock;
     this.protection = new DeleteProtection(config, clock);
     this.deletion = new ClusterDeletion(client, config, events);
   }
@@ -114,13 +116,17 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
     try {
       ensureFinalizer(pg);
-      Cluster cluster = new Cluster(pg, config);
+      Cluster manifest = new Cluster(pg, config);
+      var gated = dev.cornac.operator.maintenance.VersionGate.apply(manifest, informers.get(
+          io.fabric8.kubernetes.api.model.apps.StatefulSet.class, manifest.namespace(), manifest.name()), clock);
+      Cluster cluster = gated.cluster();
       String ns = cluster.namespace();
       Credentials credentials = Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
       DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironmentSources.NONE, new TreeSet<>(),
           credentials);
       Reconciliation r = new Reconciliation(cluster, desired, informers, new KubernetesWriter(client, informers),
           events);
+      gated.note().ifPresent(r::note);
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
       SecretSync.sync(r);

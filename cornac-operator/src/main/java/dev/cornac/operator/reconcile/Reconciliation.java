@@ -65,6 +65,11 @@ public final class Reconciliation {
     events.normal(resource(), reason, message);
   }
 
+  /** A state worth showing in the status (the Reconciled condition's message) that is not news: no Event. */
+  public void note(String message) {
+    actions.add(message);
+  }
+
   public void warn(String reason, String message) {
     LOG.warn("cluster {}/{}: {}", cluster.namespace(), cluster.name(), message);
     events.warning(resource(), reason, message);
