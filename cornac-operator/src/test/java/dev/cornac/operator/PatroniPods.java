@@ -29,6 +29,7 @@ final class PatroniPods implements AutoCloseable {
   private final LocalPatroniCluster patroni;
   private final List<String> deletions = Collections.synchronizedList(new ArrayList<>());
   private final java.util.Set<String> created = new java.util.HashSet<>();
+  private final List<String> removed = Collections.synchronizedList(new ArrayList<>());
   private final Thread loop;
   private volatile boolean running = true;
 
@@ -94,8 +95,18 @@ final class PatroniPods implements AutoCloseable {
         // ask the next member
       }
     }
-    for (LocalPatroniCluster.Member m : patroni.members()) {
+    int replicas = sts.getSpec().getReplicas();
+    for (LocalPatroniCluster.Member m : List.copyOf(patroni.members())) {
       Pod pod = client.pods().inNamespace(NS).withName(m.name()).get();
+      if (ordinal(m.name()) >= replicas) {
+        // The StatefulSet shrank: Kubernetes removes the highest ordinals (their volumes stay).
+        if (pod != null) {
+          client.resource(pod).delete();
+          removed.add(m.name());
+        }
+        patroni.stopMember(m.name());
+        continue;
+      }
       if (pod == null) {
         if (!created.add(m.name())) {
           deletions.add(m.name());
@@ -108,6 +119,17 @@ final class PatroniPods implements AutoCloseable {
             .addToLabels("spilo-role", roles.get(m.name())).endMetadata().build());
       }
     }
+  }
+
+  /** Pods removed by a scale-down. */
+  List<String> removed() {
+    synchronized (removed) {
+      return List.copyOf(removed);
+    }
+  }
+
+  private static int ordinal(String pod) {
+    return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
   }
 
   private void create(StatefulSet sts, String name, String role) {

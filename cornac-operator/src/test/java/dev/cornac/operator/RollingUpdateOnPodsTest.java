@@ -135,6 +135,34 @@ class RollingUpdateOnPodsTest {
     assertThat(httpGet(patroni.leader().client().base() + "/cluster")).contains("scheduled_switchover");
   }
 
+  @Test
+  void scalingDownMovesThePrimaryOffThePodsThatGo() throws Exception {
+    startCluster();
+    if (patroni.leader().name().equals(CLUSTER + "-0")) {
+      patroni.leader().client().switchover(CLUSTER + "-0", CLUSTER + "-1", java.util.Optional.empty());
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+          assertThat(patroni.leader().name()).isEqualTo(CLUSTER + "-1"));
+    }
+    try (var c = patroni.connect(patroni.leader()); var s = c.createStatement()) {
+      s.execute("create table kept(x int); insert into kept values (7)");
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(k8s.client().pods().inNamespace(NS)
+        .withName(CLUSTER + "-1").get().getMetadata().getLabels()).containsEntry("spilo-role", "master"));
+
+    k8s.editSpec(CLUSTER, spec -> spec.numberOfInstances = 1);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(pods.removed()).containsExactly(CLUSTER + "-1");
+      assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName(CLUSTER).get().getSpec().getReplicas())
+          .isEqualTo(1);
+    });
+    assertThat(patroni.leader().name()).isEqualTo(CLUSTER + "-0");
+    assertThat(patroni.queryOne(patroni.leader(), "postgres", "select x from kept")).isEqualTo("7");
+    assertThat(events()).contains("switched over from " + CLUSTER + "-1 to " + CLUSTER + "-0 before scaling down "
+        + "to 1 instance(s)");
+    assertThat(patroni.leader().client().history()).as("one switchover for the test, one for the scale-down")
+        .hasSizeLessThanOrEqualTo(2);
+  }
+
   private void startCluster() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-roll", List.of(CLUSTER + "-0", CLUSTER + "-1"));
     k8s = OperatorHarness.withExampleConfig(server, mockClient);

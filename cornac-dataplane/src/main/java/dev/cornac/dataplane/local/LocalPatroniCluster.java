@@ -162,6 +162,13 @@ public final class LocalPatroniCluster implements AutoCloseable {
     return m;
   }
 
+  /** Stops a member's Patroni (and so its PostgreSQL) for good; its data stays. */
+  public void stopMember(String name) {
+    Member m = member(name);
+    stop(m.process());
+    members.remove(m);
+  }
+
   /** Stops a member's Patroni (and so its PostgreSQL) and starts it again with the same configuration and data. */
   public Member restart(String name) throws IOException {
     int index = -1;

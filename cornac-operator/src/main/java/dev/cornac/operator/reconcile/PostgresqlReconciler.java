@@ -67,6 +67,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.dataplane.DataPlaneSync dataPlane;
   private final dev.cornac.operator.rolling.RollingUpdateSync rolling;
   private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
+  private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
   private final Clock clock;
   private ClusterInformers informers;
 
@@ -78,6 +79,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints);
     this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
+    this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
     this.statuses = new StatusCalculator(clock);
     this.clock = clock;
     this.protection = new DeleteProtection(config, clock);
@@ -131,6 +133,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       ServiceSync.sync(r);
       SecretSync.sync(r);
       PodDisruptionBudgetSync.sync(r);
+      scaleDown.prepare(r);
       StatefulSetSync.sync(r);
       LogicalBackupSync.sync(r);
       ConnectionPoolerSync.sync(r);

@@ -1,0 +1,105 @@
+package dev.cornac.operator.switchover;
+
+import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.dataplane.patroni.ClusterMember;
+import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.dataplane.patroni.PatroniException;
+import dev.cornac.dataplane.patroni.PatroniRole;
+import dev.cornac.dataplane.patroni.SwitchoverCandidates;
+import dev.cornac.operator.reconcile.Reconciliation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Before Kubernetes removes the highest ordinals of a shrinking StatefulSet, the primary must not be among them
+ * (reference g.3): it hands over by switchover to the best replica that stays. When no replica can take over, the
+ * scale-down waits (the StatefulSet keeps its size this pass) and the status says why.
+ */
+public final class ScaleDownSwitchover {
+  private static final Duration LEAD_TIMEOUT = Duration.ofSeconds(60);
+  private final MemberEndpoints endpoints;
+  private final String roleLabel;
+
+  public ScaleDownSwitchover(MemberEndpoints endpoints, String roleLabel) {
+    this.endpoints = endpoints;
+    this.roleLabel = roleLabel;
+  }
+
+  public void prepare(Reconciliation r) {
+    StatefulSet desired = r.desired().statefulSet();
+    Optional<StatefulSet> live = r.live(StatefulSet.class, desired);
+    if (live.isEmpty() || live.get().getSpec().getReplicas() == null) {
+      return;
+    }
+    int keep = desired.getSpec().getReplicas();
+    int now = live.get().getSpec().getReplicas();
+    if (keep >= now || keep == 0) {
+      return;
+    }
+    List<Pod> pods = r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    Optional<Pod> primary = pods.stream().filter(p -> "master".equals(label(p))).findFirst();
+    if (primary.isEmpty() || ordinal(primary.get().getMetadata().getName()) < keep) {
+      return;
+    }
+    String leader = primary.get().getMetadata().getName();
+    try {
+      PatroniClient leaderClient = client(primary.get());
+      List<ClusterMember> staying = leaderClient.cluster().stream().filter(m -> ordinal(m.name()) < keep).toList();
+      String candidate = SwitchoverCandidates.best(staying, false).map(ClusterMember::name).orElseThrow(
+          () -> new IllegalStateException("no running replica among the " + keep + " pod(s) that stay"));
+      leaderClient.switchover(leader, candidate, Optional.empty());
+      awaitLeader(pods, candidate);
+      r.acted("Switchover", "switched over from " + leader + " to " + candidate + " before scaling down to " + keep
+          + " instance(s)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      desired.getSpec().setReplicas(now);
+    } catch (RuntimeException e) {
+      // Patroni unreachable or refusing, no candidate, no address yet: all mean "not now".
+      desired.getSpec().setReplicas(now);
+      r.warn("Switchover", "scaling down to " + keep + " waits: the primary " + leader + " would be removed and "
+          + "could not hand over (" + e.getMessage() + "); retrying at the next sync");
+      r.note("scale-down to " + keep + " waits for the primary " + leader + " to hand over");
+    }
+  }
+
+  private void awaitLeader(List<Pod> pods, String candidate) throws InterruptedException {
+    Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(candidate)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no pod " + candidate));
+    Instant deadline = Instant.now().plus(LEAD_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        if (client(pod).patroni().role() == PatroniRole.LEADER) {
+          return;
+        }
+      } catch (PatroniException e) {
+        // not answering yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(candidate + " did not become the primary within " + LEAD_TIMEOUT.toSeconds()
+        + " s");
+  }
+
+  private PatroniClient client(Pod pod) {
+    return endpoints.patroni(pod.getMetadata().getName(), pod.getStatus() == null ? null : pod.getStatus().getPodIP());
+  }
+
+  private String label(Pod p) {
+    Map<String, String> labels = p.getMetadata().getLabels();
+    return labels == null ? null : labels.get(roleLabel);
+  }
+
+  static int ordinal(String pod) {
+    try {
+      return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
+    } catch (NumberFormatException e) {
+      return Integer.MAX_VALUE;
+    }
+  }
+}
