@@ -23,7 +23,7 @@ import java.util.Map;
  * are named like the pods: a deleted pod restarts its member's processes (a new container) and comes back from the
  * StatefulSet's current template with a new uid; role labels follow Patroni's view.
  */
-final class PatroniPods implements AutoCloseable {
+public final class PatroniPods implements AutoCloseable {
   private final KubernetesClient client;
   private final String cluster;
   private final LocalPatroniCluster patroni;
@@ -33,7 +33,7 @@ final class PatroniPods implements AutoCloseable {
   private final Thread loop;
   private volatile boolean running = true;
 
-  PatroniPods(KubernetesClient client, String cluster, LocalPatroniCluster patroni) {
+  public PatroniPods(KubernetesClient client, String cluster, LocalPatroniCluster patroni) {
     this.client = client;
     this.cluster = cluster;
     this.patroni = patroni;
@@ -41,7 +41,7 @@ final class PatroniPods implements AutoCloseable {
     loop.setDaemon(true);
   }
 
-  MemberEndpoints endpoints() {
+  public MemberEndpoints endpoints() {
     return new MemberEndpoints() {
       @Override
       public PatroniClient patroni(String member, String address) {
@@ -55,12 +55,12 @@ final class PatroniPods implements AutoCloseable {
     };
   }
 
-  void start() {
+  public void start() {
     loop.start();
   }
 
   /** Pod names in the order the operator deleted them. */
-  List<String> deletions() {
+  public List<String> deletions() {
     synchronized (deletions) {
       return List.copyOf(deletions);
     }
@@ -122,7 +122,7 @@ final class PatroniPods implements AutoCloseable {
   }
 
   /** Pods removed by a scale-down. */
-  List<String> removed() {
+  public List<String> removed() {
     synchronized (removed) {
       return List.copyOf(removed);
     }

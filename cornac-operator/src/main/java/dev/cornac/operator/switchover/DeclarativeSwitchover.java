@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class DeclarativeSwitchover {
   public static final String CONDITION = "Switchover";
   private static final Duration LEAD_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CANDIDATE_WAIT = Duration.ofSeconds(30);
 
   private final MemberEndpoints endpoints;
   private final Clock clock;
@@ -57,21 +58,36 @@ public final class DeclarativeSwitchover {
       return Optional.of(condition(false, "Invalid", quoted + e.getMessage()));
     }
     try {
-      PatroniClient any = client(pods, pods.get(0).getMetadata().getName());
-      List<ClusterMember> members = any.cluster();
-      String leader = members.stream().filter(m -> m.role() == PatroniRole.LEADER).map(ClusterMember::name)
-          .findFirst().orElseThrow(() -> new IllegalStateException("the cluster has no leader right now"));
-      String candidate = request.candidate().orElseGet(() -> SwitchoverCandidates.best(members, false)
-          .map(ClusterMember::name).orElseThrow(() -> new IllegalStateException("no running replica to switch to")));
-      if (candidate.equals(leader)) {
-        throw new IllegalStateException(candidate + " is already the primary");
-      }
-      if (members.stream().noneMatch(m -> m.name().equals(candidate))) {
-        throw new IllegalStateException("no member " + candidate + "; members: "
-            + String.join(", ", members.stream().map(ClusterMember::name).toList()));
+      // A member that has just switched or restarted is briefly no candidate (and Patroni answers 412): wait a
+      // little for one, as a person retrying would.
+      Instant patience = Instant.now().plus(CANDIDATE_WAIT);
+      String leader;
+      String candidate;
+      while (true) {
+        List<ClusterMember> members = client(pods, pods.get(0).getMetadata().getName()).cluster();
+        leader = members.stream().filter(m -> m.role() == PatroniRole.LEADER).map(ClusterMember::name)
+            .findFirst().orElse(null);
+        Optional<String> chosen = request.candidate().isPresent() ? request.candidate()
+            : SwitchoverCandidates.best(members, false).map(ClusterMember::name);
+        if (request.candidate().isPresent() && members.stream().noneMatch(m -> m.name().equals(chosen.get()))) {
+          throw new IllegalStateException("no member " + chosen.get() + "; members: "
+              + String.join(", ", members.stream().map(ClusterMember::name).toList()));
+        }
+        if (leader != null && leader.equals(chosen.orElse(null))) {
+          throw new IllegalStateException(leader + " is already the primary");
+        }
+        if (leader != null && chosen.isPresent()) {
+          candidate = chosen.get();
+          break;
+        }
+        if (Instant.now().isAfter(patience)) {
+          throw new IllegalStateException(leader == null ? "the cluster has no leader right now"
+              : "no running replica to switch to");
+        }
+        Thread.sleep(500);
       }
       Optional<OffsetDateTime> at = request.at().filter(t -> t.toInstant().isAfter(Instant.now(clock)));
-      client(pods, leader).switchover(leader, candidate, at);
+      switchover(pods, leader, candidate, at, patience);
       if (at.isPresent()) {
         String message = quoted + "Patroni will switch over from " + leader + " to " + candidate + " at " + at.get();
         r.acted("Switchover", message);
@@ -85,6 +101,21 @@ public final class DeclarativeSwitchover {
       String message = quoted + "failed: " + e.getMessage() + "; set a new value to try again";
       r.warn("Switchover", message);
       return Optional.of(condition(false, "Failed", message));
+    }
+  }
+
+  private void switchover(List<Pod> pods, String leader, String candidate, Optional<OffsetDateTime> at,
+      Instant patience) throws InterruptedException {
+    while (true) {
+      try {
+        client(pods, leader).switchover(leader, candidate, at);
+        return;
+      } catch (PatroniException e) {
+        if ((e.status() != 412 && e.status() != 503) || Instant.now().isAfter(patience)) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
     }
   }
 

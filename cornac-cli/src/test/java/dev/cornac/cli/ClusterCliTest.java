@@ -1,0 +1,123 @@
+package dev.cornac.cli;
+
+import static dev.cornac.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.operator.OperatorHarness;
+import dev.cornac.operator.PatroniPods;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cornac status} and {@code cornac switchover} against a cluster, through a kubeconfig: the mock API server
+ * with the operator running and a real two-member Patroni cluster behind the pods.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterCliTest {
+  KubernetesMockServer server;
+  KubernetesClient mockClient;
+  OperatorHarness k8s;
+  LocalPatroniCluster patroni;
+  PatroniPods pods;
+  @TempDir Path dir;
+
+  static final String CLUSTER = "acid-cli";
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (k8s != null) {
+      k8s.close();
+    }
+    if (pods != null) {
+      pods.close();
+    }
+    if (patroni != null) {
+      patroni.close();
+    }
+  }
+
+  private Path kubeconfig() throws Exception {
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: tester
+          user: {token: test}
+        contexts:
+        - name: mock
+          context: {cluster: mock, user: tester, namespace: %s}
+        current-context: mock
+        """.formatted(mockClient.getMasterUrl().toString(), NS));
+    return file;
+  }
+
+  @Test
+  void statusShowsTheClusterAndSwitchoverGoesThroughTheOperator() throws Exception {
+    patroni = LocalPatroniCluster.start("cornac-cli-cluster", List.of(CLUSTER + "-0", CLUSTER + "-1"));
+    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    String superPassword = LocalPatroniCluster.SUPERUSER_PASSWORD;
+    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+        .withName("postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
+        .withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid")).endMetadata()
+        .withType("Opaque").withData(Map.of("username", b64("postgres"), "password", b64(superPassword))).build())
+        .create();
+    pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
+    k8s.startOperator(false, pods.endpoints());
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-cli}
+        spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
+        """);
+    pods.start();
+    k8s.awaitStatus(CLUSTER, "Running");
+    String config = kubeconfig().toString();
+    String leader = patroni.leader().name();
+
+    CliRunner.Result status = CliRunner.run("status", CLUSTER, "--kubeconfig", config);
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains(CLUSTER + " (default): Running, PostgreSQL 15, 2 instance(s)",
+        "Ready: True", leader + "  master", "postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do",
+        "services: " + CLUSTER);
+    assertThat(status.out()).as("no secret content").doesNotContain(superPassword).doesNotContain(b64(superPassword));
+
+    CliRunner.Result switched = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config, "-n", NS);
+    assertThat(switched.exit()).as(switched.err()).isZero();
+    String other = leader.equals(CLUSTER + "-0") ? CLUSTER + "-1" : CLUSTER + "-0";
+    assertThat(switched.out()).contains("switched over from " + leader + " to " + other);
+    assertThat(patroni.leader().name()).isEqualTo(other);
+
+    Thread.sleep(1100);   // the next request gets another tag
+    CliRunner.Result again = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config);
+    assertThat(again.exit()).as("the same command twice is two requests: " + again.err()).isZero();
+    assertThat(again.out()).contains("switched over from " + other + " to " + leader);
+
+    CliRunner.Result wrong = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config, "--to", CLUSTER + "-9");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).contains("no member " + CLUSTER + "-9");
+
+    CliRunner.Result missing = CliRunner.run("status", "acid-nope", "--kubeconfig", config);
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("there is no postgresql acid-nope in namespace default", "-n");
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
