@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -72,11 +71,7 @@ class ClusterCliTest {
     patroni = LocalPatroniCluster.start("cornac-cli-cluster", List.of(CLUSTER + "-0", CLUSTER + "-1"));
     k8s = OperatorHarness.withExampleConfig(server, mockClient);
     String superPassword = LocalPatroniCluster.SUPERUSER_PASSWORD;
-    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-        .withName("postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
-        .withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid")).endMetadata()
-        .withType("Opaque").withData(Map.of("username", b64("postgres"), "password", b64(superPassword))).build())
-        .create();
+    k8s.superuserSecret(CLUSTER, superPassword);
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
     k8s.startOperator(false, pods.endpoints());
     k8s.create("""

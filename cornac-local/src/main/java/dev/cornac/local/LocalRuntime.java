@@ -90,14 +90,7 @@ public final class LocalRuntime {
     state.write(layout);
     SupervisorProcess.start(layout);
     progress.step("starting etcd", () -> awaitEtcd(layout, state));
-    LocalState.Member leader = progress.step("waiting for a writable primary", () -> awaitLeader(layout, state, c));
-    if (state.members().size() > 1) {
-      progress.step("waiting for " + (state.members().size() - 1) + " replica(s) to stream",
-          () -> awaitReplicas(layout, state));
-    }
-    List<String> actions = progress.step("syncing configuration, roles and databases",
-        () -> ClusterConvergence.converge(c, state, credentials, leader));
-    awaitExtras(progress, layout, state, c, credentials);
+    List<String> actions = convergeWhenReady(progress, layout, state, c, credentials);
     progress.note(c.name() + " is up in " + progress.elapsed());
     return new Outcome(c.name(), state, c, actions);
   }
@@ -134,16 +127,23 @@ public final class LocalRuntime {
       progress.step("stopping " + String.join(", ", removed.stream().sorted().toList()) + " (data kept in "
           + layout.dir().resolve("members") + ")", () -> awaitGone(previous, state, removed));
     }
-    LocalState.Member newLeader = progress.step("waiting for a writable primary", () -> awaitLeader(layout, state, c));
+    List<String> actions = convergeWhenReady(progress, layout, state, c, credentials);
+    progress.note(c.name() + " applied in " + progress.elapsed());
+    return new Outcome(c.name(), state, c, actions);
+  }
+
+  /** Waits for a writable primary and streaming replicas, syncs the manifest into them, checks poolers and metrics. */
+  private List<String> convergeWhenReady(Progress progress, LocalLayout layout, LocalState state, Cluster c,
+      LocalCredentials credentials) throws Exception {
+    LocalState.Member leader = progress.step("waiting for a writable primary", () -> awaitLeader(layout, state, c));
     if (state.members().size() > 1) {
       progress.step("waiting for " + (state.members().size() - 1) + " replica(s) to stream",
           () -> awaitReplicas(layout, state));
     }
     List<String> actions = progress.step("syncing configuration, roles and databases",
-        () -> ClusterConvergence.converge(c, state, credentials, newLeader));
+        () -> ClusterConvergence.converge(c, state, credentials, leader));
     awaitExtras(progress, layout, state, c, credentials);
-    progress.note(c.name() + " applied in " + progress.elapsed());
-    return new Outcome(c.name(), state, c, actions);
+    return actions;
   }
 
   /** Switches the primary to {@code to}, or to the best replica; returns the new primary's name. */

@@ -10,7 +10,6 @@ import dev.cornac.dataplane.patroni.PatroniClient;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -65,12 +64,7 @@ class DataPlaneSyncTest {
     patroni = LocalPatroniCluster.start("cornac-operator-dataplane", 1);
     LocalPatroniCluster.Member member = patroni.members().get(0);
     k8s = OperatorHarness.withExampleConfig(server, mockClient);
-    // The superuser secret as Spilo would have it: the password the member was bootstrapped with.
-    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-        .withName("postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
-        .withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid")).endMetadata()
-        .withType("Opaque").withData(Map.of("username", b64("postgres"),
-            "password", b64(LocalPatroniCluster.SUPERUSER_PASSWORD))).build()).create();
+    k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     MemberEndpoints local = new MemberEndpoints() {
       @Override
       public PatroniClient patroni(String name, String address) {
@@ -126,9 +120,5 @@ class DataPlaneSyncTest {
   private String password(String secret) {
     return new String(Base64.getDecoder().decode(k8s.client().secrets().inNamespace(NS).withName(secret).get()
         .getData().get("password")), StandardCharsets.UTF_8);
-  }
-
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }

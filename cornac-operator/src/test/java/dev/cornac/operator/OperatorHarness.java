@@ -106,6 +106,18 @@ public final class OperatorHarness implements AutoCloseable {
     return op;
   }
 
+  /** The superuser secret as Spilo would have left it: the password a real Patroni member was bootstrapped with. */
+  public void superuserSecret(String cluster, String password) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("postgres." + cluster + ".credentials.postgresql.acid.zalan.do")
+        .withLabels(Map.of("application", "spilo", "cluster-name", cluster, "team", "acid")).endMetadata()
+        .withType("Opaque").withData(Map.of(
+            "username", b64.encodeToString("postgres".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "password", b64.encodeToString(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build())
+        .create();
+  }
+
   public void stop(CornacOperator op) {
     op.close();
     operators.remove(op);

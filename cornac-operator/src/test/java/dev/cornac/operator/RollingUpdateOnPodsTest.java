@@ -10,13 +10,10 @@ import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -166,11 +163,7 @@ class RollingUpdateOnPodsTest {
   private void startCluster() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-roll", List.of(CLUSTER + "-0", CLUSTER + "-1"));
     k8s = OperatorHarness.withExampleConfig(server, mockClient);
-    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-        .withName("postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
-        .withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid")).endMetadata()
-        .withType("Opaque").withData(Map.of("username", b64("postgres"),
-            "password", b64(LocalPatroniCluster.SUPERUSER_PASSWORD))).build()).create();
+    k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
     k8s.startOperator(false, pods.endpoints());
     k8s.create(MANIFEST);
@@ -196,9 +189,5 @@ class RollingUpdateOnPodsTest {
   private List<String> events() {
     return k8s.client().v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> CLUSTER.equals(e.getInvolvedObject().getName())).map(Event::getMessage).toList();
-  }
-
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }

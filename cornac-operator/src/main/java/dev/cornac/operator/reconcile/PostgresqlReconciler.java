@@ -153,7 +153,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
-          ready && !rollingPending ? resyncInterval() : NOT_READY_RECHECK, reported);
+          ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK, reported);
     } catch (KubernetesClientException e) {
       if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
         // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.

@@ -24,6 +24,7 @@ public final class Reconciliation {
   private final KubernetesWriter writer;
   private final EventRecorder events;
   private final List<String> actions = new ArrayList<>();
+  private boolean recheckSoon;
 
   public Reconciliation(Cluster cluster, DesiredState desired, ClusterInformers informers, KubernetesWriter writer,
       EventRecorder events) {
@@ -73,6 +74,15 @@ public final class Reconciliation {
   public void warn(String reason, String message) {
     LOG.warn("cluster {}/{}: {}", cluster.namespace(), cluster.name(), message);
     events.warning(resource(), reason, message);
+  }
+
+  /** Something waits (a held scale-down): look again in seconds rather than at the next resync. */
+  public void recheckSoon() {
+    recheckSoon = true;
+  }
+
+  public boolean recheckRequested() {
+    return recheckSoon;
   }
 
   public List<String> actions() {

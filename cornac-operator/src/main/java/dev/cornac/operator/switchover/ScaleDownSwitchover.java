@@ -22,6 +22,7 @@ import java.util.Optional;
  */
 public final class ScaleDownSwitchover {
   private static final Duration LEAD_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CANDIDATE_WAIT = Duration.ofSeconds(30);
   private final MemberEndpoints endpoints;
   private final String roleLabel;
 
@@ -49,8 +50,17 @@ public final class ScaleDownSwitchover {
     String leader = primary.get().getMetadata().getName();
     try {
       PatroniClient leaderClient = client(primary.get());
-      List<ClusterMember> staying = leaderClient.cluster().stream().filter(m -> ordinal(m.name()) < keep).toList();
-      String candidate = SwitchoverCandidates.best(staying, false).map(ClusterMember::name).orElseThrow(
+      // A replica that has just restarted is briefly no candidate: give it a moment before holding the scale-down.
+      Instant patience = Instant.now().plus(CANDIDATE_WAIT);
+      Optional<String> best = Optional.empty();
+      while (best.isEmpty() && Instant.now().isBefore(patience)) {
+        List<ClusterMember> staying = leaderClient.cluster().stream().filter(m -> ordinal(m.name()) < keep).toList();
+        best = SwitchoverCandidates.best(staying, false).map(ClusterMember::name);
+        if (best.isEmpty()) {
+          Thread.sleep(500);
+        }
+      }
+      String candidate = best.orElseThrow(
           () -> new IllegalStateException("no running replica among the " + keep + " pod(s) that stay"));
       leaderClient.switchover(leader, candidate, Optional.empty());
       awaitLeader(pods, candidate);
@@ -59,12 +69,14 @@ public final class ScaleDownSwitchover {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       desired.getSpec().setReplicas(now);
+      r.recheckSoon();
     } catch (RuntimeException e) {
       // Patroni unreachable or refusing, no candidate, no address yet: all mean "not now".
       desired.getSpec().setReplicas(now);
       r.warn("Switchover", "scaling down to " + keep + " waits: the primary " + leader + " would be removed and "
           + "could not hand over (" + e.getMessage() + "); retrying at the next sync");
       r.note("scale-down to " + keep + " waits for the primary " + leader + " to hand over");
+      r.recheckSoon();
     }
   }
 
