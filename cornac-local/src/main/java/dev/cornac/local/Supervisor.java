@@ -58,6 +58,7 @@ public final class Supervisor {
 
   public void run() throws InterruptedException {
     log("supervisor started (pid " + ProcessHandle.current().pid() + ")");
+    PrivateFiles.write(layout.supervisorPid(), ProcessHandle.current().pid() + "\n");
     Thread main = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping = true;

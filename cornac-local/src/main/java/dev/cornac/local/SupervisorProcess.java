@@ -32,7 +32,10 @@ public final class SupervisorProcess {
     }
   }
 
-  /** Starts it in its own session, so that closing the terminal or Ctrl-C does not stop the cluster. */
+  /**
+   * Starts it in its own session, so that closing the terminal or Ctrl-C does not stop the cluster, and returns once
+   * it has written its own pid ({@code setsid} may fork, so the pid of the process we spawned is not always its).
+   */
   public static ProcessHandle start(LocalLayout layout) {
     List<String> cmd = new ArrayList<>();
     cmd.add("setsid");
@@ -41,15 +44,29 @@ public final class SupervisorProcess {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Supervisor.class.getName(),
         layout.dir().toString()));
     try {
-      Process p = new ProcessBuilder(cmd).directory(layout.dir().toFile())
+      Files.deleteIfExists(layout.supervisorPid());
+      new ProcessBuilder(cmd).directory(layout.dir().toFile())
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(layout.supervisorLog().toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-      PrivateFiles.write(layout.supervisorPid(), p.pid() + "\n");
-      return p.toHandle();
     } catch (IOException e) {
       throw new LocalRuntimeException("cannot start the supervisor (" + String.join(" ", cmd.subList(0, 2)) + "): "
           + e.getMessage(), e);
     }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<ProcessHandle> running = running(layout);
+      if (running.isPresent()) {
+        return running.get();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new LocalRuntimeException("the supervisor of " + layout.cluster() + " did not start within 30 s; see "
+        + layout.supervisorLog());
   }
 
   /** SIGTERM, then wait while it stops everything in order; SIGKILL only if it hangs past the timeout. */

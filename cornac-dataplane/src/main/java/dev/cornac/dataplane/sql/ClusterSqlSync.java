@@ -24,9 +24,16 @@ public final class ClusterSqlSync {
    */
   public static List<String> sync(Cluster c, DatabaseSync.Connector connector, Function<String, String> passwords)
       throws SQLException {
+    return sync(c, connector, passwords, List.of());
+  }
+
+  /** @param extraRoles roles that do not come from the manifest alone: the dated users of password rotation */
+  public static List<String> sync(Cluster c, DatabaseSync.Connector connector, Function<String, String> passwords,
+      List<DesiredRole> extraRoles) throws SQLException {
     List<String> actions = new ArrayList<>();
-    List<DesiredRole> roles = DesiredRoles.of(c).stream()
-        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList();
+    List<DesiredRole> roles = new ArrayList<>(DesiredRoles.of(c).stream()
+        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList());
+    roles.addAll(extraRoles);
     String encryption = c.spec().postgresql == null || c.spec().postgresql.parameters == null ? null
         : c.spec().postgresql.parameters.get("password_encryption");
     try (Connection conn = connector.connect("postgres")) {

@@ -6,6 +6,11 @@ import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniConfigSync;
 import dev.cornac.dataplane.sql.ClusterSqlSync;
 import dev.cornac.dataplane.sql.DatabaseSync;
+import dev.cornac.dataplane.sql.RotationRetention;
+import dev.cornac.generators.secrets.PasswordRotation;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.statefulset.SpiloConfiguration;
@@ -26,15 +31,17 @@ import java.util.function.Function;
 public final class DataPlaneSync {
   private final OperatorConfig config;
   private final MemberEndpoints endpoints;
+  private final Clock clock;
 
-  public DataPlaneSync(OperatorConfig config, MemberEndpoints endpoints) {
+  public DataPlaneSync(OperatorConfig config, MemberEndpoints endpoints, Clock clock) {
     this.config = config;
     this.endpoints = endpoints;
+    this.clock = clock;
   }
 
   /** The statements and patches it made, for events; empty when nothing changed or the sync does not apply. */
-  public List<String> sync(Cluster c, List<Pod> pods, Function<String, Optional<String>> passwordOfSecret)
-      throws SQLException, InterruptedException {
+  public List<String> sync(Cluster c, List<Pod> pods, Function<String, Optional<String>> passwordOfSecret,
+      Function<String, Optional<String>> usernameOfSecret) throws SQLException, InterruptedException {
     List<String> actions = new ArrayList<>();
     if (!applies(c, pods)) {
       return actions;
@@ -56,8 +63,17 @@ public final class DataPlaneSync {
     String name = leader.getMetadata().getName();
     var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(name, address, db),
         config.superUsername(), superPassword.get());
-    actions.addAll(ClusterSqlSync.sync(c, connector,
-        role -> passwordOfSecret.apply(ClusterNames.credentialSecret(c, role)).orElse(null)));
+    RotatedRoles rotated = RotatedRoles.of(c, secret -> usernameOfSecret.apply(secret));
+    actions.addAll(ClusterSqlSync.sync(c, connector, role -> rotated.secretOf(role)
+        .flatMap(passwordOfSecret).orElse(null), rotated.roles()));
+    List<String> problems = new ArrayList<>();
+    try (java.sql.Connection conn = connector.connect("postgres")) {
+      for (String role : rotated.newUserRotation()) {
+        actions.addAll(RotationRetention.sync(conn, role, LocalDate.now(clock.withZone(ZoneOffset.UTC)),
+            PasswordRotation.retentionDays(c), problems).executed());
+      }
+    }
+    problems.forEach(p -> actions.add("skipped: " + p));
     return actions;
   }
 

@@ -76,7 +76,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.config = config;
     this.client = client;
     this.events = events;
-    this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints);
+    this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints, clock);
     this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
@@ -132,6 +132,9 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
       SecretSync.sync(r);
+      if (!cluster.isStandby()) {
+        dev.cornac.operator.reconcile.steps.PasswordRotationSync.sync(r, clock);
+      }
       PodDisruptionBudgetSync.sync(r);
       scaleDown.prepare(r);
       StatefulSetSync.sync(r);
@@ -178,7 +181,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     String ns = cluster.namespace();
     try {
       List<String> done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
-          secret -> SecretSync.storedPassword(informers, ns, secret));
+          secret -> SecretSync.storedField(informers, ns, secret, "password"),
+          secret -> SecretSync.storedField(informers, ns, secret, "username"));
       if (!done.isEmpty()) {
         r.acted("Sync", String.join("; ", done));
       }

@@ -46,8 +46,14 @@ public final class SecretSync {
   /** The stored password of a secret from the cache, used so that generated objects reuse it (never regenerate). */
   public static java.util.Optional<String> storedPassword(dev.cornac.operator.reconcile.ClusterInformers informers,
       String namespace, String secretName) {
+    return storedField(informers, namespace, secretName, "password");
+  }
+
+  /** A decoded field of a secret, from the cache. */
+  public static java.util.Optional<String> storedField(dev.cornac.operator.reconcile.ClusterInformers informers,
+      String namespace, String secretName, String key) {
     return informers.get(Secret.class, namespace, secretName)
-        .map(Secret::getData).map(d -> d.get("password"))
+        .map(Secret::getData).map(d -> d.get(key))
         .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
   }
 

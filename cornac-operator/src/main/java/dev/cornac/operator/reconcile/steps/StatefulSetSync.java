@@ -100,7 +100,7 @@ public final class StatefulSetSync {
     }
   }
 
-  static void markPodsForRollingUpdate(Reconciliation r, String why) {
+  public static void markPodsForRollingUpdate(Reconciliation r, String why) {
     for (Pod pod : r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name())) {
       if (!isMarked(pod)) {
         mark(r, pod, why);
