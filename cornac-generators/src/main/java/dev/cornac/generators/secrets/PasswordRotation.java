@@ -67,7 +67,8 @@ public final class PasswordRotation {
     if (next.isEmpty()) {
       return Optional.of(new Decision(current.username(), current.password(), format(cap), false));
     }
-    if (now.isAfter(next.get())) {
+    boolean leavingNewUser = mode == Mode.IN_PLACE && isRotatedName(role, current.username());
+    if (now.isAfter(next.get()) || leavingNewUser) {
       String username = mode == Mode.NEW_USER ? rotatedName(role, now) : role;
       return Optional.of(new Decision(username, newPassword.get(), format(cap), true));
     }

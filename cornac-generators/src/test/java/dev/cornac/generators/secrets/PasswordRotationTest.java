@@ -73,6 +73,11 @@ class PasswordRotationTest {
         .orElseThrow();
     assertThat(inPlace.username()).isEqualTo("app");
 
+    var switched = PasswordRotation.decide(PasswordRotation.Mode.IN_PLACE, "app",
+        new PasswordRotation.SecretState("app270227", "p", "2027-05-28T08:00:00Z"), NOW, 90, () -> "new").orElseThrow();
+    assertThat(switched.username()).as("from new-user to in-place: at once, back to the role").isEqualTo("app");
+    assertThat(switched.rotated()).isTrue();
+
     var shortened = PasswordRotation.decide(PasswordRotation.Mode.NEW_USER, "app", waiting, NOW, 10, () -> "new")
         .orElseThrow();
     assertThat(shortened.nextRotation()).as("capped at one new interval").isEqualTo("2026-12-08T10:00:00Z");
