@@ -1,18 +1,9 @@
 package dev.cornac.cli;
 
-import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.switchover.DeclarativeSwitchover;
 import dev.cornac.operator.switchover.SwitchoverRequest;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +33,7 @@ final class SwitchoverCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String target = (to == null ? (at == null ? "now" : "") : to) + (at == null ? "" : (to == null ? "at " : " at ") + at);
-    // The tag makes each invocation a new request: the operator acts once per annotation value.
-    String value = target + " #" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(OffsetDateTime.now(ZoneOffset.UTC));
+    String value = OperatorRequest.tagged(target);
     try {
       SwitchoverRequest.parse(value);
     } catch (IllegalArgumentException e) {
@@ -51,48 +41,11 @@ final class SwitchoverCommand implements Callable<Integer> {
       return CliErrors.EXIT_ERROR;
     }
     try (KubernetesClient client = kube.client()) {
-      String ns = kube.namespace(client);
-      ClusterLookup.find(client, ns, name);
-      client.resources(Postgresql.class).inNamespace(ns).withName(name).edit(pg -> {
-        pg.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(pg.getMetadata().getAnnotations() == null
-            ? Map.of() : pg.getMetadata().getAnnotations()));
-        pg.getMetadata().getAnnotations().put(SwitchoverRequest.ANNOTATION, value);
-        return pg;
-      });
-      err.println("  asked the operator: " + SwitchoverRequest.ANNOTATION + "=\"" + value + "\"; waiting ...");
-      err.flush();
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
-      String prefix = "\"" + value + "\": ";
-      while (Instant.now().isBefore(deadline)) {
-        Optional<Condition> outcome = outcome(client, ns, prefix);
-        if (outcome.isPresent()) {
-          String message = outcome.get().getMessage().substring(prefix.length());
-          if ("True".equals(outcome.get().getStatus())) {
-            out.println(message);
-            out.flush();
-            return CliErrors.EXIT_OK;
-          }
-          err.println("error: " + message);
-          return CliErrors.EXIT_ERROR;
-        }
-        Thread.sleep(500);
-      }
-      err.println("error: the operator did not act on the request within " + timeoutSeconds + " s; check that it "
-          + "runs and watches namespace " + ns + " (kubectl get pods -A -l name=postgres-operator), then see "
-          + "`cornac status " + name + " -n " + ns + "`");
-      return CliErrors.EXIT_ERROR;
+      return OperatorRequest.send(client, kube.namespace(client), name, SwitchoverRequest.ANNOTATION, value,
+          DeclarativeSwitchover.CONDITION, timeoutSeconds, out, err);
     } catch (ClusterLookup.NotFound e) {
       err.println("error: " + e.getMessage());
       return CliErrors.EXIT_ERROR;
     }
-  }
-
-  private Optional<Condition> outcome(KubernetesClient client, String ns, String prefix) {
-    Postgresql pg = client.resources(Postgresql.class).inNamespace(ns).withName(name).get();
-    if (pg == null || pg.getStatus() == null || pg.getStatus().conditions == null) {
-      return Optional.empty();
-    }
-    return pg.getStatus().conditions.stream().filter(c -> DeclarativeSwitchover.CONDITION.equals(c.getType())
-        && c.getMessage() != null && c.getMessage().startsWith(prefix)).findFirst();
   }
 }

@@ -103,6 +103,17 @@ class ClusterCliTest {
     assertThat(again.exit()).as("the same command twice is two requests: " + again.err()).isZero();
     assertThat(again.out()).contains("switched over from " + other + " to " + leader);
 
+    // Right after a switchover the old primary is still restarting as a replica: wait until both answer.
+    String startedBefore = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .ignoreExceptions().until(this::startTimes, t -> t != null);
+    Thread.sleep(1100);
+    CliRunner.Result restarted = CliRunner.run("restart", CLUSTER, "--kubeconfig", config);
+    assertThat(restarted.exit()).as(restarted.err()).isZero();
+    assertThat(restarted.out()).contains("restarted PostgreSQL on " + other + ", " + leader + " (replicas first)");
+    String startedAfter = startTimes();
+    assertThat(startedAfter.split(",")).hasSize(2).doesNotContainAnyElementsOf(List.of(startedBefore.split(",")));
+    assertThat(patroni.leader().name()).as("in place: no switchover").isEqualTo(leader);
+
     CliRunner.Result wrong = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config, "--to", CLUSTER + "-9");
     assertThat(wrong.exit()).isEqualTo(2);
     assertThat(wrong.err()).contains("no member " + CLUSTER + "-9");
@@ -110,6 +121,15 @@ class ClusterCliTest {
     CliRunner.Result missing = CliRunner.run("status", "acid-nope", "--kubeconfig", config);
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("there is no postgresql acid-nope in namespace default", "-n");
+  }
+
+  /** Each member's postmaster start time: a restart changes it. */
+  private String startTimes() throws Exception {
+    List<String> times = new java.util.ArrayList<>();
+    for (LocalPatroniCluster.Member m : patroni.members()) {
+      times.add(patroni.queryOne(m, "postgres", "select pg_postmaster_start_time()::text"));
+    }
+    return String.join(",", times);
   }
 
   private static String b64(String s) {

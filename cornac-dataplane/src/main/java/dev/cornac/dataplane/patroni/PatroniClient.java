@@ -96,6 +96,11 @@ public final class PatroniClient {
     return send("POST", "/restart", body.toString()).body();
   }
 
+  /** Restarts PostgreSQL on this member now; Patroni answers once it is back. */
+  public String restart() {
+    return send("POST", "/restart", "{}").body();
+  }
+
   public String reload() {
     return send("POST", "/reload", "").body();
   }

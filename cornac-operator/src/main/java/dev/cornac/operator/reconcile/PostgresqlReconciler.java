@@ -68,6 +68,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.rolling.RollingUpdateSync rolling;
   private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
   private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
+  private final dev.cornac.operator.switchover.DeclarativeRestart restart;
   private final Clock clock;
   private ClusterInformers informers;
 
@@ -80,6 +81,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
+    this.restart = new dev.cornac.operator.switchover.DeclarativeRestart(endpoints);
     this.statuses = new StatusCalculator(clock);
     this.clock = clock;
     this.protection = new DeleteProtection(config, clock);
@@ -153,6 +155,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
       if (ready && !rollingPending) {
         switchoverRequest(r).ifPresent(reported::add);
+        restartRequest(r).ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
@@ -207,6 +210,20 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
     try {
       return switchover.sync(r, pods);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The restart asked for by annotation, when there is a new request and the pods have addresses. */
+  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> restartRequest(Reconciliation r) {
+    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return restart.sync(r, pods);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return java.util.Optional.empty();

@@ -8,14 +8,12 @@ import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.dataplane.patroni.SwitchoverCandidates;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,11 +28,7 @@ public final class DeclarativeSwitchover {
 
   private final MemberEndpoints endpoints;
   private final Clock clock;
-  /**
-   * Requests handled by this process, by resource uid: the status written after a switchover may reach the cache
-   * after the pod-label events the switchover itself causes, and a request must never run twice.
-   */
-  private final Map<String, String> handledHere = new java.util.concurrent.ConcurrentHashMap<>();
+  private final AnnotationRequests requests = new AnnotationRequests(SwitchoverRequest.ANNOTATION, CONDITION);
 
   public DeclarativeSwitchover(MemberEndpoints endpoints, Clock clock) {
     this.endpoints = endpoints;
@@ -43,19 +37,17 @@ public final class DeclarativeSwitchover {
 
   /** The condition to report, when the annotation holds a request not handled yet. */
   public Optional<Condition> sync(Reconciliation r, List<Pod> pods) throws InterruptedException {
-    Map<String, String> annotations = r.cluster().annotations();
-    String raw = annotations.get(SwitchoverRequest.ANNOTATION);
-    if (raw == null || raw.isBlank() || handled(r, raw.strip())) {
+    Optional<String> taken = requests.take(r);
+    if (taken.isEmpty()) {
       return Optional.empty();
     }
-    String quoted = "\"" + raw.strip() + "\": ";
-    handledHere.put(r.cluster().uid(), raw.strip());
+    String value = taken.get();
     SwitchoverRequest request;
     try {
-      request = SwitchoverRequest.parse(raw);
+      request = SwitchoverRequest.parse(value);
     } catch (IllegalArgumentException e) {
-      r.warn("Switchover", e.getMessage());
-      return Optional.of(condition(false, "Invalid", quoted + e.getMessage()));
+      r.warn("Switchover", AnnotationRequests.prefix(value) + e.getMessage());
+      return Optional.of(requests.condition(value, false, "Invalid", e.getMessage()));
     }
     try {
       // A member that has just switched or restarted is briefly no candidate (and Patroni answers 412): wait a
@@ -89,18 +81,18 @@ public final class DeclarativeSwitchover {
       Optional<OffsetDateTime> at = request.at().filter(t -> t.toInstant().isAfter(Instant.now(clock)));
       switchover(pods, leader, candidate, at, patience);
       if (at.isPresent()) {
-        String message = quoted + "Patroni will switch over from " + leader + " to " + candidate + " at " + at.get();
-        r.acted("Switchover", message);
-        return Optional.of(condition(true, "Scheduled", message));
+        String message = "Patroni will switch over from " + leader + " to " + candidate + " at " + at.get();
+        r.acted("Switchover", AnnotationRequests.prefix(value) + message);
+        return Optional.of(requests.condition(value, true, "Scheduled", message));
       }
       awaitLeader(pods, candidate);
-      String message = quoted + "switched over from " + leader + " to " + candidate;
-      r.acted("Switchover", message);
-      return Optional.of(condition(true, "Succeeded", message));
+      String message = "switched over from " + leader + " to " + candidate;
+      r.acted("Switchover", AnnotationRequests.prefix(value) + message);
+      return Optional.of(requests.condition(value, true, "Succeeded", message));
     } catch (PatroniException | IllegalStateException e) {
-      String message = quoted + "failed: " + e.getMessage() + "; set a new value to try again";
-      r.warn("Switchover", message);
-      return Optional.of(condition(false, "Failed", message));
+      String message = "failed: " + e.getMessage() + "; set a new value to try again";
+      r.warn("Switchover", AnnotationRequests.prefix(value) + message);
+      return Optional.of(requests.condition(value, false, "Failed", message));
     }
   }
 
@@ -117,16 +109,6 @@ public final class DeclarativeSwitchover {
         Thread.sleep(500);
       }
     }
-  }
-
-  private boolean handled(Reconciliation r, String raw) {
-    if (raw.equals(handledHere.get(r.cluster().uid()))) {
-      return true;
-    }
-    var status = r.resource().getStatus();
-    return status != null && status.conditions != null && status.conditions.stream()
-        .anyMatch(c -> CONDITION.equals(c.getType()) && c.getMessage() != null
-            && c.getMessage().startsWith("\"" + raw + "\": "));
   }
 
   private PatroniClient client(List<Pod> pods, String member) {
@@ -149,10 +131,5 @@ public final class DeclarativeSwitchover {
     }
     throw new IllegalStateException(candidate + " did not become the primary within " + LEAD_TIMEOUT.toSeconds()
         + " s");
-  }
-
-  private static Condition condition(boolean ok, String reason, String message) {
-    return new ConditionBuilder().withType(CONDITION).withStatus(ok ? "True" : "False").withReason(reason)
-        .withMessage(message).build();
   }
 }
