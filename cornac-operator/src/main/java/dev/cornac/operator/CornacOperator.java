@@ -66,6 +66,8 @@ public final class CornacOperator implements AutoCloseable {
     this.events = new EventRecorder(eventClient);
     this.reconciler = new PostgresqlReconciler(config, client, events, options.clock(),
         options.memberEndpoints() == null ? dev.cornac.dataplane.MemberEndpoints.podIp() : options.memberEndpoints());
+    reconciler.infrastructureRoles(dev.cornac.operator.infrastructure.InfrastructureRolesLoader.load(client, config,
+        env.operatorNamespace()));
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

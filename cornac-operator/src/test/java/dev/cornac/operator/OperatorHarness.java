@@ -67,6 +67,11 @@ public final class OperatorHarness implements AutoCloseable {
     return new OperatorHarness(server, mockClient, false);
   }
 
+  /** Upstream's example manifests, in the shared folder beside the repository. */
+  public static Path upstreamExamples() {
+    return repoRoot().resolveSibling("shared").resolve("upstream-examples").resolve("manifests");
+  }
+
   public static Path repoRoot() {
     String root = System.getProperty("cornac.repo.root");
     return (root != null ? Path.of(root) : Path.of("..")).toAbsolutePath().normalize();

@@ -29,7 +29,7 @@ public final class CredentialSecretGenerator {
     return secrets;
   }
 
-  static Secret secret(Cluster c, DesiredRole role, Credentials credentials) {
+  public static Secret secret(Cluster c, DesiredRole role, Credentials credentials) {
     String name = ClusterNames.credentialSecret(c, role.name());
     boolean sameNamespace = role.secretNamespace().equals(c.namespace());
     Map<String, String> labels;

@@ -7,7 +7,11 @@ import dev.cornac.dataplane.patroni.PatroniConfigSync;
 import dev.cornac.dataplane.sql.ClusterSqlSync;
 import dev.cornac.dataplane.sql.DatabaseSync;
 import dev.cornac.dataplane.sql.RotationRetention;
+import dev.cornac.generators.secrets.DesiredRole;
 import dev.cornac.generators.secrets.PasswordRotation;
+import dev.cornac.operator.infrastructure.InfrastructureRoles;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,7 +45,8 @@ public final class DataPlaneSync {
 
   /** The statements and patches it made, for events; empty when nothing changed or the sync does not apply. */
   public List<String> sync(Cluster c, List<Pod> pods, Function<String, Optional<String>> passwordOfSecret,
-      Function<String, Optional<String>> usernameOfSecret) throws SQLException, InterruptedException {
+      Function<String, Optional<String>> usernameOfSecret, List<InfrastructureRoles.Role> infrastructure)
+      throws SQLException, InterruptedException {
     List<String> actions = new ArrayList<>();
     if (!applies(c, pods)) {
       return actions;
@@ -64,8 +69,14 @@ public final class DataPlaneSync {
     var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(name, address, db),
         config.superUsername(), superPassword.get());
     RotatedRoles rotated = RotatedRoles.of(c, secret -> usernameOfSecret.apply(secret));
-    actions.addAll(ClusterSqlSync.sync(c, connector, role -> rotated.secretOf(role)
-        .flatMap(passwordOfSecret).orElse(null), rotated.roles()));
+    List<DesiredRole> extra = new ArrayList<>(rotated.roles());
+    Map<String, String> infrastructurePasswords = new HashMap<>();
+    for (InfrastructureRoles.Role role : infrastructure) {
+      extra.add(role.desired(c.namespace()));
+      infrastructurePasswords.put(role.name(), role.password());
+    }
+    actions.addAll(ClusterSqlSync.sync(c, connector, role -> infrastructurePasswords.containsKey(role)
+        ? infrastructurePasswords.get(role) : rotated.secretOf(role).flatMap(passwordOfSecret).orElse(null), extra));
     List<String> problems = new ArrayList<>();
     try (java.sql.Connection conn = connector.connect("postgres")) {
       for (String role : rotated.newUserRotation()) {

@@ -71,6 +71,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.switchover.DeclarativeRestart restart;
   private final Clock clock;
   private ClusterInformers informers;
+  private volatile List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> infrastructureRoles = List.of();
 
   public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
       dev.cornac.dataplane.MemberEndpoints endpoints) {
@@ -92,6 +93,11 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   public List<EventSource<?, Postgresql>> prepareEventSources(EventSourceContext<Postgresql> context) {
     informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel());
     return informers.all();
+  }
+
+  /** The infrastructure roles, loaded once at start (reference e.5); put into every cluster. */
+  public void infrastructureRoles(List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> roles) {
+    this.infrastructureRoles = List.copyOf(roles);
   }
 
   /** Finalizers are used only when asked for, or to enforce delete protection (so adoption writes nothing). */
@@ -134,6 +140,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
       SecretSync.sync(r);
+      dev.cornac.operator.reconcile.steps.InfrastructureRoleSecrets.sync(r, infrastructureRoles);
       if (!cluster.isStandby()) {
         dev.cornac.operator.reconcile.steps.PasswordRotationSync.sync(r, clock);
       }
@@ -185,7 +192,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     try {
       List<String> done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
           secret -> SecretSync.storedField(informers, ns, secret, "password"),
-          secret -> SecretSync.storedField(informers, ns, secret, "username"));
+          secret -> SecretSync.storedField(informers, ns, secret, "username"), infrastructureRoles);
       if (!done.isEmpty()) {
         r.acted("Sync", String.join("; ", done));
       }
