@@ -193,9 +193,18 @@ public final class PatroniConfigSync {
   }
 
   private static void restart(PatroniClient m, List<PatroniClient> done, List<String> restarted) {
-    m.restartPending();
     done.add(m);
-    restarted.add(m.base().toString());
+    try {
+      m.restartPending();
+      restarted.add(m.base().toString());
+    } catch (PatroniException e) {
+      // 503 "restart conditions are not satisfied": the flag was stale (the member restarted or reloaded since we
+      // looked). Nothing to do now; a pending restart that shows up again is caught at the next sync.
+      if (e.status() != 503) {
+        throw e;
+      }
+      LOG.info("no restart needed at {} after all: {}", m.base(), e.getMessage());
+    }
   }
 
   private static Instant min(Instant a, Instant b) {
