@@ -51,6 +51,14 @@ final class ClusterConvergence {
       actions.add("patched Patroni's dynamic configuration: " + config.patch());
     }
     config.restarted().forEach(m -> actions.add("restarted PostgreSQL of the member at " + m));
+    // A member that joined or restarted during the change may raise its pending flag late: look again until none
+    // is left (each look restarts what is pending, replicas first), for a bounded while.
+    for (int look = 0; look < 10 && members.stream().anyMatch(ClusterConvergence::pending); look++) {
+      Thread.sleep(1000);
+      PatroniConfigSync.sync(members, c.spec().patroni, SpiloConfiguration.dcsParameters(c),
+          c.config().bool("enable_patroni_failsafe_mode"), Duration.ofSeconds(12))
+          .restarted().forEach(m -> actions.add("restarted PostgreSQL of the member at " + m));
+    }
     DatabaseSync.Connector connector = connector(leader, c.config().superUsername(),
         credentials.passwordOf(c.config().superUsername()));
     actions.addAll(ClusterSqlSync.sync(c, connector, credentials::passwordOf));
@@ -66,6 +74,14 @@ final class ClusterConvergence {
       }
     }
     return actions;
+  }
+
+  private static boolean pending(PatroniClient member) {
+    try {
+      return member.patroni().pendingRestart();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   static DatabaseSync.Connector connector(LocalState.Member member, String user, String password) {
