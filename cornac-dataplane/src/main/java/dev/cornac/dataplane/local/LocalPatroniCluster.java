@@ -257,6 +257,16 @@ public final class LocalPatroniCluster implements AutoCloseable {
     }
   }
 
+  /** Whether a role can log in to a member with a password: what a client of the cluster would find. */
+  public static boolean canLogIn(Member m, String user, String password) {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort() + "/postgres"
+        + "?connectTimeout=5", user, password)) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   private static boolean isRoot() {
     return "root".equals(System.getProperty("user.name"));
   }
