@@ -33,7 +33,9 @@ public final class ClusterSqlSync {
     List<String> actions = new ArrayList<>();
     List<DesiredRole> roles = new ArrayList<>(DesiredRoles.of(c).stream()
         .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList());
-    roles.addAll(extraRoles);
+    // The manifest's own roles win over a same-named extra (a team member, an infrastructure role).
+    java.util.Set<String> names = new java.util.HashSet<>(roles.stream().map(DesiredRole::name).toList());
+    extraRoles.stream().filter(r -> names.add(r.name())).forEach(roles::add);
     String encryption = c.spec().postgresql == null || c.spec().postgresql.parameters == null ? null
         : c.spec().postgresql.parameters.get("password_encryption");
     try (Connection conn = connector.connect("postgres")) {

@@ -40,6 +40,11 @@ public final class CrdRegistration {
       crds.resource(live).update();
       LOG.info("updated CRD {}", CrdManifests.POSTGRESQL);
     }
+    if (config.bool("enable_postgres_team_crd") && crds.withName(CrdManifests.POSTGRES_TEAM).get() == null) {
+      crds.resource(ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRES_TEAM),
+          CustomResourceDefinition.class)).create();
+      LOG.info("registered CRD {} (enable_postgres_team_crd)", CrdManifests.POSTGRES_TEAM);
+    }
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       CustomResourceDefinition crd = crds.withName(CrdManifests.POSTGRESQL).get();

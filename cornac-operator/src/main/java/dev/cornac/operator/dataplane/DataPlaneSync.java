@@ -45,8 +45,8 @@ public final class DataPlaneSync {
 
   /** The statements and patches it made, for events; empty when nothing changed or the sync does not apply. */
   public List<String> sync(Cluster c, List<Pod> pods, Function<String, Optional<String>> passwordOfSecret,
-      Function<String, Optional<String>> usernameOfSecret, List<InfrastructureRoles.Role> infrastructure)
-      throws SQLException, InterruptedException {
+      Function<String, Optional<String>> usernameOfSecret, List<InfrastructureRoles.Role> infrastructure,
+      List<DesiredRole> teamMembers) throws SQLException, InterruptedException {
     List<String> actions = new ArrayList<>();
     if (!applies(c, pods)) {
       return actions;
@@ -70,6 +70,7 @@ public final class DataPlaneSync {
         config.superUsername(), superPassword.get());
     RotatedRoles rotated = RotatedRoles.of(c, secret -> usernameOfSecret.apply(secret));
     List<DesiredRole> extra = new ArrayList<>(rotated.roles());
+    extra.addAll(teamMembers);
     Map<String, String> infrastructurePasswords = new HashMap<>();
     for (InfrastructureRoles.Role role : infrastructure) {
       extra.add(role.desired(c.namespace()));

@@ -39,6 +39,12 @@ public final class ClusterInformers {
   private final String podRoleLabel;
 
   public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel) {
+    this(context, clusterNameLabel, podRoleLabel, false);
+  }
+
+  /** @param postgresTeams watch PostgresTeam resources too ({@code enable_postgres_team_crd}) */
+  public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel,
+      boolean postgresTeams) {
     this.clusterNameLabel = clusterNameLabel;
     this.podRoleLabel = podRoleLabel;
     owned(context, StatefulSet.class, null);
@@ -52,6 +58,20 @@ public final class ClusterInformers {
     owned(context, Pod.class, this::podChangeMatters);
     perNamespace(context, ServiceAccount.class);
     perNamespace(context, RoleBinding.class);
+    if (postgresTeams) {
+      // Team changes reach the clusters at their next sync, as upstream's in-memory team map does.
+      perNamespace(context, dev.cornac.api.model.PostgresTeam.class);
+    }
+  }
+
+  /** Every PostgresTeam in the cache (all of them count, whatever their namespace, as upstream). */
+  public List<dev.cornac.api.model.PostgresTeamSpec> postgresTeams() {
+    var source = sources.get(dev.cornac.api.model.PostgresTeam.class);
+    if (source == null) {
+      return List.of();
+    }
+    return ((InformerEventSource<dev.cornac.api.model.PostgresTeam, Postgresql>) source).list()
+        .map(dev.cornac.api.model.PostgresTeam::getSpec).filter(java.util.Objects::nonNull).toList();
   }
 
   private <R extends HasMetadata> void owned(EventSourceContext<Postgresql> context, Class<R> type,

@@ -91,7 +91,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   @Override
   public List<EventSource<?, Postgresql>> prepareEventSources(EventSourceContext<Postgresql> context) {
-    informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel());
+    boolean teams = config.bool("enable_postgres_team_crd");
+    if (teams && context.getClient().apiextensions().v1().customResourceDefinitions()
+        .withName(dev.cornac.api.crd.CrdManifests.POSTGRES_TEAM).get() == null) {
+      LOG.warn("enable_postgres_team_crd is true but the PostgresTeam CRD is not installed; team members are skipped "
+          + "until it is (kubectl apply -f manifests/postgresteam.crd.yaml) and the operator restarts");
+      teams = false;
+    }
+    informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel(), teams);
     return informers.all();
   }
 
@@ -192,7 +199,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     try {
       List<String> done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
           secret -> SecretSync.storedField(informers, ns, secret, "password"),
-          secret -> SecretSync.storedField(informers, ns, secret, "username"), infrastructureRoles);
+          secret -> SecretSync.storedField(informers, ns, secret, "username"), infrastructureRoles,
+          dev.cornac.generators.secrets.TeamMembers.of(cluster, informers.postgresTeams()));
       if (!done.isEmpty()) {
         r.acted("Sync", String.join("; ", done));
       }
