@@ -90,7 +90,7 @@ class RollingUpdateOnPodsTest {
       assertThat(pods.deletions()).containsExactly(replicaBefore, leaderBefore, leaderNow);
       assertThat(clusterPods()).noneMatch(StatefulSetSync::isMarked);
     });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
         assertThat(patroni.leader().name()).isNotEqualTo(leaderNow));
     assertThat(patroni.leader().client().patroni().role()).isEqualTo(PatroniRole.LEADER);
   }
