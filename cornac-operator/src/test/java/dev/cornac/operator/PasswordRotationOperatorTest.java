@@ -93,9 +93,11 @@ class PasswordRotationOperatorTest {
 
       clock.set(Instant.parse("2027-05-29T09:00:00Z"));   // 91 days later: a second dated role, the first kept
       k8s.annotate(CLUSTER, "cornac.dev/sync", "rotate-2");
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(field(appSecret, "username")).isEqualTo("app270529"));
-      assertThat(roles()).contains("app", "app270227", "app270529");
+      // The secret is written first, the role created right after in the same sync.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(field(appSecret, "username")).isEqualTo("app270529");
+        assertThat(roles()).contains("app", "app270227", "app270529");
+      });
 
       clock.set(Instant.parse("2027-08-28T09:00:00Z"));   // 182 days after the first: past the 180-day retention
       k8s.annotate(CLUSTER, "cornac.dev/sync", "rotate-3");
