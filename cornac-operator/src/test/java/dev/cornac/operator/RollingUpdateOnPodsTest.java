@@ -109,7 +109,9 @@ class RollingUpdateOnPodsTest {
           assertThat(c.getMessage()).isEqualTo("\"now\": switched over from " + leader + " to " + replica);
         }));
     assertThat(patroni.leader().name()).isEqualTo(replica);
-    assertThat(events()).contains("\"now\": switched over from " + leader + " to " + replica);
+    // Events are sent asynchronously, after the status.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events()).contains("\"now\": switched over from " + leader + " to " + replica));
     k8s.annotate(CLUSTER, "cornac.dev/sync", "again");
     Thread.sleep(4000);
     assertThat(patroni.leader().client().history()).as("the same request runs once").hasSize(timelines + 1);
@@ -154,8 +156,8 @@ class RollingUpdateOnPodsTest {
     });
     assertThat(patroni.leader().name()).isEqualTo(CLUSTER + "-0");
     assertThat(patroni.queryOne(patroni.leader(), "postgres", "select x from kept")).isEqualTo("7");
-    assertThat(events()).contains("switched over from " + CLUSTER + "-1 to " + CLUSTER + "-0 before scaling down "
-        + "to 1 instance(s)");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events())
+        .contains("switched over from " + CLUSTER + "-1 to " + CLUSTER + "-0 before scaling down to 1 instance(s)"));
     assertThat(patroni.leader().client().history()).as("one switchover for the test, one for the scale-down")
         .hasSizeLessThanOrEqualTo(2);
   }
