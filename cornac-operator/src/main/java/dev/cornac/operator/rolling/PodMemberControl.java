@@ -6,6 +6,7 @@ import dev.cornac.dataplane.rolling.MemberControl;
 import dev.cornac.generators.Cluster;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.switchover.PodMembers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -51,13 +52,12 @@ public final class PodMemberControl implements MemberControl {
   @Override
   public List<String> members() {
     return pods().stream().map(p -> p.getMetadata().getName())
-        .sorted(Comparator.comparingInt(PodMemberControl::ordinal)).toList();
+        .sorted(Comparator.comparingInt(PodMembers::ordinal)).toList();
   }
 
   @Override
   public PatroniClient client(String member) {
-    String ip = pod(member).map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP()).orElse(null);
-    return endpoints.patroni(member, ip);
+    return new PodMembers(endpoints, pods()).client(member);
   }
 
   @Override
@@ -86,13 +86,5 @@ public final class PodMemberControl implements MemberControl {
     String role = labels == null ? null : labels.get(roleLabel);
     return p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null
         && ("master".equals(role) || "replica".equals(role));
-  }
-
-  static int ordinal(String pod) {
-    try {
-      return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
-    } catch (NumberFormatException e) {
-      return Integer.MAX_VALUE;
-    }
   }
 }

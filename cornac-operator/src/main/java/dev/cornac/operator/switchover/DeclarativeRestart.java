@@ -2,7 +2,6 @@ package dev.cornac.operator.switchover;
 
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.ClusterMember;
-import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.operator.reconcile.Reconciliation;
@@ -38,15 +37,16 @@ public final class DeclarativeRestart {
       return Optional.empty();
     }
     String value = taken.get();
+    PodMembers pod = new PodMembers(endpoints, pods);
     try {
-      List<ClusterMember> members = client(pods, pods.get(0).getMetadata().getName()).cluster();
+      List<ClusterMember> members = pod.client(pods.get(0).getMetadata().getName()).cluster();
       List<ClusterMember> order = new ArrayList<>(members);
       order.sort(Comparator.comparing((ClusterMember m) -> m.role() == PatroniRole.LEADER).thenComparing(
           ClusterMember::name));
       List<String> done = new ArrayList<>();
       for (ClusterMember m : order) {
-        client(pods, m.name()).restart();
-        awaitRunning(pods, m.name(), m.role() == PatroniRole.LEADER);
+        pod.client(m.name()).restart();
+        awaitRunning(pod, m.name(), m.role() == PatroniRole.LEADER);
         done.add(m.name());
       }
       String message = "restarted PostgreSQL on " + String.join(", ", done) + " (replicas first)";
@@ -59,11 +59,11 @@ public final class DeclarativeRestart {
     }
   }
 
-  private void awaitRunning(List<Pod> pods, String member, boolean leader) throws InterruptedException {
+  private void awaitRunning(PodMembers pod, String member, boolean leader) throws InterruptedException {
     Instant deadline = Instant.now().plus(MEMBER_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       try {
-        for (ClusterMember m : client(pods, member).cluster()) {
+        for (ClusterMember m : pod.client(member).cluster()) {
           if (m.name().equals(member) && m.isStreamingOrRunning() && (leader || m.lag().isPresent())) {
             return;
           }
@@ -74,11 +74,5 @@ public final class DeclarativeRestart {
       Thread.sleep(250);
     }
     throw new IllegalStateException(member + " did not run again within " + MEMBER_TIMEOUT.toSeconds() + " s");
-  }
-
-  private PatroniClient client(List<Pod> pods, String member) {
-    String ip = pods.stream().filter(p -> p.getMetadata().getName().equals(member)).findFirst()
-        .map(p -> p.getStatus().getPodIP()).orElse(null);
-    return endpoints.patroni(member, ip);
   }
 }

@@ -2,7 +2,6 @@ package dev.cornac.operator.switchover;
 
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.ClusterMember;
-import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.dataplane.patroni.SwitchoverCandidates;
@@ -42,6 +41,7 @@ public final class DeclarativeSwitchover {
       return Optional.empty();
     }
     String value = taken.get();
+    PodMembers pod = new PodMembers(endpoints, pods);
     SwitchoverRequest request;
     try {
       request = SwitchoverRequest.parse(value);
@@ -56,7 +56,7 @@ public final class DeclarativeSwitchover {
       String leader;
       String candidate;
       while (true) {
-        List<ClusterMember> members = client(pods, pods.get(0).getMetadata().getName()).cluster();
+        List<ClusterMember> members = pod.client(pods.get(0).getMetadata().getName()).cluster();
         leader = members.stream().filter(m -> m.role() == PatroniRole.LEADER).map(ClusterMember::name)
             .findFirst().orElse(null);
         Optional<String> chosen = request.candidate().isPresent() ? request.candidate()
@@ -79,13 +79,13 @@ public final class DeclarativeSwitchover {
         Thread.sleep(500);
       }
       Optional<OffsetDateTime> at = request.at().filter(t -> t.toInstant().isAfter(Instant.now(clock)));
-      switchover(pods, leader, candidate, at, patience);
+      switchover(pod, leader, candidate, at, patience);
       if (at.isPresent()) {
         String message = "Patroni will switch over from " + leader + " to " + candidate + " at " + at.get();
         r.acted("Switchover", AnnotationRequests.prefix(value) + message);
         return Optional.of(requests.condition(value, true, "Scheduled", message));
       }
-      awaitLeader(pods, candidate);
+      pod.awaitLeader(candidate, LEAD_TIMEOUT);
       String message = "switched over from " + leader + " to " + candidate;
       r.acted("Switchover", AnnotationRequests.prefix(value) + message);
       return Optional.of(requests.condition(value, true, "Succeeded", message));
@@ -96,11 +96,11 @@ public final class DeclarativeSwitchover {
     }
   }
 
-  private void switchover(List<Pod> pods, String leader, String candidate, Optional<OffsetDateTime> at,
+  private void switchover(PodMembers pod, String leader, String candidate, Optional<OffsetDateTime> at,
       Instant patience) throws InterruptedException {
     while (true) {
       try {
-        client(pods, leader).switchover(leader, candidate, at);
+        pod.client(leader).switchover(leader, candidate, at);
         return;
       } catch (PatroniException e) {
         if ((e.status() != 412 && e.status() != 503) || Instant.now().isAfter(patience)) {
@@ -109,27 +109,5 @@ public final class DeclarativeSwitchover {
         Thread.sleep(500);
       }
     }
-  }
-
-  private PatroniClient client(List<Pod> pods, String member) {
-    String ip = pods.stream().filter(p -> p.getMetadata().getName().equals(member)).findFirst()
-        .map(p -> p.getStatus().getPodIP()).orElse(null);
-    return endpoints.patroni(member, ip);
-  }
-
-  private void awaitLeader(List<Pod> pods, String candidate) throws InterruptedException {
-    Instant deadline = Instant.now().plus(LEAD_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        if (client(pods, candidate).patroni().role() == PatroniRole.LEADER) {
-          return;
-        }
-      } catch (PatroniException e) {
-        // not answering yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException(candidate + " did not become the primary within " + LEAD_TIMEOUT.toSeconds()
-        + " s");
   }
 }

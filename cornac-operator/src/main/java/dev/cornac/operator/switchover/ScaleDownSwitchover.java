@@ -3,8 +3,6 @@ package dev.cornac.operator.switchover;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniClient;
-import dev.cornac.dataplane.patroni.PatroniException;
-import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.dataplane.patroni.SwitchoverCandidates;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,17 +42,19 @@ public final class ScaleDownSwitchover {
     }
     List<Pod> pods = r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
     Optional<Pod> primary = pods.stream().filter(p -> "master".equals(label(p))).findFirst();
-    if (primary.isEmpty() || ordinal(primary.get().getMetadata().getName()) < keep) {
+    if (primary.isEmpty() || PodMembers.ordinal(primary.get().getMetadata().getName()) < keep) {
       return;
     }
     String leader = primary.get().getMetadata().getName();
     try {
-      PatroniClient leaderClient = client(primary.get());
+      PodMembers members = new PodMembers(endpoints, pods);
+      PatroniClient leaderClient = members.client(leader);
       // A replica that has just restarted is briefly no candidate: give it a moment before holding the scale-down.
       Instant patience = Instant.now().plus(CANDIDATE_WAIT);
       Optional<String> best = Optional.empty();
       while (best.isEmpty() && Instant.now().isBefore(patience)) {
-        List<ClusterMember> staying = leaderClient.cluster().stream().filter(m -> ordinal(m.name()) < keep).toList();
+        List<ClusterMember> staying = leaderClient.cluster().stream()
+            .filter(m -> PodMembers.ordinal(m.name()) < keep).toList();
         best = SwitchoverCandidates.best(staying, false).map(ClusterMember::name);
         if (best.isEmpty()) {
           Thread.sleep(500);
@@ -63,7 +63,7 @@ public final class ScaleDownSwitchover {
       String candidate = best.orElseThrow(
           () -> new IllegalStateException("no running replica among the " + keep + " pod(s) that stay"));
       leaderClient.switchover(leader, candidate, Optional.empty());
-      awaitLeader(pods, candidate);
+      members.awaitLeader(candidate, LEAD_TIMEOUT);
       r.acted("Switchover", "switched over from " + leader + " to " + candidate + " before scaling down to " + keep
           + " instance(s)");
     } catch (InterruptedException e) {
@@ -80,38 +80,8 @@ public final class ScaleDownSwitchover {
     }
   }
 
-  private void awaitLeader(List<Pod> pods, String candidate) throws InterruptedException {
-    Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(candidate)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no pod " + candidate));
-    Instant deadline = Instant.now().plus(LEAD_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        if (client(pod).patroni().role() == PatroniRole.LEADER) {
-          return;
-        }
-      } catch (PatroniException e) {
-        // not answering yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException(candidate + " did not become the primary within " + LEAD_TIMEOUT.toSeconds()
-        + " s");
-  }
-
-  private PatroniClient client(Pod pod) {
-    return endpoints.patroni(pod.getMetadata().getName(), pod.getStatus() == null ? null : pod.getStatus().getPodIP());
-  }
-
   private String label(Pod p) {
     Map<String, String> labels = p.getMetadata().getLabels();
     return labels == null ? null : labels.get(roleLabel);
-  }
-
-  static int ordinal(String pod) {
-    try {
-      return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
-    } catch (NumberFormatException e) {
-      return Integer.MAX_VALUE;
-    }
   }
 }
