@@ -1,10 +1,14 @@
 package dev.cornac.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.local.Table;
+import dev.cornac.operator.kubernetes.PortForwardEndpoints;
+import dev.cornac.operator.switchover.PodMembers;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -15,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,6 +36,7 @@ import picocli.CommandLine.Spec;
         + "pending rolling updates, services, secret names and recent events.")
 final class ClusterStatusCommand implements Callable<Integer> {
   static final String CLUSTER_LABEL = "cluster-name";
+  static final String ROLE_LABEL = "spilo-role";
 
   @Spec CommandSpec spec;
   @Mixin KubeOptions kube;
@@ -56,7 +62,8 @@ final class ClusterStatusCommand implements Callable<Integer> {
           .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
           .sorted(Comparator.comparing(ClusterStatusCommand::eventTime)).toList();
       events = events.subList(Math.max(0, events.size() - 10), events.size());
-      ObjectNode view = view(pg, pods, services, secrets, events);
+      Map<String, ClusterMember> members = patroniView(client, ns, pods, err);
+      ObjectNode view = view(pg, pods, members, services, secrets, events);
       if (output.equals("json")) {
         out.println(view.toPrettyString());
       } else {
@@ -70,8 +77,37 @@ final class ClusterStatusCommand implements Callable<Integer> {
     }
   }
 
-  static ObjectNode view(Postgresql pg, List<Pod> pods, List<Service> services, List<Secret> secrets,
-      List<Event> events) {
+  /**
+   * Patroni's own view of the members ({@code GET /cluster}), asked through a port-forward to one running pod, the
+   * primary's first; empty, with a note on stderr, when no member answers.
+   */
+  private static Map<String, ClusterMember> patroniView(KubernetesClient client, String ns, List<Pod> pods,
+      PrintWriter err) {
+    List<Pod> running = pods.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .sorted(Comparator.comparing(p -> "master".equals(labels(p).get(ROLE_LABEL)) ? 0 : 1)).toList();
+    String failure = "no pod is running";
+    try (PortForwardEndpoints forwards = new PortForwardEndpoints(client, ns)) {
+      for (Pod p : running) {
+        try {
+          Map<String, ClusterMember> byName = new LinkedHashMap<>();
+          forwards.patroni(PodMembers.address(p)).cluster().forEach(m -> byName.put(m.name(), m));
+          return byName;
+        } catch (RuntimeException e) {
+          failure = p.getMetadata().getName() + ": " + CliErrors.describe(e);
+        }
+      }
+    }
+    err.println("note: Patroni did not answer (" + failure + "); roles below are the pod labels");
+    err.flush();
+    return Map.of();
+  }
+
+  private static Map<String, String> labels(Pod p) {
+    return p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+  }
+
+  static ObjectNode view(Postgresql pg, List<Pod> pods, Map<String, ClusterMember> patroni, List<Service> services,
+      List<Secret> secrets, List<Event> events) {
     ObjectNode v = ManifestMapper.json().createObjectNode();
     v.put("name", pg.getMetadata().getName());
     v.put("namespace", pg.getMetadata().getNamespace());
@@ -88,9 +124,19 @@ final class ClusterStatusCommand implements Callable<Integer> {
     }
     ArrayNode members = v.putArray("pods");
     for (Pod p : pods) {
-      Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-      members.addObject().put("name", p.getMetadata().getName())
-          .put("role", labels.getOrDefault("spilo-role", "-"))
+      ObjectNode member = members.addObject().put("name", p.getMetadata().getName())
+          .put("role", labels(p).getOrDefault(ROLE_LABEL, "-"));
+      ClusterMember m = patroni.get(p.getMetadata().getName());
+      if (m != null) {
+        member.put("state", m.state()).put("pendingRestart", m.pendingRestart());
+        if (m.timeline().isPresent()) {
+          member.put("timeline", m.timeline().getAsInt());
+        }
+        if (m.lag().isPresent()) {
+          member.put("lagBytes", m.lag().getAsLong());
+        }
+      }
+      member
           .put("phase", p.getStatus() == null ? "-" : String.valueOf(p.getStatus().getPhase()))
           .put("ip", p.getStatus() == null || p.getStatus().getPodIP() == null ? "-" : p.getStatus().getPodIP())
           .put("rollingUpdatePending", StatefulSetSync.isMarked(p))
@@ -116,12 +162,19 @@ final class ClusterStatusCommand implements Callable<Integer> {
   private static void printTable(PrintWriter out, ObjectNode v) {
     out.println(v.path("name").asText() + " (" + v.path("namespace").asText() + "): " + v.path("status").asText()
         + ", PostgreSQL " + v.path("version").asText() + ", " + v.path("instances").asInt() + " instance(s)");
+    JsonNode last = v.path("events").isEmpty() ? null : v.path("events").get(v.path("events").size() - 1);
+    out.println("last operator action: " + (last == null ? "-" : last.path("time").asText() + " "
+        + last.path("reason").asText() + ": " + last.path("message").asText()));
     v.path("conditions").forEach(c -> out.println("  " + c.path("type").asText() + ": " + c.path("status").asText()
         + " (" + c.path("reason").asText() + ") " + c.path("message").asText()));
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"POD", "ROLE", "PHASE", "IP", "ROLLING UPDATE", "IMAGE"});
+    rows.add(new String[] {"POD", "ROLE", "STATE", "TL", "LAG", "PENDING RESTART", "ROLLING UPDATE", "PHASE", "IP",
+        "IMAGE"});
     v.path("pods").forEach(p -> rows.add(new String[] {p.path("name").asText(), p.path("role").asText(),
-        p.path("phase").asText(), p.path("ip").asText(), p.path("rollingUpdatePending").asBoolean() ? "pending" : "-",
+        p.path("state").asText("-"), p.path("timeline").asText("-"),
+        p.has("lagBytes") ? p.path("lagBytes").asLong() + " B" : "-",
+        p.path("pendingRestart").asBoolean() ? "yes" : "-",
+        p.path("rollingUpdatePending").asBoolean() ? "pending" : "-", p.path("phase").asText(), p.path("ip").asText(),
         p.path("image").asText()}));
     out.print(Table.render(rows));
     List<String> svc = new ArrayList<>();

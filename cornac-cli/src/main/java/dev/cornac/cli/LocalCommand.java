@@ -236,20 +236,7 @@ final class LocalCommand {
     public Integer call() throws Exception {
       return guarded(spec, () -> {
         ProcessBuilder pb = parent.runtime(stderr(spec)).psql(name, replica, database, role, extra);
-        if (System.console() == null) {
-          // Not a terminal (a script, a test): pass psql's output through our own streams.
-          pb.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
-          Process p = pb.start();
-          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-          String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-          int code = p.waitFor();
-          spec.commandLine().getOut().print(out);
-          spec.commandLine().getOut().flush();
-          spec.commandLine().getErr().print(err);
-          spec.commandLine().getErr().flush();
-          return code;
-        }
-        return pb.start().waitFor();
+        return PsqlProcess.run(spec, pb);
       });
     }
   }

@@ -3,6 +3,7 @@ package dev.cornac.cli;
 import dev.cornac.operator.CornacOperator;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.kubernetes.KubernetesClients;
+import dev.cornac.operator.kubernetes.PortForwardEndpoints;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,16 +42,30 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "0.0.0.0", description = "address of the HTTP endpoints (${DEFAULT-VALUE})")
   String listen;
 
+  @Option(names = "--member-access", defaultValue = "pod-ip",
+      description = "how Patroni and PostgreSQL are reached: pod-ip (in the cluster) or port-forward (developer mode, "
+          + "outside the cluster network); default: ${DEFAULT-VALUE}")
+  String memberAccess;
+
   @Override
   public Integer call() throws Exception {
+    if (!memberAccess.equals("pod-ip") && !memberAccess.equals("port-forward")) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--member-access " + memberAccess + " is not supported; use pod-ip or port-forward");
+    }
     OperatorEnvironment env = OperatorEnvironment.fromEnvironment(System.getenv(), noDatabaseAccess, noTeamsApi,
         kubeQps, kubeBurst);
     KubernetesClient client = KubernetesClients.create(kubeconfig, context, kubeQps, kubeBurst);
     CountDownLatch stopped = new CountDownLatch(1);
+    PortForwardEndpoints forwards = memberAccess.equals("port-forward")
+        ? new PortForwardEndpoints(client, client.getNamespace()) : null;
     CornacOperator operator = new CornacOperator(client, new CornacOperator.Options(env, listen,
-        -1, Duration.ofSeconds(25), Clock.systemUTC(), () -> System.exit(1), null));
+        -1, Duration.ofSeconds(25), Clock.systemUTC(), () -> System.exit(1), forwards));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
+      if (forwards != null) {
+        forwards.close();
+      }
       client.close();
       stopped.countDown();
     }, "cornac-shutdown"));

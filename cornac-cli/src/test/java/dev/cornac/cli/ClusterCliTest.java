@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
+import dev.cornac.operator.PortForwardingMockServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cornac status} and {@code cornac switchover} against a cluster, through a kubeconfig: the mock API server
  * with the operator running and a real two-member Patroni cluster behind the pods.
  */
-@EnableKubernetesMockClient(crud = true)
 class ClusterCliTest {
+  PortForwardingMockServer apiServer;
   KubernetesMockServer server;
   KubernetesClient mockClient;
   OperatorHarness k8s;
@@ -33,6 +34,13 @@ class ClusterCliTest {
   @TempDir Path dir;
 
   static final String CLUSTER = "acid-cli";
+
+  @BeforeEach
+  void apiServer() {
+    apiServer = new PortForwardingMockServer();
+    server = apiServer.server();
+    mockClient = apiServer.createClient();
+  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -45,6 +53,8 @@ class ClusterCliTest {
     if (patroni != null) {
       patroni.close();
     }
+    mockClient.close();
+    apiServer.close();
   }
 
   private Path kubeconfig() throws Exception {
@@ -81,6 +91,8 @@ class ClusterCliTest {
         spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
         """);
     pods.start();
+    apiServer.forwardTo((pod, port) -> port == 5432 ? patroni.member(pod).pgPort()
+        : port == 8008 ? patroni.member(pod).restPort() : -1);
     k8s.awaitStatus(CLUSTER, "Running");
     String config = kubeconfig().toString();
     String leader = patroni.leader().name();
@@ -91,6 +103,24 @@ class ClusterCliTest {
         "Ready: True", leader + "  master", "postgres." + CLUSTER + ".credentials.postgresql.acid.zalan.do",
         "services: " + CLUSTER);
     assertThat(status.out()).as("no secret content").doesNotContain(superPassword).doesNotContain(b64(superPassword));
+    assertThat(status.out()).as("Patroni's view through a port-forward").containsPattern(
+        leader + " +master +running +1 +- ").containsPattern("replica +(running|streaming) +1 +0 B ")
+        .contains("last operator action: ");
+    assertThat(apiServer.forwardedConnections()).isPositive();
+
+    CliRunner.Result onPrimary = CliRunner.run("psql", CLUSTER, "--kubeconfig", config, "--",
+        "-Atc", "select pg_is_in_recovery(), current_user");
+    assertThat(onPrimary.exit()).as(onPrimary.err()).isZero();
+    assertThat(onPrimary.out().trim()).isEqualTo("f|postgres");
+    assertThat(onPrimary.err()).contains("connecting to " + leader + " (primary) as postgres through a port-forward");
+    CliRunner.Result onReplica = CliRunner.run("psql", CLUSTER, "--kubeconfig", config, "--replica", "--",
+        "-Atc", "select pg_is_in_recovery()");
+    assertThat(onReplica.exit()).as(onReplica.err()).isZero();
+    assertThat(onReplica.out().trim()).isEqualTo("t");
+    CliRunner.Result unknownRole = CliRunner.run("psql", CLUSTER, "--kubeconfig", config, "-U", "nobody");
+    assertThat(unknownRole.exit()).isEqualTo(2);
+    assertThat(unknownRole.err()).contains("no credentials secret for role nobody in " + CLUSTER, "postgres",
+        "choose with -U").doesNotContain(superPassword);
 
     CliRunner.Result switched = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config, "-n", NS);
     assertThat(switched.exit()).as(switched.err()).isZero();

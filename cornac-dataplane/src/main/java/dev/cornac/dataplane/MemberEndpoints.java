@@ -11,21 +11,24 @@ public interface MemberEndpoints {
   int PATRONI_PORT = 8008;
   int POSTGRES_PORT = 5432;
 
-  PatroniClient patroni(String member, String address);
+  /** A member as the orchestration knows it: its pod's namespace and name, and the pod IP when it has one. */
+  record Member(String namespace, String name, String ip) {}
 
-  String jdbcUrl(String member, String address, String database);
+  PatroniClient patroni(Member member);
+
+  String jdbcUrl(Member member, String database);
 
   /** In the cluster: the pod IP and the fixed Spilo ports, TLS required as upstream connects (reference e.1). */
   static MemberEndpoints podIp() {
     return new MemberEndpoints() {
       @Override
-      public PatroniClient patroni(String member, String address) {
-        return PatroniClient.of(address, PATRONI_PORT);
+      public PatroniClient patroni(Member member) {
+        return PatroniClient.of(member.ip(), PATRONI_PORT);
       }
 
       @Override
-      public String jdbcUrl(String member, String address, String database) {
-        String host = address.contains(":") ? "[" + address + "]" : address;
+      public String jdbcUrl(Member member, String database) {
+        String host = member.ip().contains(":") ? "[" + member.ip() + "]" : member.ip();
         return "jdbc:postgresql://" + host + ":" + POSTGRES_PORT + "/" + database + "?sslmode=require&connectTimeout=15";
       }
     };

@@ -59,9 +59,7 @@ public final class LocalCredentials {
       throw new LocalRuntimeException("cannot write " + layout.credentials() + ": " + e.getMessage(), e);
     }
     StringBuilder pgpass = new StringBuilder();
-    // Generated passwords are [a-zA-Z0-9] and role names are checked by the manifest rules: nothing to escape.
-    passwords.forEach((role, password) -> pgpass.append("127.0.0.1:*:*:").append(role).append(':').append(password)
-        .append('\n'));
+    passwords.forEach((role, password) -> pgpass.append(PgPass.line("127.0.0.1", "*", "*", role, password)));
     PrivateFiles.write(layout.pgpass(), pgpass.toString());
     changed = false;
   }

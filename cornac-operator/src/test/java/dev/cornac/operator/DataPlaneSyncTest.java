@@ -67,12 +67,12 @@ class DataPlaneSyncTest {
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     MemberEndpoints local = new MemberEndpoints() {
       @Override
-      public PatroniClient patroni(String name, String address) {
+      public PatroniClient patroni(Member m) {
         return member.client();
       }
 
       @Override
-      public String jdbcUrl(String name, String address, String database) {
+      public String jdbcUrl(Member m, String database) {
         return "jdbc:postgresql://127.0.0.1:" + member.pgPort() + "/" + database;
       }
     };

@@ -44,13 +44,13 @@ public final class PatroniPods implements AutoCloseable {
   public MemberEndpoints endpoints() {
     return new MemberEndpoints() {
       @Override
-      public PatroniClient patroni(String member, String address) {
-        return patroni.member(member).client();
+      public PatroniClient patroni(Member member) {
+        return patroni.member(member.name()).client();
       }
 
       @Override
-      public String jdbcUrl(String member, String address, String database) {
-        return "jdbc:postgresql://127.0.0.1:" + patroni.member(member).pgPort() + "/" + database;
+      public String jdbcUrl(Member member, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + patroni.member(member.name()).pgPort() + "/" + database;
       }
     };
   }

@@ -10,6 +10,7 @@ import dev.cornac.dataplane.sql.RotationRetention;
 import dev.cornac.generators.secrets.DesiredRole;
 import dev.cornac.generators.secrets.PasswordRotation;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
+import dev.cornac.operator.switchover.PodMembers;
 import java.util.HashMap;
 import java.util.Map;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class DataPlaneSync {
       return actions;
     }
     List<PatroniClient> members = pods.stream()
-        .map(p -> endpoints.patroni(p.getMetadata().getName(), p.getStatus().getPodIP())).toList();
+        .map(p -> endpoints.patroni(PodMembers.address(p))).toList();
     var configResult = PatroniConfigSync.sync(members, c.spec().patroni, SpiloConfiguration.dcsParameters(c),
         config.bool("enable_patroni_failsafe_mode"), Duration.ofSeconds(12));
     if (configResult.changed()) {
@@ -64,9 +65,8 @@ public final class DataPlaneSync {
     if (leader == null || superPassword.isEmpty()) {
       return actions;
     }
-    String address = leader.getStatus().getPodIP();
-    String name = leader.getMetadata().getName();
-    var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(name, address, db),
+    MemberEndpoints.Member address = PodMembers.address(leader);
+    var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(address, db),
         config.superUsername(), superPassword.get());
     RotatedRoles rotated = RotatedRoles.of(c, secret -> usernameOfSecret.apply(secret));
     List<DesiredRole> extra = new ArrayList<>(rotated.roles());

@@ -20,9 +20,16 @@ public final class PodMembers {
   }
 
   public PatroniClient client(String member) {
-    String ip = pods.stream().filter(p -> p.getMetadata().getName().equals(member)).findFirst()
-        .map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP()).orElse(null);
-    return endpoints.patroni(member, ip);
+    MemberEndpoints.Member address = pods.stream().filter(p -> p.getMetadata().getName().equals(member)).findFirst()
+        .map(PodMembers::address).orElseGet(() -> new MemberEndpoints.Member(
+            pods.isEmpty() ? null : pods.get(0).getMetadata().getNamespace(), member, null));
+    return endpoints.patroni(address);
+  }
+
+  /** How the endpoints see a pod: namespace, name and IP (null before the pod has one). */
+  public static MemberEndpoints.Member address(Pod p) {
+    return new MemberEndpoints.Member(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+        p.getStatus() == null ? null : p.getStatus().getPodIP());
   }
 
   /** Waits until the member says it leads; an IllegalStateException after the timeout. */
