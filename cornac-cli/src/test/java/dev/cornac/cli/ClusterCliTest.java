@@ -58,22 +58,7 @@ class ClusterCliTest {
   }
 
   private Path kubeconfig() throws Exception {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        users:
-        - name: tester
-          user: {token: test}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: tester, namespace: %s}
-        current-context: mock
-        """.formatted(mockClient.getMasterUrl().toString(), NS));
-    return file;
+    return TestKubeconfig.write(dir, mockClient.getMasterUrl().toString(), NS);
   }
 
   @Test

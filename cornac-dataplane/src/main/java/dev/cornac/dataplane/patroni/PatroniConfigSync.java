@@ -145,8 +145,10 @@ public final class PatroniConfigSync {
     // Each member notices the change on its own next HA loop, so pending restarts show up one by one (the
     // primary's sometimes well after its replicas'): keep watching until the wait is over, or, once the primary has
     // restarted, until the flags have been quiet for a while.
-    // Without a patch, only restarts an earlier change left pending are due: one look is enough.
-    Instant deadline = Instant.now().plus(patch.isEmpty() ? Duration.ZERO : restartWait);
+    // Without a parameter change (DCS timings, slots, failsafe, pg_hba are applied without a restart), only
+    // restarts an earlier change left pending are due: one look is enough.
+    boolean parametersChanged = !patch.path("postgresql").path("parameters").isEmpty();
+    Instant deadline = Instant.now().plus(parametersChanged ? restartWait : Duration.ZERO);
     Instant quietUntil = null;
     List<PatroniClient> done = new ArrayList<>();
     boolean again = true;

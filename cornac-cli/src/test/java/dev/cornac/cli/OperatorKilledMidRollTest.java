@@ -1,0 +1,160 @@
+package dev.cornac.cli;
+
+import static dev.cornac.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.operator.OperatorHarness;
+import dev.cornac.operator.PatroniPods;
+import dev.cornac.operator.PortForwardingMockServer;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator as a real process ({@code cornac operator}, developer mode: kubeconfig and port-forwards) SIGKILLed in
+ * the middle of a rolling update, right after it recreated the replica; a new process resumes from the pods' marks
+ * and finishes the roll with one switchover, each pod recreated once, no row lost.
+ */
+class OperatorKilledMidRollTest {
+  static final String CLUSTER = "acid-kill";
+  static final String IMAGE = "ghcr.io/zalando/spilo-17:4.0-p3";
+
+  @TempDir Path dir;
+  PortForwardingMockServer apiServer;
+  KubernetesClient mockClient;
+  OperatorHarness k8s;
+  LocalPatroniCluster patroni;
+  PatroniPods pods;
+  final List<Process> operators = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    operators.forEach(Process::destroyForcibly);
+    for (Process p : operators) {
+      p.waitFor();
+    }
+    if (pods != null) {
+      pods.close();
+    }
+    if (patroni != null) {
+      patroni.close();
+    }
+    if (k8s != null) {
+      k8s.close();
+    }
+    if (mockClient != null) {
+      mockClient.close();
+    }
+    if (apiServer != null) {
+      apiServer.close();
+    }
+  }
+
+  @Test
+  void aKilledOperatorsRollIsFinishedByTheNextOne() throws Exception {
+    apiServer = new PortForwardingMockServer();
+    mockClient = apiServer.createClient();
+    patroni = LocalPatroniCluster.start("cornac-killed-roll", List.of(CLUSTER + "-0", CLUSTER + "-1"));
+    apiServer.forwardTo((pod, port) -> port == 5432 ? patroni.member(pod).pgPort()
+        : port == 8008 ? patroni.member(pod).restPort() : -1);
+    k8s = new OperatorHarness(apiServer.server(), mockClient);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "api_port", Integer.toString(freePort())));
+    k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
+    Path kubeconfig = TestKubeconfig.write(dir, mockClient.getMasterUrl().toString(), NS);
+    pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
+
+    Process first = startOperator(kubeconfig, "first");
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-kill}
+        spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
+        """);
+    pods.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(k8s.status(CLUSTER)));
+    String leader = patroni.leader().name();
+    String replica = leader.equals(CLUSTER + "-0") ? CLUSTER + "-1" : CLUSTER + "-0";
+    try (var c = patroni.connect(patroni.leader()); var s = c.createStatement()) {
+      s.execute("create table kept as select generate_series(1, 1000) as x");
+    }
+    int timelines = patroni.leader().client().history().size();
+
+    k8s.editSpec(CLUSTER, spec -> spec.dockerImage = IMAGE);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> pods.deletions().size() == 1);
+    first.destroyForcibly().waitFor();
+    assertThat(pods.deletions()).as("killed right after the replica's pod was deleted").containsExactly(replica);
+    assertThat(patroni.leader().name()).as("killed before the switchover").isEqualTo(leader);
+    assertThat(pod(leader).map(StatefulSetSync::isMarked)).as("the primary's mark outlives the process")
+        .contains(true);
+
+    startOperator(kubeconfig, "second");
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(pods.deletions()).as("each pod recreated once").containsExactly(replica, leader);
+      assertThat(clusterPods()).hasSize(2).allSatisfy(p -> {
+        assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(IMAGE);
+        assertThat(StatefulSetSync.isMarked(p)).isFalse();
+      });
+      assertThat(events()).anyMatch(m -> m.startsWith("Rolling update done"));
+    });
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      assertThat(patroni.leader().name()).isEqualTo(replica);
+      assertThat(patroni.leader().client().history()).as("exactly one switchover").hasSize(timelines + 1);
+    });
+    assertThat(patroni.queryOne(patroni.leader(), "postgres", "select count(*) from kept")).isEqualTo("1000");
+    for (String name : List.of("first", "second")) {
+      assertThat(Files.readString(dir.resolve("operator-" + name + ".log"), StandardCharsets.UTF_8))
+          .as("no password in the operator's log").doesNotContain(LocalPatroniCluster.SUPERUSER_PASSWORD);
+    }
+  }
+
+  private Process startOperator(Path kubeconfig, String name) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "operator", "--kubeconfig", kubeconfig.toString(), "--member-access", "port-forward", "--listen", "127.0.0.1")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("operator-" + name + ".log").toFile());
+    pb.environment().put("CONFIG_MAP_NAME", "postgres-operator");
+    pb.environment().put("OPERATOR_NAMESPACE", NS);
+    // A killed leader's lease would hold its successor back for the lease duration; one process at a time here.
+    pb.environment().put("CORNAC_LEADER_ELECTION", "false");
+    // The mock API server never reports a CRD Established; do not wait the default 30 s for it.
+    pb.environment().put("CRD_READY_WAIT_TIMEOUT", "1s");
+    Process p = pb.start();
+    operators.add(p);
+    return p;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private java.util.Optional<Pod> pod(String name) {
+    return java.util.Optional.ofNullable(k8s.client().pods().inNamespace(NS).withName(name).get());
+  }
+
+  private List<Pod> clusterPods() {
+    return k8s.client().pods().inNamespace(NS).withLabel("cluster-name", CLUSTER).list().getItems();
+  }
+
+  private List<String> events() {
+    return k8s.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> CLUSTER.equals(e.getInvolvedObject().getName())).map(Event::getMessage).toList();
+  }
+}
