@@ -7,7 +7,11 @@ import dev.cornac.operator.config.OperatorConfigLoader;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.deletion.DeletionWatcher;
 import dev.cornac.operator.events.EventRecorder;
-import dev.cornac.operator.health.OperatorHttpServer;
+import dev.cornac.operator.activity.ReconcileActivity;
+import dev.cornac.operator.activity.RingLog;
+import dev.cornac.operator.http.OperatorApi;
+import dev.cornac.operator.http.OperatorHttpServer;
+import dev.cornac.operator.http.OperatorMetrics;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.operator.reconcile.Ownership;
 import dev.cornac.operator.reconcile.PostgresqlReconciler;
@@ -40,6 +44,9 @@ public final class CornacOperator implements AutoCloseable {
   private final OperatorConfig config;
   private final KubernetesClient eventClient;
   private final EventRecorder events;
+  private final ReconcileActivity activity;
+  private final RingLog ringLog;
+  private final OperatorMetrics metrics;
   static final double EVENT_QPS = 25;
   static final int EVENT_BURST = 50;
 
@@ -58,14 +65,22 @@ public final class CornacOperator implements AutoCloseable {
     OperatorEnvironment env = options.environment();
     this.config = OperatorConfigLoader.load(client, env);
     config.warnings().forEach(w -> LOG.warn("configuration: {}", w));
+    if (config.bool("enable_teams_api")) {
+      LOG.warn("configuration: enable_teams_api is true, but Cornac does not query a Teams API; team members come "
+          + "from PostgresTeam resources (enable_postgres_team_crd). Set enable_teams_api: \"false\" to silence this");
+    }
     CrdRegistration.register(client, config, env.crdReadyWaitInterval(), env.crdReadyWaitTimeout());
     String watched = OperatorConfigLoader.watchedNamespace(config, env);
     Ownership ownership = new Ownership(env.controllerId());
     // Events get their own client and budget (see EventRecorder).
     this.eventClient = KubernetesClients.builder(client.getConfiguration(), EVENT_QPS, EVENT_BURST).build();
     this.events = new EventRecorder(eventClient);
+    this.activity = new ReconcileActivity(options.clock(), (int) Math.max(1, config.integerOr("workers", 8)));
+    this.ringLog = RingLog.attach((int) config.integerOr("ring_log_lines", 100));
     this.reconciler = new PostgresqlReconciler(config, client, events, options.clock(),
-        options.memberEndpoints() == null ? dev.cornac.dataplane.MemberEndpoints.podIp() : options.memberEndpoints());
+        options.memberEndpoints() == null ? dev.cornac.dataplane.MemberEndpoints.podIp() : options.memberEndpoints(),
+        activity);
+    this.metrics = new OperatorMetrics(reconciler::informers, activity, options.clock(), config.podRoleLabel());
     reconciler.infrastructureRoles(dev.cornac.operator.infrastructure.InfrastructureRolesLoader.load(client, config,
         env.operatorNamespace()));
     this.operator = new Operator(o -> {
@@ -76,7 +91,8 @@ public final class CornacOperator implements AutoCloseable {
           .withConcurrentReconciliationThreads((int) Math.max(1, config.integerOr("workers", 8)))
           .withReconciliationTerminationTimeout(options.terminationTimeout())
           .withCacheSyncTimeout(Duration.ofMinutes(2))
-          .withStopOnInformerErrorDuringStartup(true);
+          .withStopOnInformerErrorDuringStartup(true)
+          .withMetrics(metrics.josdk());
       if (env.leaderElection()) {
         o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
             .aLeaderElectionConfiguration(env.leaseName())
@@ -115,7 +131,9 @@ public final class CornacOperator implements AutoCloseable {
         reconciler::handleDeletion, !config.bool("enable_owner_references"), leader::get);
     this.http = new OperatorHttpServer(options.httpHost(),
         options.httpPort() < 0 ? (int) config.integerOr("api_port", 8080) : options.httpPort(),
-        () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get);
+        () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get,
+        new OperatorApi(config, reconciler::informers, activity, ringLog, reconciler::infrastructureRoles,
+            env.controllerId()), metrics);
     LOG.info("watching {} (controller id '{}'), configuration from {}",
         "*".equals(watched) ? "all namespaces" : "namespace " + watched, env.controllerId(), config.source());
   }
@@ -172,6 +190,10 @@ public final class CornacOperator implements AutoCloseable {
     } finally {
       deletionWatcher.close();
       http.close();
+      metrics.close();
+      if (ringLog != null) {
+        ringLog.detach();
+      }
       events.close();
       eventClient.close();
     }

@@ -82,6 +82,30 @@ public final class ConfigMapValues {
     return negative ? d.negated() : d;
   }
 
+  /** Go's {@code time.Duration.String()}: {@code 30m0s}, {@code 1h0m0s}, {@code 5s}, {@code 100ms}, {@code 0s}. */
+  public static String formatDuration(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
+    String sign = d.isNegative() ? "-" : "";
+    Duration a = d.abs();
+    if (a.compareTo(Duration.ofSeconds(1)) < 0) {
+      long nanos = a.toNanos();
+      if (nanos % 1_000_000 == 0) {
+        return sign + nanos / 1_000_000 + "ms";
+      }
+      return nanos % 1000 == 0 ? sign + nanos / 1000 + "µs" : sign + nanos + "ns";
+    }
+    long hours = a.toHours();
+    int minutes = a.toMinutesPart();
+    String seconds = a.toSecondsPart() + (a.toNanosPart() == 0 ? ""
+        : ("." + String.format("%09d", a.toNanosPart())).replaceAll("0+$", ""));
+    if (hours > 0) {
+      return sign + hours + "h" + minutes + "m" + seconds + "s";
+    }
+    return sign + (minutes > 0 ? minutes + "m" : "") + seconds + "s";
+  }
+
   private static double unitNanos(String unit) {
     return switch (unit) {
       case "ns" -> 1;

@@ -37,6 +37,7 @@ public final class ClusterInformers {
   private final Map<Class<?>, InformerEventSource<?, Postgresql>> sources = new LinkedHashMap<>();
   private final String clusterNameLabel;
   private final String podRoleLabel;
+  private final io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Postgresql> clusters;
 
   public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel) {
     this(context, clusterNameLabel, podRoleLabel, false);
@@ -47,6 +48,7 @@ public final class ClusterInformers {
       boolean postgresTeams) {
     this.clusterNameLabel = clusterNameLabel;
     this.podRoleLabel = podRoleLabel;
+    this.clusters = context.getPrimaryCache();
     owned(context, StatefulSet.class, null);
     owned(context, Service.class, null);
     owned(context, Endpoints.class, (o, n) -> false);
@@ -140,6 +142,15 @@ public final class ClusterInformers {
   public <R extends HasMetadata> List<R> ofCluster(Class<R> type, String namespace, String cluster) {
     return source(type).list(namespace, o -> o.getMetadata().getLabels() != null
         && cluster.equals(o.getMetadata().getLabels().get(clusterNameLabel))).toList();
+  }
+
+  /** Every postgresql resource the operator watches, from JOSDK's primary cache. */
+  public List<Postgresql> clusters() {
+    return clusters.list().toList();
+  }
+
+  public Optional<Postgresql> cluster(String namespace, String name) {
+    return clusters.get(new ResourceID(name, namespace));
   }
 
   public String clusterNameLabel() {

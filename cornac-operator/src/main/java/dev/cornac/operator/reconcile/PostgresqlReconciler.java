@@ -34,6 +34,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import dev.cornac.operator.activity.ReconcileActivity;
+import dev.cornac.operator.activity.RingLog;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,12 +72,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
   private final dev.cornac.operator.switchover.DeclarativeRestart restart;
   private final Clock clock;
+  private final ReconcileActivity activity;
   private ClusterInformers informers;
   private volatile List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> infrastructureRoles = List.of();
 
   public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
-      dev.cornac.dataplane.MemberEndpoints endpoints) {
+      dev.cornac.dataplane.MemberEndpoints endpoints, ReconcileActivity activity) {
     this.config = config;
+    this.activity = activity;
     this.client = client;
     this.events = events;
     this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints, clock);
@@ -102,6 +106,15 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return informers.all();
   }
 
+  /** The informer caches; null until JOSDK has prepared the event sources. */
+  public ClusterInformers informers() {
+    return informers;
+  }
+
+  public List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> infrastructureRoles() {
+    return infrastructureRoles;
+  }
+
   /** The infrastructure roles, loaded once at start (reference e.5); put into every cluster. */
   public void infrastructureRoles(List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> roles) {
     this.infrastructureRoles = List.copyOf(roles);
@@ -120,8 +133,19 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return protection;
   }
 
+  /** One pass, recorded as the cluster's activity, its log lines attributed to the cluster and its worker. */
   @Override
   public UpdateControl<Postgresql> reconcile(Postgresql pg, Context<Postgresql> context) {
+    ReconcileActivity.Key key = ReconcileActivity.Key.of(pg);
+    activity.started(pg, pg.isMarkedForDeletion() ? "delete cluster" : "sync cluster");
+    try {
+      return RingLog.within(key.toString(), activity.workerOf(key), () -> reconcilePass(pg));
+    } finally {
+      activity.ended(pg);
+    }
+  }
+
+  private UpdateControl<Postgresql> reconcilePass(Postgresql pg) {
     if (pg.isMarkedForDeletion()) {
       handleDeletion(pg);
       return UpdateControl.noUpdate();
@@ -276,6 +300,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
       String message, String warningReason, Duration next, List<io.fabric8.kubernetes.api.model.Condition> reported) {
     PostgresqlStatus status = statuses.next(pg, outcome, ready, message, reported);
+    activity.finished(pg, outcome == StatusCalculator.Outcome.APPLIED, message);
     String before = pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
     if (warningReason != null && (!status.postgresClusterStatus.equals(before) || !sameMessage(pg, message))) {
       events.warning(pg, warningReason, message);

@@ -1,4 +1,4 @@
-package dev.cornac.operator.health;
+package dev.cornac.operator.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -6,15 +6,20 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The operator's HTTP endpoints on {@code api_port}: {@code /healthz} (liveness: the informers are healthy) and
- * {@code /readyz/} (readiness, upstream's path and "OK" body: the caches have synced). The operator API of
- * upstream's {@code pkg/apiserver} joins them here.
+ * {@code /readyz/} (readiness, upstream's path and "OK" body: the caches have synced), upstream's operator API
+ * ({@link OperatorApi}) and {@code /metrics} ({@link OperatorMetrics}).
  */
 public final class OperatorHttpServer implements AutoCloseable {
   private final Javalin app;
 
-  public OperatorHttpServer(String host, int port, BooleanSupplier live, BooleanSupplier ready) {
+  public OperatorHttpServer(String host, int port, BooleanSupplier live, BooleanSupplier ready, OperatorApi api,
+      OperatorMetrics metrics) {
     app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      config.router.ignoreTrailingSlashes = true;
+      api.routes(config.routes);
+      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.scrape()));
       config.routes.get("/healthz", ctx -> answer(ctx, live.getAsBoolean()));
       config.routes.get("/readyz", ctx -> answer(ctx, ready.getAsBoolean()));
       config.routes.get("/readyz/", ctx -> answer(ctx, ready.getAsBoolean()));
