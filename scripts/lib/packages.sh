@@ -37,8 +37,9 @@ ensure_local_components() {
     "setpriv:util-linux"
 }
 
-# Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md).
+# Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md), and
+# promtool to check the operator's metrics.
 ensure_test_components() {
-  ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "etcdctl:etcd-client"
+  ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "etcdctl:etcd-client" "promtool:prometheus"
   ensure_local_components
 }
