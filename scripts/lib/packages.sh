@@ -37,9 +37,10 @@ ensure_local_components() {
     "setpriv:util-linux"
 }
 
-# Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md), and
-# promtool to check the operator's metrics.
+# Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md), promtool to
+# check the operator's metrics, and Chromium with its driver for the UI's browser tests.
 ensure_test_components() {
-  ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "etcdctl:etcd-client" "promtool:prometheus"
+  ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "etcdctl:etcd-client" "promtool:prometheus" \
+    "chromium:chromium" "/usr/bin/chromedriver:chromium-driver"
   ensure_local_components
 }
