@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     description = "Run a postgresql manifest as a real Patroni + PostgreSQL cluster on this machine.",
     subcommands = {LocalCommand.Up.class, LocalCommand.Apply.class, LocalCommand.Status.class,
         LocalCommand.Switchover.class, LocalCommand.Psql.class, LocalCommand.Logs.class, LocalCommand.Down.class,
-        LocalCommand.ListClusters.class})
+        LocalCommand.ListClusters.class, LocalBackupCommands.Backup.class, LocalBackupCommands.Backups.class,
+        LocalBackupCommands.Restore.class})
 final class LocalCommand {
   @Spec CommandSpec spec;
 
@@ -100,11 +101,20 @@ final class LocalCommand {
         + "spec.postgresql.version")
     String postgresVersion;
 
+    @Option(names = "--env-file", description = "KEY=VALUE file with the pod environment of the seed's "
+        + "pod_environment_configmap/secret (WAL_S3_BUCKET, AWS_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+        + "AWS_CA_BUNDLE, BACKUP_SCHEDULE, ...): continuous archiving and base backups to S3; remembered, kept 0600")
+    Path envFile;
+
     LocalRuntime.ApplyOptions options() {
-      return new LocalRuntime.ApplyOptions(file, config, postgresVersion);
+      return new LocalRuntime.ApplyOptions(file, config, postgresVersion, envFile);
     }
 
     void printConnection(LocalRuntime runtime, LocalRuntime.Outcome outcome) {
+      printConnection(spec, runtime, outcome);
+    }
+
+    static void printConnection(CommandSpec spec, LocalRuntime runtime, LocalRuntime.Outcome outcome) {
       PrintWriter out = spec.commandLine().getOut();
       LocalState s = outcome.state();
       var c = outcome.cluster();

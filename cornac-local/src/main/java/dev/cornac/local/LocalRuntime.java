@@ -1,5 +1,8 @@
 package dev.cornac.local;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.model.ManifestMapper;
+
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.config.OperatorConfigReader;
 import dev.cornac.dataplane.patroni.ClusterMember;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -58,7 +62,16 @@ public final class LocalRuntime {
   }
 
   /** What {@code up} and {@code apply} take from the command line. */
-  public record ApplyOptions(Path manifest, Path operatorConfig, String postgresVersion) {}
+  public record ApplyOptions(Path manifest, Path operatorConfig, String postgresVersion, Path envFile,
+      PatroniConfigFile.RestoreTarget restore) {
+    public ApplyOptions(Path manifest, Path operatorConfig, String postgresVersion) {
+      this(manifest, operatorConfig, postgresVersion, null, null);
+    }
+
+    public ApplyOptions(Path manifest, Path operatorConfig, String postgresVersion, Path envFile) {
+      this(manifest, operatorConfig, postgresVersion, envFile, null);
+    }
+  }
 
   /** The outcome of {@code up}: where to connect. */
   public record Outcome(String name, LocalState state, Cluster cluster, List<String> actions) {}
@@ -79,11 +92,15 @@ public final class LocalRuntime {
     String version = version(options, c, previous);
     Path bin = postgres.binDir(version);
     Tools.check(c.anyPoolerEnabled());
+    Optional<BackupSettings> backups = backupSettings(options, c, layout);
+    if (backups.isPresent()) {
+      PgBackRest.check();
+    }
     prepareDirectories(layout);
     LocalState state = plan(c, layout, previous, version, bin);
     LocalCredentials credentials = LocalCredentials.load(layout);
     ClusterConvergence.preparePasswords(c, credentials);
-    writeFiles(manifest, options, layout, state, credentials);
+    writeFiles(manifest, options, layout, state, credentials, backups);
     progress.note((previous.isPresent() ? "starting " : "creating ") + c.name() + ": PostgreSQL " + version + ", "
         + state.members().size() + " member(s), etcd on 127.0.0.1:" + state.etcdClientPort() + ", state in "
         + layout.dir());
@@ -91,6 +108,7 @@ public final class LocalRuntime {
     SupervisorProcess.start(layout);
     progress.step("starting etcd", () -> awaitEtcd(layout, state));
     List<String> actions = convergeWhenReady(progress, layout, state, c, credentials);
+    ensureBackups(progress, layout, state, backups);
     progress.note(c.name() + " is up in " + progress.elapsed());
     return new Outcome(c.name(), state, c, actions);
   }
@@ -106,6 +124,10 @@ public final class LocalRuntime {
     Cluster c = manifest.cluster();
     String version = version(options, c, Optional.of(previous));
     Tools.check(c.anyPoolerEnabled());
+    Optional<BackupSettings> backups = backupSettings(options, c, layout);
+    if (backups.isPresent()) {
+      PgBackRest.check();
+    }
     LocalState.Member leader = currentLeader(layout, previous);
     LocalState state = plan(c, layout, Optional.of(previous), version, postgres.binDir(version));
     Set<String> removed = new HashSet<>();
@@ -118,7 +140,7 @@ public final class LocalRuntime {
     }
     LocalCredentials credentials = LocalCredentials.load(layout);
     ClusterConvergence.preparePasswords(c, credentials);
-    List<String> reload = writeFiles(manifest, options, layout, state, credentials);
+    List<String> reload = writeFiles(manifest, options, layout, state, credentials, backups);
     state.write(layout);
     for (String member : reload) {
       previous.member(member).ifPresent(m -> LocalPatroni.patientClient(m).reload());
@@ -128,6 +150,7 @@ public final class LocalRuntime {
           + layout.dir().resolve("members") + ")", () -> awaitGone(previous, state, removed));
     }
     List<String> actions = convergeWhenReady(progress, layout, state, c, credentials);
+    ensureBackups(progress, layout, state, backups);
     progress.note(c.name() + " applied in " + progress.elapsed());
     return new Outcome(c.name(), state, c, actions);
   }
@@ -383,10 +406,19 @@ public final class LocalRuntime {
 
   /** Writes every configuration file; returns the members whose patroni.yml changed (they need a reload). */
   private List<String> writeFiles(LocalManifest manifest, ApplyOptions options, LocalLayout layout, LocalState state,
-      LocalCredentials credentials) throws IOException {
+      LocalCredentials credentials, Optional<BackupSettings> backups) throws IOException {
     PrivateFiles.write(layout.manifest(), manifest.text());
     if (options.operatorConfig() != null) {
       PrivateFiles.write(layout.dir().resolve("operator-config.yaml"), Files.readString(options.operatorConfig()));
+    }
+    if (options.envFile() != null) {
+      PrivateFiles.write(envFile(layout), Files.readString(options.envFile()));
+    }
+    PatroniConfigFile.Archiving archiving = null;
+    if (backups.isPresent()) {
+      PgBackRest pgbackrest = new PgBackRest(layout, user);
+      pgbackrest.write(backups.get(), state);
+      archiving = new PatroniConfigFile.Archiving(pgbackrest, Optional.ofNullable(options.restore()));
     }
     List<String> changed = new ArrayList<>();
     List<Path> toOwn = new ArrayList<>();
@@ -394,7 +426,7 @@ public final class LocalRuntime {
     toOwn.add(layout.dir().resolve("members"));
     for (LocalState.Member m : state.members()) {
       Path file = layout.patroniConfig(m.name());
-      String text = PatroniConfigFile.render(manifest.cluster(), state, m, layout, credentials);
+      String text = PatroniConfigFile.render(manifest.cluster(), state, m, layout, credentials, archiving);
       if (!Files.exists(file) || !Files.readString(file).equals(text)) {
         PrivateFiles.write(file, text);
         changed.add(m.name());
@@ -436,6 +468,10 @@ public final class LocalRuntime {
     String superuser = c.config().superUsername();
     return Waits.until(READY_TIMEOUT, POLL, () -> {
       requireSupervisorAlive(layout);
+      failedBootstrap(layout, state).ifPresent(reason -> {
+        throw new LocalRuntimeException("Patroni could not bootstrap " + state.name() + ": " + reason + "; see `cornac "
+            + "local logs " + state.name() + " " + state.membersByOrdinal().get(0).name() + "`");
+      });
       Optional<LocalState.Member> leader = LocalPatroni.clusterView(state).flatMap(v -> v.stream()
           .filter(m -> m.role() == PatroniRole.LEADER && "running".equals(m.state())).findFirst())
           .flatMap(m -> state.member(m.name()));
@@ -451,6 +487,30 @@ public final class LocalRuntime {
       }
     }, () -> "no writable primary within " + READY_TIMEOUT.toSeconds() + " s; see `cornac local logs " + state.name()
         + " " + state.membersByOrdinal().get(0).name() + "` and `cornac local status " + state.name() + "`");
+  }
+
+  /**
+   * A bootstrap that failed (Patroni retries it for ever): the first error PostgreSQL or a bootstrap command logged,
+   * so that the user reads the cause instead of waiting for a timeout.
+   */
+  private static Optional<String> failedBootstrap(LocalLayout layout, LocalState state) {
+    for (LocalState.Member m : state.members()) {
+      Path log = layout.memberLog(m.name());
+      try {
+        if (!Files.exists(log)) {
+          continue;
+        }
+        List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        if (lines.stream().noneMatch(l -> l.contains("Failed to bootstrap cluster"))) {
+          continue;
+        }
+        return Optional.of(lines.stream().filter(l -> l.startsWith("ERROR: [") || l.contains(" FATAL: ")
+            || l.contains("ERROR: ")).map(String::strip).findFirst().orElse("the bootstrap failed"));
+      } catch (IOException e) {
+        // not readable yet
+      }
+    }
+    return Optional.empty();
   }
 
   private Boolean awaitReplicas(LocalLayout layout, LocalState state) throws InterruptedException {
@@ -563,6 +623,143 @@ public final class LocalRuntime {
         .orElseThrow(() -> new LocalRuntimeException("the primary " + leader.name() + " would be removed, but no "
             + "remaining member is a running replica to take over; wait until `cornac local status " + previous.name()
             + "` shows them running"));
+  }
+
+  private static Path envFile(LocalLayout layout) {
+    return layout.dir().resolve("pod-environment.env");
+  }
+
+  /** Backups from the operator configuration, the manifest's env and the pod-environment file (given or saved). */
+  private Optional<BackupSettings> backupSettings(ApplyOptions options, Cluster c, LocalLayout layout) {
+    Path file = options.envFile() != null ? options.envFile() : envFile(layout);
+    Map<String, String> vars = Files.exists(file) ? BackupSettings.readEnvFile(file) : Map.of();
+    return BackupSettings.resolve(c.config(), c, vars);
+  }
+
+  /** The stanza exists and has at least one full backup, so that the cluster is restorable from now on. */
+  private void ensureBackups(Progress progress, LocalLayout layout, LocalState state,
+      Optional<BackupSettings> backups) throws Exception {
+    if (backups.isEmpty()) {
+      return;
+    }
+    LocalState.Member leader = currentLeader(layout, state);
+    PgBackRest pb = new PgBackRest(layout, user);
+    String where = "s3://" + backups.get().bucket() + BackupSettings.REPO_PATH + " (stanza " + state.name() + ")";
+    progress.step("preparing backups in " + where, () -> pb.run(leader.name(), Duration.ofSeconds(60),
+        "--stanza=" + state.name(), "stanza-create"));
+    progress.step("checking WAL archiving", () -> pb.run(leader.name(), Duration.ofSeconds(90),
+        "--stanza=" + state.name(), "check"));
+    if (pb.info(leader.name(), state.name()).backups().isEmpty()) {
+      progress.step("taking the first full backup", () -> pb.run(leader.name(), Duration.ofMinutes(30),
+          "--stanza=" + state.name(), "--type=full", "backup"));
+    }
+  }
+
+  /** Takes a base backup now (full, or incremental on top of the last one). */
+  public PgBackRest.Backup backup(String name, boolean incremental) throws Exception {
+    LocalLayout layout = existing(name);
+    LocalState state = LocalState.read(layout).orElseThrow();
+    requireBackups(layout, state);
+    requireRunning(layout);
+    LocalState.Member leader = currentLeader(layout, state);
+    PgBackRest pb = new PgBackRest(layout, user);
+    new Progress(progressOut).step("taking a " + (incremental ? "incremental" : "full") + " backup of "
+        + leader.name(), () -> pb.run(leader.name(), Duration.ofMinutes(30), "--stanza=" + name,
+        "--type=" + (incremental ? "incr" : "full"), "backup"));
+    List<PgBackRest.Backup> all = pb.info(leader.name(), name).backups();
+    return all.get(all.size() - 1);
+  }
+
+  /** A cluster's backups and the times it can be restored to. */
+  public record BackupList(List<PgBackRest.Backup> backups, Optional<java.time.Instant> earliest,
+      Optional<java.time.Instant> latest) {}
+
+  public BackupList backups(String name) throws Exception {
+    LocalLayout layout = existing(name);
+    LocalState state = LocalState.read(layout).orElseThrow();
+    requireBackups(layout, state);
+    PgBackRest pb = new PgBackRest(layout, user);
+    List<PgBackRest.Backup> backups = pb.info(state.membersByOrdinal().get(0).name(), name).backups();
+    Optional<java.time.Instant> earliest = backups.stream().map(PgBackRest.Backup::stop).min(Comparator.naturalOrder());
+    return new BackupList(backups, earliest, lastArchived(layout, state));
+  }
+
+  /** The last archived WAL's time, from the running primary's pg_stat_archiver; empty when stopped. */
+  private Optional<java.time.Instant> lastArchived(LocalLayout layout, LocalState state) {
+    if (SupervisorProcess.running(layout).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      LocalState.Member leader = currentLeader(layout, state);
+      LocalCredentials credentials = LocalCredentials.load(layout);
+      OperatorConfig config = savedConfig(layout);
+      try (var conn = ClusterConvergence.connector(leader, config.superUsername(),
+          credentials.passwordOf(config.superUsername())).connect("postgres");
+          var st = conn.createStatement();
+          var rs = st.executeQuery("select last_archived_time from pg_stat_archiver")) {
+        if (rs.next() && rs.getTimestamp(1) != null) {
+          return Optional.of(rs.getTimestamp(1).toInstant());
+        }
+      }
+    } catch (Exception e) {
+      // unknown: the caller says so
+    }
+    return Optional.empty();
+  }
+
+  private void requireBackups(LocalLayout layout, LocalState state) {
+    if (!Files.exists(new PgBackRest(layout, user).config(state.membersByOrdinal().get(0).name()))) {
+      throw new LocalRuntimeException(state.name() + " has no backups configured; set WAL_S3_BUCKET, AWS_ENDPOINT, "
+          + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in a file and give it to `cornac local apply -f "
+          + layout.manifest() + " --env-file FILE`");
+    }
+  }
+
+  /**
+   * A new local cluster, {@code newName}, made from {@code source}'s backups and WAL archive and recovered up to
+   * {@code at}; the source is not touched. It keeps the source's roles and passwords (they are in the data).
+   */
+  public Outcome restore(String source, java.time.Instant at, String newName) throws Exception {
+    LocalLayout src = existing(source);
+    LocalState srcState = LocalState.read(src).orElseThrow();
+    requireBackups(src, srcState);
+    if (Files.exists(layout(newName).state())) {
+      throw new LocalRuntimeException("there is already a local cluster " + newName + "; choose another name with "
+          + "--as, or remove it with `cornac local down " + newName + " --purge`");
+    }
+    BackupList list = backups(source);
+    if (list.earliest().isEmpty()) {
+      throw new LocalRuntimeException(source + " has no base backup yet; take one with `cornac local backup "
+          + source + "`");
+    }
+    if (at.isBefore(list.earliest().get())) {
+      throw new LocalRuntimeException(at + " is before the earliest restorable time of " + source + " ("
+          + list.earliest().get() + ", the end of its first backup); see `cornac local backups " + source + "`");
+    }
+    java.time.Instant latest = list.latest().orElse(java.time.Instant.now());
+    if (at.isAfter(latest)) {
+      throw new LocalRuntimeException(at + " is after the last archived WAL of " + source + " (" + latest
+          + "); the archive trails by up to " + PatroniConfigFile.ARCHIVE_TIMEOUT + " - restore to an earlier time, "
+          + "or wait a minute");
+    }
+    // The newest backup that ended before the target: recovery replays the archive from there.
+    PgBackRest.Backup set = list.backups().stream().filter(b -> !b.stop().isAfter(at))
+        .max(Comparator.comparing(PgBackRest.Backup::stop)).orElseThrow();
+    LocalLayout target = layout(newName);
+    prepareDirectories(target);
+    // The restored data holds the source's roles with their passwords: the new cluster uses the same credentials.
+    PrivateFiles.write(target.credentials(), Files.readString(src.credentials()));
+    PrivateFiles.write(target.pgpass(), Files.readString(src.pgpass()));
+    user.own(target.credentials(), target.pgpass());
+    ObjectNode manifest = (ObjectNode) ManifestMapper.yaml().readTree(Files.readString(src.manifest()));
+    ((ObjectNode) manifest.path("metadata")).put("name", newName);
+    Path manifestFile = target.dir().resolve("restore-manifest.yaml");
+    PrivateFiles.write(manifestFile, ManifestMapper.toYaml(manifest));
+    Path config = src.dir().resolve("operator-config.yaml");
+    progressOut.println("  restoring " + source + " as of " + at + " into a new cluster " + newName + " (from backup "
+        + set.label() + ", then its WAL archive)");
+    return up(new ApplyOptions(manifestFile, Files.exists(config) ? config : null, srcState.postgresVersion(),
+        envFile(src), new PatroniConfigFile.RestoreTarget(source, set.label(), at)));
   }
 
   private LocalState.Member currentLeader(LocalLayout layout, LocalState state) {

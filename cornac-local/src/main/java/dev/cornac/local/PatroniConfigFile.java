@@ -32,10 +32,27 @@ public final class PatroniConfigFile {
       "host all all 127.0.0.1/32 scram-sha-256",
       "host all all ::1/128 scram-sha-256");
 
+  /** archive_timeout with backups: the archive, hence the latest restorable time, trails by at most a minute. */
+  static final String ARCHIVE_TIMEOUT = "60s";
+
+  /**
+   * WAL archiving to the cluster's pgBackRest stanza, and, for a cluster restored from another's backups, the
+   * bootstrap that restores them and recovers to a point in time.
+   */
+  public record Archiving(PgBackRest pgbackrest, java.util.Optional<RestoreTarget> restore) {}
+
+  /** A new cluster made from {@code stanza}'s backup {@code set} and archive, recovered up to {@code time}. */
+  public record RestoreTarget(String stanza, String set, java.time.Instant time) {}
+
   private PatroniConfigFile() {}
 
   public static String render(Cluster c, LocalState state, LocalState.Member member, LocalLayout layout,
       LocalCredentials credentials) {
+    return render(c, state, member, layout, credentials, null);
+  }
+
+  public static String render(Cluster c, LocalState state, LocalState.Member member, LocalLayout layout,
+      LocalCredentials credentials, Archiving archiving) {
     ObjectNode spilo = SpiloConfiguration.tree(c);
     ObjectNode root = ManifestMapper.json().createObjectNode();
     root.put("scope", state.name());
@@ -75,6 +92,22 @@ public final class PatroniConfigFile {
       initdb.add("data-checksums");
     }
     bootstrap.set("initdb", initdb);
+    if (archiving != null && archiving.restore().isPresent()) {
+      RestoreTarget target = archiving.restore().get();
+      PgBackRest pb = archiving.pgbackrest();
+      bootstrap.put("method", "pgbackrest_restore");
+      ObjectNode method = bootstrap.putObject("pgbackrest_restore");
+      // pgBackRest restores into an existing, empty directory; Patroni then recovers to the target and promotes.
+      method.put("command", "/bin/sh -c 'mkdir -p -m 0700 " + layout.dataDir(member.name()) + " && exec "
+          + pb.restoreFilesCommand(target.stanza(), target.set(), member.name()) + "'");
+      method.put("no_params", true);
+      ObjectNode recovery = method.putObject("recovery_conf");
+      recovery.put("restore_command", pb.restoreCommand(target.stanza(), member.name()));
+      recovery.put("recovery_target_time", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
+          .format(target.time().atOffset(java.time.ZoneOffset.UTC)));
+      recovery.put("recovery_target_action", "promote");
+      recovery.put("recovery_target_timeline", "latest");
+    }
 
     ObjectNode pg = root.putObject("postgresql");
     String listen = "127.0.0.1:" + member.pgPort();
@@ -102,6 +135,11 @@ public final class PatroniConfigFile {
     ObjectNode parameters = pg.putObject("parameters");
     spilo.path("postgresql").path("parameters").fields().forEachRemaining(e -> parameters.set(e.getKey(), e.getValue()));
     parameters.put("unix_socket_directories", layout.memberDir(member.name()).toString());
+    if (archiving != null) {
+      parameters.put("archive_mode", "on");
+      parameters.put("archive_command", archiving.pgbackrest().archiveCommand(state.name(), member.name()));
+      parameters.put("archive_timeout", ARCHIVE_TIMEOUT);
+    }
     try {
       return ManifestMapper.yaml().writeValueAsString(root);
     } catch (JsonProcessingException e) {

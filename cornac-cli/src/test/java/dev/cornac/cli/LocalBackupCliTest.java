@@ -1,0 +1,242 @@
+package dev.cornac.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cornac.local.LocalLayout;
+import dev.cornac.local.LocalState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Backups of a local cluster to a real S3-compatible server (s3proxy over TLS) with pgBackRest: continuous WAL
+ * archiving and a first full backup at {@code up}, the list with the restorable range, a point-in-time restore into
+ * a new cluster that holds exactly the rows committed before the target, and clear, quick errors for wrong
+ * credentials, a missing bucket and an unreachable endpoint.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalBackupCliTest {
+  static final String NAME = "acid-pitr";
+  static final String RESTORED = "acid-pitr-restored";
+  static final String BUCKET = "cornac-backups";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static Path home;
+  static Path manifest;
+  static S3ProxyServer s3;
+  static Instant target;
+
+  @BeforeAll
+  static void start() throws Exception {
+    home = Files.createTempDirectory("cornac-backup-test-");
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+    s3 = S3ProxyServer.start(home.resolve("s3"));
+    s3.createBucket(BUCKET);
+    manifest = home.resolve("cluster.yaml");
+    Files.writeString(manifest, """
+        apiVersion: "acid.zalan.do/v1"
+        kind: postgresql
+        metadata:
+          name: acid-pitr
+        spec:
+          teamId: "acid"
+          numberOfInstances: 1
+          postgresql:
+            version: "15"
+          volume:
+            size: 1Gi
+          users:
+            zalando: [superuser, createdb]
+          databases:
+            foo: zalando
+        """);
+  }
+
+  static Path envFile(String name, String bucket, String endpoint, String secret) throws Exception {
+    Path f = home.resolve(name);
+    Files.writeString(f, String.join("\n",
+        "# as in the seed's pod_environment_configmap and pod_environment_secret",
+        "WAL_S3_BUCKET=" + bucket,
+        "AWS_ENDPOINT=" + endpoint,
+        "AWS_REGION=us-east-1",
+        "AWS_S3_FORCE_PATH_STYLE=true",
+        "AWS_ACCESS_KEY_ID=" + S3ProxyServer.IDENTITY,
+        "AWS_SECRET_ACCESS_KEY=" + secret,
+        "AWS_CA_BUNDLE=" + s3.caFile, ""));
+    return f;
+  }
+
+  static String goodEndpoint() {
+    return "https://localhost:" + s3.httpsPort;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (String name : List.of(NAME, RESTORED)) {
+      if (Files.exists(home.resolve(name))) {
+        local("down", name, "--purge");
+      }
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    try (Stream<Path> paths = Files.walk(home)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  static CliRunner.Result local(String... args) {
+    List<String> all = new ArrayList<>(List.of("local", "--state-dir", home.toString()));
+    all.addAll(List.of(args));
+    return CliRunner.run(all.toArray(String[]::new));
+  }
+
+  static String query(String cluster, String sql) throws Exception {
+    LocalState state = LocalState.read(new LocalLayout(home.resolve(cluster))).orElseThrow();
+    JsonNode credentials = JSON.readTree(home.resolve(cluster).resolve("credentials.json").toFile());
+    for (LocalState.Member m : state.members()) {
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort()
+          + "/postgres?connectTimeout=5&targetServerType=primary", "postgres", credentials.path("postgres").asText());
+          Statement s = c.createStatement()) {
+        if (!s.execute(sql)) {
+          return null;
+        }
+        try (ResultSet rs = s.getResultSet()) {
+          return rs.next() ? rs.getString(1) : null;
+        }
+      } catch (java.sql.SQLException e) {
+        if (state.members().size() == 1) {
+          throw e;
+        }
+      }
+    }
+    throw new IllegalStateException("no primary");
+  }
+
+  @Test
+  @Order(1)
+  void upArchivesToS3AndTakesAFirstFullBackup() throws Exception {
+    Path env = envFile("pod-env.env", BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL);
+    CliRunner.Result up = local("up", "-f", manifest.toString(), "--env-file", env.toString());
+    assertThat(up.exit()).as(up.err()).isZero();
+    assertThat(up.err()).contains("preparing backups in s3://" + BUCKET + "/cornac-local (stanza " + NAME + ")",
+        "checking WAL archiving", "taking the first full backup");
+    assertThat(up.out() + up.err()).as("no secret printed").doesNotContain(S3ProxyServer.CREDENTIAL);
+    Path saved = home.resolve(NAME).resolve("pod-environment.env");
+    assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    Path conf = home.resolve(NAME).resolve("members").resolve(NAME + "-0").resolve("pgbackrest.conf");
+    assertThat(Files.getPosixFilePermissions(conf)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(query(NAME, "show archive_mode")).isEqualTo("on");
+    assertThat(Files.exists(home.resolve("s3").resolve("data").resolve(BUCKET).resolve("cornac-local")))
+        .as("the repository lives in the bucket").isTrue();
+  }
+
+  @Test
+  @Order(2)
+  void rowsAtT1AndT2AndTheRestorableRange() throws Exception {
+    query(NAME, "create table events (id int primary key, at timestamptz default now())");
+    query(NAME, "insert into events (id) select generate_series(1, 100)");
+    Thread.sleep(1500);
+    target = Instant.parse(query(NAME, "select to_char(now() at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+    Thread.sleep(1500);
+    query(NAME, "insert into events (id) select generate_series(101, 200)");
+    query(NAME, "select pg_switch_wal()");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      String last = query(NAME, "select extract(epoch from last_archived_time) from pg_stat_archiver");
+      return last != null && Double.parseDouble(last) > target.getEpochSecond() + 1;
+    });
+    CliRunner.Result list = local("backups", NAME, "-o", "json");
+    assertThat(list.exit()).as(list.err()).isZero();
+    JsonNode backups = JSON.readTree(list.out());
+    assertThat(backups.path("backups")).hasSize(1);
+    assertThat(backups.path("backups").get(0).path("type").asText()).isEqualTo("full");
+    Instant earliest = Instant.parse(backups.path("earliest").asText());
+    Instant latest = Instant.parse(backups.path("latest").asText());
+    assertThat(earliest).isBefore(target);
+    assertThat(latest).isAfter(target);
+    CliRunner.Result table = local("backups", NAME);
+    assertThat(table.out()).contains("BACKUP", "full", "restorable from " + earliest + " to " + latest);
+
+    CliRunner.Result incremental = local("backup", NAME, "--incremental");
+    assertThat(incremental.exit()).as(incremental.err()).isZero();
+    assertThat(incremental.out()).contains("(incr) of " + NAME + " done at");
+  }
+
+  @Test
+  @Order(3)
+  void aRestoreToATimeBetweenT1AndT2HoldsOnlyTheT1Rows() throws Exception {
+    long started = System.nanoTime();
+    CliRunner.Result restored = local("restore", NAME, "--to", target.toString(), "--as", RESTORED);
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    assertThat(restored.exit()).as(restored.err()).isZero();
+    System.out.println("restore of " + NAME + " as " + RESTORED + " took " + seconds + " s");
+    assertThat(restored.err()).contains("restoring " + NAME + " as of " + target);
+    assertThat(query(RESTORED, "select count(*) from events")).isEqualTo("100");
+    assertThat(query(RESTORED, "select max(id) from events")).isEqualTo("100");
+    assertThat(query(RESTORED, "select pg_is_in_recovery()")).as("promoted").isEqualTo("f");
+    query(RESTORED, "insert into events (id) values (1000)");
+    assertThat(query(NAME, "select count(*) from events")).as("the source is untouched").isEqualTo("200");
+    assertThat(restored.out()).contains("Connect to " + RESTORED);
+  }
+
+  @Test
+  @Order(4)
+  void restoresOutsideTheRangeAndBadTimesAreRefused() {
+    CliRunner.Result before = local("restore", NAME, "--to", "2020-01-01T00:00:00Z", "--as", "acid-too-early");
+    assertThat(before.exit()).isEqualTo(2);
+    assertThat(before.err()).contains("before the earliest restorable time of " + NAME, "cornac local backups");
+    CliRunner.Result after = local("restore", NAME, "--to", "2099-01-01T00:00:00Z", "--as", "acid-too-late");
+    assertThat(after.exit()).isEqualTo(2);
+    assertThat(after.err()).contains("after the last archived WAL");
+    CliRunner.Result garbage = local("restore", NAME, "--to", "yesterday", "--as", "acid-x");
+    assertThat(garbage.exit()).isEqualTo(2);
+    assertThat(garbage.err()).contains("not an ISO-8601 time", "2026-11-28T07:30:00Z");
+    CliRunner.Result taken = local("restore", NAME, "--to", target.toString(), "--as", RESTORED);
+    assertThat(taken.err()).contains("there is already a local cluster " + RESTORED);
+    assertThat(Files.exists(home.resolve("acid-too-early"))).isFalse();
+  }
+
+  @Test
+  @Order(5)
+  void wrongCredentialsAMissingBucketAndAnUnreachableEndpointFailClearlyWithinSeconds() throws Exception {
+    record Case(String file, String bucket, String endpoint, String secret, String expected) {}
+    int closed = S3ProxyServer.freePort();
+    for (Case c : List.of(
+        new Case("bad-secret.env", BUCKET, goodEndpoint(), "not-the-secret", "check AWS_ACCESS_KEY_ID"),
+        new Case("no-bucket.env", "no-such-bucket", goodEndpoint(), S3ProxyServer.CREDENTIAL,
+            "check that the bucket WAL_S3_BUCKET exists"),
+        new Case("unreachable.env", BUCKET, "https://localhost:" + closed, S3ProxyServer.CREDENTIAL,
+            "check AWS_ENDPOINT"))) {
+      long started = System.nanoTime();
+      CliRunner.Result r = local("apply", "-f", manifest.toString(), "--env-file",
+          envFile(c.file(), c.bucket(), c.endpoint(), c.secret()).toString());
+      long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      System.out.println(c.file() + ": failed in " + seconds + " s");
+      assertThat(r.exit()).as(c.file() + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(c.file()).contains("pgbackrest", c.expected()).doesNotContain("\tat ");
+      assertThat(r.err()).doesNotContain(S3ProxyServer.CREDENTIAL);
+      assertThat(seconds).as(c.file() + " fails within seconds").isLessThan(30);
+    }
+    CliRunner.Result fixed = local("apply", "-f", manifest.toString(), "--env-file",
+        envFile("pod-env.env", BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL).toString());
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+  }
+}
