@@ -83,6 +83,20 @@ public record BackupSettings(String bucket, String endpointHost, int endpointPor
         secret, pathStyle, ca, schedule, Math.max(1, retain)));
   }
 
+  /**
+   * Fails at once, naming AWS_ENDPOINT, when nothing listens there: pgBackRest would retry for tens of seconds
+   * before saying the same.
+   */
+  public void probe() {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(endpointHost, endpointPort), 3000);
+    } catch (IOException e) {
+      throw new LocalRuntimeException("cannot connect to the S3 endpoint " + endpointHost + ":" + endpointPort + " ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); check AWS_ENDPOINT (is "
+          + "the S3 server up and reachable?)");
+    }
+  }
+
   private static void put(Map<String, String> vars, String key, String value) {
     if (value != null && !value.isBlank()) {
       vars.put(key, value.strip());

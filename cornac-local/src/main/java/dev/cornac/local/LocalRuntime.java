@@ -415,9 +415,11 @@ public final class LocalRuntime {
       PrivateFiles.write(envFile(layout), Files.readString(options.envFile()));
     }
     PatroniConfigFile.Archiving archiving = null;
+    Files.deleteIfExists(ScheduledBackups.scheduleFile(layout));
     if (backups.isPresent()) {
       PgBackRest pgbackrest = new PgBackRest(layout, user);
       pgbackrest.write(backups.get(), state);
+      PrivateFiles.write(ScheduledBackups.scheduleFile(layout), backups.get().schedule() + "\n");
       archiving = new PatroniConfigFile.Archiving(pgbackrest, Optional.ofNullable(options.restore()));
     }
     List<String> changed = new ArrayList<>();
@@ -642,6 +644,7 @@ public final class LocalRuntime {
     if (backups.isEmpty()) {
       return;
     }
+    backups.get().probe();
     LocalState.Member leader = currentLeader(layout, state);
     PgBackRest pb = new PgBackRest(layout, user);
     String where = "s3://" + backups.get().bucket() + BackupSettings.REPO_PATH + " (stanza " + state.name() + ")";
@@ -707,12 +710,17 @@ public final class LocalRuntime {
     return Optional.empty();
   }
 
-  private void requireBackups(LocalLayout layout, LocalState state) {
-    if (!Files.exists(new PgBackRest(layout, user).config(state.membersByOrdinal().get(0).name()))) {
-      throw new LocalRuntimeException(state.name() + " has no backups configured; set WAL_S3_BUCKET, AWS_ENDPOINT, "
-          + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in a file and give it to `cornac local apply -f "
-          + layout.manifest() + " --env-file FILE`");
-    }
+  /** The cluster's backup settings as saved with it, the endpoint reachable; a clear error otherwise. */
+  private BackupSettings requireBackups(LocalLayout layout, LocalState state) {
+    OperatorConfig config = savedConfig(layout);
+    Cluster c = LocalManifest.load(layout.manifest(), config).cluster();
+    Map<String, String> vars = Files.exists(envFile(layout)) ? BackupSettings.readEnvFile(envFile(layout)) : Map.of();
+    BackupSettings settings = BackupSettings.resolve(config, c, vars).orElseThrow(() -> new LocalRuntimeException(
+        state.name() + " has no backups configured; set WAL_S3_BUCKET, AWS_ENDPOINT, AWS_ACCESS_KEY_ID and "
+        + "AWS_SECRET_ACCESS_KEY in a file and give it to `cornac local apply -f " + layout.manifest()
+        + " --env-file FILE`"));
+    settings.probe();
+    return settings;
   }
 
   /**

@@ -45,10 +45,12 @@ public final class Supervisor {
   private final Map<String, Boolean> reloadPending = new HashMap<>();
   private volatile boolean stopping;
   private Instant lastRouting = Instant.EPOCH;
+  private final ScheduledBackups backups;
 
   public Supervisor(LocalLayout layout, RuntimeUser user) {
     this.layout = layout;
     this.user = user;
+    this.backups = new ScheduledBackups(layout, user, Supervisor::log);
   }
 
   public static void main(String[] args) throws Exception {
@@ -125,6 +127,7 @@ public final class Supervisor {
       }
     }
     routePoolers(state);
+    backups.tick(state);
     for (Component c : desired.values()) {
       Restart restart = restarts.get(c.name());
       if (!running.containsKey(c.name()) && (restart == null || Instant.now().isAfter(restart.notBefore()))) {
