@@ -46,6 +46,19 @@ public final class ClusterInformers {
   /** @param postgresTeams watch PostgresTeam resources too ({@code enable_postgres_team_crd}) */
   public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel,
       boolean postgresTeams) {
+    this(context, clusterNameLabel, podRoleLabel, postgresTeams, PodEnvironmentNames.NONE);
+  }
+
+  /**
+   * The objects named by {@code pod_environment_configmap} and {@code pod_environment_secret}: watched by name only
+   * (a field selector), so that no other ConfigMap or Secret is cached; a change re-syncs the namespace's clusters.
+   */
+  public record PodEnvironmentNames(String configMapNamespace, String configMapName, String secretName) {
+    public static final PodEnvironmentNames NONE = new PodEnvironmentNames("", "", "");
+  }
+
+  public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel,
+      boolean postgresTeams, PodEnvironmentNames podEnvironment) {
     this.clusterNameLabel = clusterNameLabel;
     this.podRoleLabel = podRoleLabel;
     this.clusters = context.getPrimaryCache();
@@ -64,6 +77,49 @@ public final class ClusterInformers {
       // Team changes reach the clusters at their next sync, as upstream's in-memory team map does.
       perNamespace(context, dev.cornac.api.model.PostgresTeam.class);
     }
+    if (!podEnvironment.configMapName().isEmpty()) {
+      named(context, io.fabric8.kubernetes.api.model.ConfigMap.class, podEnvironment.configMapName(),
+          podEnvironment.configMapNamespace());
+    }
+    if (!podEnvironment.secretName().isEmpty()) {
+      named(context, Secret.class, podEnvironment.secretName(), "");
+    }
+  }
+
+  private <R extends HasMetadata> void named(EventSourceContext<Postgresql> context, Class<R> type, String name,
+      String extraNamespace) {
+    var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
+        .withName("pod-environment-" + type.getSimpleName())
+        .withFieldSelector(new io.javaoperatorsdk.operator.api.config.informer.FieldSelector(
+            new io.javaoperatorsdk.operator.api.config.informer.FieldSelector.Field("metadata.name", name)))
+        .withItemStore(new LeanItemStore<>())
+        .withSecondaryToPrimaryMapper(o -> clusters.list(o.getMetadata().getNamespace())
+            .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()));
+    Set<String> watched = context.getControllerConfiguration().getInformerConfig().getNamespaces();
+    boolean all = watched.contains(io.javaoperatorsdk.operator.api.reconciler.Constants.WATCH_ALL_NAMESPACES);
+    if (all || extraNamespace.isEmpty() || watched.contains(extraNamespace)) {
+      builder.withNamespacesInheritedFromController();
+    } else {
+      Set<String> namespaces = new java.util.HashSet<>(watched);
+      namespaces.add(extraNamespace);
+      builder.withNamespaces(namespaces);
+    }
+    sources.put(podEnvironmentKey(type), new InformerEventSource<>(builder.build(), context));
+  }
+
+  private static Class<?> podEnvironmentKey(Class<?> type) {
+    // Secrets are also watched by label for the clusters' own; the pod-environment ones get their own slot.
+    return type == Secret.class ? PodEnvironmentSecret.class : type;
+  }
+
+  /** Marker for the pod-environment Secret's informer. */
+  private static final class PodEnvironmentSecret {}
+
+  /** The pod-environment ConfigMap or Secret named so in a namespace, from its name-selected informer. */
+  public <R extends HasMetadata> Optional<R> podEnvironmentObject(Class<R> type, String namespace, String name) {
+    @SuppressWarnings("unchecked")
+    InformerEventSource<R, Postgresql> source = (InformerEventSource<R, Postgresql>) sources.get(podEnvironmentKey(type));
+    return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 
   /** Every PostgresTeam in the cache (all of them count, whatever their namespace, as upstream). */

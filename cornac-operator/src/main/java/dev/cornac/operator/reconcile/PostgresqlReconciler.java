@@ -102,7 +102,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
           + "until it is (kubectl apply -f manifests/postgresteam.crd.yaml) and the operator restarts");
       teams = false;
     }
-    informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel(), teams);
+    informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel(), teams,
+        PodEnvironment.names(config));
     return informers.all();
   }
 
@@ -163,7 +164,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       Cluster cluster = gated.cluster();
       String ns = cluster.namespace();
       Credentials credentials = Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
-      DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironmentSources.NONE, new TreeSet<>(),
+      DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironment.read(informers, config, ns), new TreeSet<>(),
           credentials);
       Reconciliation r = new Reconciliation(cluster, desired, informers, new KubernetesWriter(client, informers),
           events);

@@ -1,0 +1,60 @@
+package dev.cornac.operator.reconcile;
+
+import dev.cornac.api.config.NamespacedName;
+import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.generators.GenerationException;
+import dev.cornac.generators.PodEnvironmentSources;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The pod environment of upstream's {@code pod_environment_configmap} (its data, as literal values) and
+ * {@code pod_environment_secret} (its keys, as secretKeyRefs), read from the informer caches: the ConfigMap from its
+ * configured namespace, else the cluster's (reference 3.2 #23); the Secret from the cluster's (#22). A configured
+ * object that does not exist fails the sync with what to create, as upstream does.
+ */
+public final class PodEnvironment {
+  private PodEnvironment() {}
+
+  public static ClusterInformers.PodEnvironmentNames names(OperatorConfig config) {
+    String cm = config.string("pod_environment_configmap");
+    NamespacedName configMap = cm.isEmpty() ? new NamespacedName("", "")
+        : NamespacedName.parse("pod_environment_configmap", cm);
+    return new ClusterInformers.PodEnvironmentNames(configMap.namespace(), configMap.name(),
+        config.string("pod_environment_secret"));
+  }
+
+  public static PodEnvironmentSources read(ClusterInformers informers, OperatorConfig config, String namespace) {
+    ClusterInformers.PodEnvironmentNames names = names(config);
+    Map<String, String> data = Map.of();
+    if (!names.configMapName().isEmpty()) {
+      String home = names.configMapNamespace().isEmpty() ? namespace : names.configMapNamespace();
+      Optional<ConfigMap> cm = informers.podEnvironmentObject(ConfigMap.class, home, names.configMapName())
+          .or(() -> informers.podEnvironmentObject(ConfigMap.class, namespace, names.configMapName()));
+      if (cm.isEmpty()) {
+        throw new GenerationException("pod_environment_configmap " + config.string("pod_environment_configmap")
+            + " does not exist (looked in namespace " + home + (home.equals(namespace) ? "" : " and " + namespace)
+            + "); create it, or remove pod_environment_configmap from the operator configuration");
+      }
+      data = cm.get().getData() == null ? Map.of() : cm.get().getData();
+    }
+    Set<String> keys = new TreeSet<>();
+    if (!names.secretName().isEmpty()) {
+      Secret secret = informers.podEnvironmentObject(Secret.class, namespace, names.secretName())
+          .orElseThrow(() -> new GenerationException("pod_environment_secret " + names.secretName() + " does not "
+              + "exist in namespace " + namespace + "; create it there (each cluster namespace needs its own), or "
+              + "remove pod_environment_secret from the operator configuration"));
+      if (secret.getData() != null) {
+        keys.addAll(secret.getData().keySet());
+      }
+      if (secret.getStringData() != null) {
+        keys.addAll(secret.getStringData().keySet());
+      }
+    }
+    return PodEnvironmentSources.of(data, keys);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.cornac.operator;
+
+import static dev.cornac.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's MinIO setup: WAL archiving settings in {@code pod_environment_configmap} and the S3 keys in
+ * {@code pod_environment_secret} reach the Spilo container (literal values, secretKeyRefs - never the secret's
+ * values), a change of the ConfigMap reaches the StatefulSet, and a missing Secret fails the sync saying what to do.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PodEnvironmentOperatorTest {
+  KubernetesMockServer server;
+  KubernetesClient mockClient;
+  OperatorHarness k8s;
+
+  @AfterEach
+  void tearDown() {
+    if (k8s != null) {
+      k8s.close();
+    }
+  }
+
+  private List<EnvVar> env(String cluster) {
+    StatefulSet sts = k8s.client().apps().statefulSets().inNamespace(NS).withName(cluster).get();
+    return sts == null ? List.of() : sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+  }
+
+  private static EnvVar find(List<EnvVar> env, String name) {
+    return env.stream().filter(e -> e.getName().equals(name)).findFirst().orElse(null);
+  }
+
+  @Test
+  void minioSettingsFromThePodEnvironmentConfigMapAndSecretReachTheSpiloContainer() throws Exception {
+    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
+        "pod_environment_configmap", NS + "/postgres-pod-config", "pod_environment_secret", "postgres-pod-secrets",
+        "wal_s3_bucket", "postgresql-backups"));
+    k8s.client().configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("postgres-pod-config").endMetadata().withData(Map.of("AWS_ENDPOINT", "https://minio.minio:443",
+            "AWS_S3_FORCE_PATH_STYLE", "true", "USE_WALG_BACKUP", "true", "USE_WALG_RESTORE", "true",
+            "BACKUP_SCHEDULE", "00 02 * * *")).build()).create();
+    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+        .withName("postgres-pod-secrets").endMetadata().withStringData(Map.of("AWS_ACCESS_KEY_ID", "minio-user",
+            "AWS_SECRET_ACCESS_KEY", "minio-very-secret")).build()).create();
+    k8s.startOperator(false);
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-minio}
+        spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"}}
+        """);
+    await().atMost(Duration.ofSeconds(20)).until(() -> find(env("acid-minio"), "AWS_ENDPOINT") != null);
+    List<EnvVar> env = env("acid-minio");
+    List<String> names = env.stream().map(EnvVar::getName).toList();
+    // Upstream's order (reference 3.2): Secret keys sorted, then ConfigMap entries sorted, then the bucket.
+    assertThat(names.subList(names.indexOf("AWS_ACCESS_KEY_ID"), names.size())).containsExactly(
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT", "AWS_S3_FORCE_PATH_STYLE", "BACKUP_SCHEDULE",
+        "USE_WALG_BACKUP", "USE_WALG_RESTORE", "WAL_S3_BUCKET", "WAL_BUCKET_SCOPE_SUFFIX", "WAL_BUCKET_SCOPE_PREFIX");
+    EnvVar secret = find(env, "AWS_SECRET_ACCESS_KEY");
+    assertThat(secret.getValue()).as("a reference, never the value").isNull();
+    assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("postgres-pod-secrets");
+    assertThat(secret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("AWS_SECRET_ACCESS_KEY");
+    assertThat(find(env, "AWS_ENDPOINT").getValue()).isEqualTo("https://minio.minio:443");
+    assertThat(find(env, "WAL_S3_BUCKET").getValue()).isEqualTo("postgresql-backups");
+    assertThat(find(env, "WAL_BUCKET_SCOPE_SUFFIX").getValue())
+        .isEqualTo("/" + k8s.get("acid-minio").getMetadata().getUid());
+
+    k8s.client().configMaps().inNamespace(NS).withName("postgres-pod-config").edit(cm -> new ConfigMapBuilder(cm)
+        .addToData("AWS_ENDPOINT", "https://minio.storage:9000").build());
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(find(env("acid-minio"), "AWS_ENDPOINT").getValue()).isEqualTo("https://minio.storage:9000"));
+
+    k8s.client().secrets().inNamespace(NS).withName("postgres-pod-secrets").delete();
+    k8s.annotate("acid-minio", "cornac.dev/sync", "now");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      var status = k8s.get("acid-minio").getStatus();
+      // No pod ever ran here, so upstream's status for a failure is CreateFailed.
+      assertThat(status.postgresClusterStatus).isEqualTo("CreateFailed");
+      assertThat(status.conditions).anySatisfy(c -> assertThat(c.getMessage())
+          .contains("pod_environment_secret postgres-pod-secrets does not exist in namespace " + NS));
+    });
+  }
+}
