@@ -17,7 +17,7 @@ public record ClusterForm(String name, String namespace, String team, String ver
     boolean replicaConnectionPooler, boolean masterPoolerLoadBalancer, boolean replicaPoolerLoadBalancer,
     String volumeSize, String storageClass, Integer iops, Integer throughput, String cpuRequest, String cpuLimit,
     String memoryRequest, String memoryLimit, Map<String, List<String>> users, Map<String, String> databases,
-    List<String> allowedSourceRanges) {
+    List<String> allowedSourceRanges, String cloneCluster, String cloneUid, String cloneTimestamp) {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -45,6 +45,19 @@ public record ClusterForm(String name, String namespace, String team, String ver
     ObjectNode spec = m.putObject("spec");
     spec.put("teamId", text(team));
     writeInto(spec);
+    if (!text(cloneCluster).isEmpty()) {
+      // A clone from the source's WAL archive, up to the timestamp (point-in-time recovery), as upstream's UI.
+      ObjectNode clone = spec.putObject("clone");
+      clone.put("cluster", text(cloneCluster));
+      if (!text(cloneUid).isEmpty()) {
+        clone.put("uid", text(cloneUid));
+      }
+      if (!text(cloneTimestamp).isEmpty()) {
+        // The CRD wants an explicit offset (+00:00); "Z" is what people and Instant.toString write for UTC.
+        String t = text(cloneTimestamp);
+        clone.put("timestamp", t.endsWith("Z") || t.endsWith("z") ? t.substring(0, t.length() - 1) + "+00:00" : t);
+      }
+    }
     return m;
   }
 
@@ -148,6 +161,6 @@ public record ClusterForm(String name, String namespace, String team, String ver
         volume.has("throughput") ? volume.path("throughput").asInt() : null,
         res.path("requests").path("cpu").asText(null), res.path("limits").path("cpu").asText(null),
         res.path("requests").path("memory").asText(null), res.path("limits").path("memory").asText(null),
-        users, dbs, ranges);
+        users, dbs, ranges, null, null, null);
   }
 }

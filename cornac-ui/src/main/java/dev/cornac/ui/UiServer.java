@@ -142,6 +142,10 @@ public final class UiServer implements AutoCloseable {
       reader(ctx);
       json(ctx, views.details(existing(ctx)));
     });
+    r.get("/postgresqls/{namespace}/{name}/backups", ctx -> {
+      reader(ctx);
+      json(ctx, operator.get("/clusters/" + namespace(ctx) + "/" + clusterName(ctx) + "/backups/"));
+    });
     r.post("/preview", ctx -> {
       reader(ctx);
       json(ctx, preview(JSON.readTree(ctx.body())));
@@ -334,6 +338,14 @@ public final class UiServer implements AutoCloseable {
     ArrayNode errors = out.putArray("errors");
     ArrayNode warnings = out.putArray("warnings");
     problems(manifest).forEach(v -> (v.isError() ? errors : warnings).add(v.message()));
+    if (manifest.path("spec").path("clone").has("timestamp")) {
+      try {
+        requireRestorable(manifest.path("metadata").path("namespace").asText("default"),
+            manifest.path("spec").path("clone"));
+      } catch (HttpError | IllegalStateException e) {
+        errors.add(e.getMessage());
+      }
+    }
     return out;
   }
 
@@ -364,10 +376,37 @@ public final class UiServer implements AutoCloseable {
     String ns = manifest.path("metadata").path("namespace").asText("default");
     writer(ctx, ns, manifest.path("spec").path("teamId").asText(""), "create");
     requireValid(manifest);
+    requireRestorable(ns, manifest.path("spec").path("clone"));
     GenericKubernetesResource g = JSON.convertValue(manifest, GenericKubernetesResource.class);
     GenericKubernetesResource created = views.postgresqls().inNamespace(ns).resource(g).create();
     LOG.info("created postgresql {}/{}", ns, created.getMetadata().getName());
     json(ctx, JSON.createObjectNode().put("namespace", ns).put("name", created.getMetadata().getName()));
+  }
+
+  /** A point-in-time clone must ask for a time inside the source's recoverable range, as the archive says. */
+  private void requireRestorable(String ns, JsonNode clone) {
+    String timestamp = clone.path("timestamp").asText("");
+    if (timestamp.isEmpty()) {
+      return;
+    }
+    java.time.Instant at;
+    try {
+      at = java.time.OffsetDateTime.parse(timestamp).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new HttpError(400, "spec.clone.timestamp " + timestamp + " is not a time with an offset, like "
+          + "2026-11-28T07:30:00+00:00");
+    }
+    String source = clone.path("cluster").asText("");
+    JsonNode backups = operator.get("/clusters/" + ns + "/" + source + "/backups/");
+    String earliest = backups.path("Earliest").asText(null);
+    String latest = backups.path("Latest").asText(null);
+    if (earliest == null || latest == null) {
+      throw new HttpError(400, source + " has no base backup in its archive yet; a point-in-time clone needs one");
+    }
+    if (at.isBefore(java.time.Instant.parse(earliest)) || at.isAfter(java.time.Instant.parse(latest))) {
+      throw new HttpError(400, "spec.clone.timestamp " + timestamp + " is outside the recoverable range of " + source
+          + " (" + earliest + " to " + latest + "); choose a time inside it");
+    }
   }
 
   private void requireValid(ObjectNode manifest) {

@@ -44,15 +44,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class UiBrowserTest {
   static final String USER = "admin";
   static final String PASSWORD = "ui-test-" + java.util.UUID.randomUUID();
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   KubernetesMockServer server;
   KubernetesClient mockClient;
   OperatorHarness k8s;
   UiServer ui;
+  Browser browser;
   WebDriver driver;
   WebDriverWait wait;
-  String base;
 
   @BeforeEach
   void start() throws Exception {
@@ -62,22 +61,15 @@ class UiBrowserTest {
         "OPERATOR_API_URL", "http://127.0.0.1:" + op.httpPort(), "CORNAC_UI_USERNAME", USER,
         "CORNAC_UI_PASSWORD", PASSWORD));
     ui = new UiServer(settings, k8s.client(), "127.0.0.1");
-    base = "http://127.0.0.1:" + ui.port() + "/";
-    System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary("/usr/bin/chromium");
-    o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-dev-shm-usage", "--window-size=1400,1000");
-    driver = new ChromeDriver(new ChromeDriverService.Builder()
-        .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build(), o);
-    wait = new WebDriverWait(driver, Duration.ofSeconds(10));
-    Files.createDirectories(SCREENSHOTS);
+    browser = new Browser("http://127.0.0.1:" + ui.port() + "/");
+    driver = browser.driver;
+    wait = browser.wait;
   }
 
   @AfterEach
   void stop() {
-    if (driver != null) {
-      driver.quit();
+    if (browser != null) {
+      browser.close();
     }
     if (ui != null) {
       ui.close();
@@ -88,37 +80,23 @@ class UiBrowserTest {
   }
 
   private void login() {
-    driver.get(base);
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user"))).sendKeys(USER);
-    driver.findElement(By.id("login-password")).sendKeys(PASSWORD);
-    screenshot("login");
-    driver.findElement(By.id("login-submit")).click();
-    // The page reloads after the login: elements found before are gone.
-    wait.ignoring(org.openqa.selenium.WebDriverException.class)
-        .until(d -> d.findElement(By.id("whoami")).getText().equals(USER));
+    browser.login(USER, PASSWORD);
   }
 
   private void go(String hash) {
-    driver.get(base + "#/" + hash);
+    browser.go(hash);
   }
 
   private void screenshot(String name) {
-    try {
-      Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(png, SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (Exception e) {
-      // a missing screenshot is no test failure
-    }
+    browser.screenshot(name);
   }
 
   private WebElement byId(String id) {
-    return wait.until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+    return browser.byId(id);
   }
 
   private void type(String id, String text) {
-    WebElement e = byId(id);
-    e.clear();
-    e.sendKeys(text);
+    browser.type(id, text);
   }
 
   private GenericKubernetesResource resource(String ns, String name) {
@@ -333,6 +311,7 @@ class UiBrowserTest {
   @Test
   void writesNeedALoginAndTheCsrfToken() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
+    String base = browser.base;
     String manifest = "{\"form\":{\"name\":\"acid-sneaky\",\"namespace\":\"default\",\"team\":\"acid\","
         + "\"version\":\"17\",\"instances\":1,\"volumeSize\":\"1Gi\"}}";
     HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "create-cluster"))

@@ -76,6 +76,7 @@ public final class OperatorApi {
     routes.get("/clusters/{namespace}/{name}", ctx -> json(ctx, cluster(key(ctx))));
     routes.get("/clusters/{namespace}/{name}/logs", ctx -> json(ctx, clusterLogs(key(ctx))));
     routes.get("/clusters/{namespace}/{name}/history", ctx -> json(ctx, history(key(ctx))));
+    routes.get("/clusters/{namespace}/{name}/backups", ctx -> json(ctx, backups(key(ctx))));
     routes.get("/workers/all/queue", ctx -> json(ctx, allWorkers(this::queue)));
     routes.get("/workers/all/status", ctx -> json(ctx, allWorkers(this::workerStatus)));
     routes.get("/workers/{id}/queue", ctx -> json(ctx, queue(worker(ctx))));
@@ -276,6 +277,41 @@ public final class OperatorApi {
           .put("ProcessTime", c.processTime().toString());
       entry.set("Diff", JSON.valueToTree(c.diff()));
     }
+    return out;
+  }
+
+  /**
+   * Cornac's: the cluster's base backups and recoverable range in its WAL-G archive, found with the pods' own S3
+   * settings; nothing secret in the answer.
+   */
+  JsonNode backups(ReconcileActivity.Key key) {
+    ClusterInformers i = informers.get();
+    Postgresql pg = (i == null ? java.util.Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
+        .orElseThrow(() -> new ApiError("could not find cluster"));
+    dev.cornac.generators.Cluster cluster;
+    try {
+      cluster = new dev.cornac.generators.Cluster(pg, config);
+    } catch (RuntimeException e) {
+      throw new ApiError("the manifest of " + key + " is not valid: " + e.getMessage());
+    }
+    var env = dev.cornac.operator.reconcile.PodEnvironment.values(i, config, key.namespace());
+    var location = dev.cornac.operator.backups.S3Location.of(config, cluster, env.get("configMap"), env.get("secret"))
+        .orElseThrow(() -> new ApiError(key + " has no WAL archive Cornac can read: set wal_s3_bucket (or "
+            + "WAL_S3_BUCKET) and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in pod_environment_secret"));
+    dev.cornac.operator.backups.BackupCatalog.Catalog catalog;
+    try {
+      catalog = dev.cornac.operator.backups.BackupCatalog.list(location);
+    } catch (dev.cornac.operator.backups.BackupCatalog.BackupListingException e) {
+      throw new ApiError(e.getMessage());
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("Location", catalog.location());
+    out.put("Earliest", catalog.earliest().map(Instant::toString).orElse(null));
+    out.put("Latest", catalog.latest().map(Instant::toString).orElse(null));
+    ArrayNode list = out.putArray("Backups");
+    catalog.backups().forEach(b -> list.addObject().put("Name", b.name()).put("Finished", b.finished().toString())
+        .put("Size", b.size()).put("StartLSN", b.startLsn()).put("FinishLSN", b.finishLsn()));
+    out.put("Uid", pg.getMetadata().getUid());
     return out;
   }
 

@@ -28,6 +28,35 @@ public final class PodEnvironment {
         config.string("pod_environment_secret"));
   }
 
+  /**
+   * The values of the pod environment, the Secret's decoded, for the operator's own use (listing backups); empty
+   * maps for objects that are not configured or not there.
+   */
+  public static Map<String, Map<String, String>> values(ClusterInformers informers, OperatorConfig config,
+      String namespace) {
+    ClusterInformers.PodEnvironmentNames names = names(config);
+    Map<String, String> data = new java.util.TreeMap<>();
+    if (!names.configMapName().isEmpty()) {
+      String home = names.configMapNamespace().isEmpty() ? namespace : names.configMapNamespace();
+      informers.podEnvironmentObject(ConfigMap.class, home, names.configMapName())
+          .or(() -> informers.podEnvironmentObject(ConfigMap.class, namespace, names.configMapName()))
+          .map(ConfigMap::getData).ifPresent(data::putAll);
+    }
+    Map<String, String> secretData = new java.util.TreeMap<>();
+    if (!names.secretName().isEmpty()) {
+      informers.podEnvironmentObject(Secret.class, namespace, names.secretName()).ifPresent(s -> {
+        if (s.getData() != null) {
+          s.getData().forEach((k, v) -> secretData.put(k, new String(java.util.Base64.getDecoder().decode(v),
+              java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        if (s.getStringData() != null) {
+          secretData.putAll(s.getStringData());
+        }
+      });
+    }
+    return Map.of("configMap", data, "secret", secretData);
+  }
+
   public static PodEnvironmentSources read(ClusterInformers informers, OperatorConfig config, String namespace) {
     ClusterInformers.PodEnvironmentNames names = names(config);
     Map<String, String> data = Map.of();

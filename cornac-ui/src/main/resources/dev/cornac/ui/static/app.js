@@ -95,6 +95,7 @@ function route() {
   const nav = $('#nav-' + page);
   if (nav) nav.classList.add('active');
   if (page === 'new') return newCluster();
+  if (page === 'clone' && parts.length >= 3) return newCluster({ namespace: parts[1], name: parts[2] });
   if (page === 'status' && parts.length >= 3) return clusterPage(parts[1], parts[2]);
   if (page === 'edit' && parts.length >= 3) return editCluster(parts[1], parts[2]);
   if (page === 'operator') return operatorPage();
@@ -207,12 +208,30 @@ async function clusterPage(ns, name) {
       </tbody></table>
       <h2>Operator log</h2>${logError ? `<p class="muted" id="operator-log-error">${esc(logError)}</p>` : ''}
       <table id="operator-log"><tbody>${logs.slice().reverse().map(l => `<tr><td>${esc(l.Time)}</td><td><span class="badge ${esc(l.Level)}">${esc(l.Level)}</span></td><td>${esc(l.Message)}</td></tr>`).join('')}</tbody></table>
+      <h2>Backups</h2><div id="backups"><p class="muted">looking in the WAL archive…</p></div>
       <h2>Manifest</h2><p class="muted">uid ${esc(d.uid)}</p><pre id="manifest">${esc(toYamlText(d.manifest))}</pre>`;
+    loadBackups(ns, name);
     const del = $('#cluster-delete');
     if (del) del.addEventListener('click', () => deleteDialog(ns, name, () => { location.hash = '#/list'; }));
   };
   await load();
   state.timer = setInterval(() => { if (!$('#dialog').classList.contains('hidden')) return; load(); }, 10000);
+}
+
+async function loadBackups(ns, name) {
+  const box = $('#backups');
+  if (!box) return;
+  try {
+    const b = await api('GET', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/backups`);
+    box.innerHTML = `<p>${esc(b.Location)}: restorable from <b id="backups-earliest">${esc(b.Earliest || '(no backup yet)')}</b>
+      to <b id="backups-latest">${esc(b.Latest || '-')}</b></p>
+      <table id="backup-list"><thead><tr><th>Base backup</th><th>Finished</th><th>Size</th></tr></thead><tbody>
+      ${b.Backups.map(x => `<tr><td>${esc(x.Name)}</td><td>${esc(x.Finished)}</td><td>${(x.Size / 1048576).toFixed(1)} MiB</td></tr>`).join('')}
+      </tbody></table>
+      ${state.readOnly || !b.Earliest ? '' : `<a class="button" id="clone-button" href="#/clone/${esc(ns)}/${esc(name)}">Clone / restore to a point in time…</a>`}`;
+  } catch (e) {
+    box.innerHTML = `<p class="muted" id="backups-error">${esc(e.message)}</p>`;
+  }
 }
 
 // A readable YAML-ish rendering for display only (the server's YAML is used wherever it matters).
@@ -348,21 +367,40 @@ function showProblems(p) {
   $('#validation-warnings').innerHTML = (p.warnings || []).map(e => `<li>${esc(e)}</li>`).join('');
 }
 
-async function newCluster() {
+async function newCluster(source) {
   if (state.readOnly) { location.hash = '#/list'; return; }
   const main = $('#main');
-  main.innerHTML = `<h1>New PostgreSQL cluster</h1><div class="columns">
+  let backups = null;
+  if (source) {
+    try { backups = await api('GET', `/postgresqls/${encodeURIComponent(source.namespace)}/${encodeURIComponent(source.name)}/backups`); }
+    catch (e) { return alertBox(e.message); }
+  }
+  const cloneHtml = !source ? '' : `<h2>Clone of ${esc(source.namespace)}/${esc(source.name)}</h2>
+    <div class="form-row"><label for="cloneTimestamp">Recover to</label><input type="text" id="cloneTimestamp" class="wide" value="${esc((backups.Latest || '').replace(/Z$/, '+00:00'))}"></div>
+    <p class="hint" id="clone-range">restorable from ${esc(backups.Earliest || '-')} to ${esc(backups.Latest || '-')} (UTC, ISO-8601 with an offset)</p>`;
+  main.innerHTML = `<h1>${source ? 'Clone / restore ' + esc(source.name) : 'New PostgreSQL cluster'}</h1><div class="columns">
     <section><h2>Cluster YAML definition</h2><pre id="yaml-preview"></pre>
       <ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul>
       <button type="button" id="create" disabled>Create cluster</button>
       <button type="button" id="copy" class="secondary">Copy definition</button></section>
-    <section><h2>New cluster configuration</h2>${formHtml(false)}</section></div>`;
+    <section><h2>New cluster configuration</h2>${cloneHtml}${formHtml(false)}</section></div>`;
   $('#name').value = (state.teams[0] || '') + '-';
   const versions = (state.config.postgresql_versions || []).slice().sort((a, b) => Number(b) - Number(a));
   if (versions.length) $('#version').value = versions[0];
+  if (source) {
+    // A clone starts as a copy of its source: same version, size, resources, users and databases.
+    try {
+      const src = await api('GET', `/postgresqls/${encodeURIComponent(source.namespace)}/${encodeURIComponent(source.name)}`);
+      fillForm(Object.assign({}, src.form, { name: source.name + '-clone', namespace: source.namespace }));
+    } catch (e) { alertBox(e.message); }
+    $('#cloneTimestamp').addEventListener('input', () => { clearTimeout(state.cloneTimer); state.cloneTimer = setTimeout(update, 150); });
+  }
   let last = null;
   const update = async () => {
     const f = readForm();
+    if (source) {
+      f.cloneCluster = source.name; f.cloneUid = backups.Uid || null; f.cloneTimestamp = $('#cloneTimestamp').value.trim();
+    }
     const host = (state.config.dns_format_string || '{0}.{1}').replace('{0}', f.name).replace('{1}', f.namespace);
     $('#dns-name').textContent = host;
     try {
@@ -376,7 +414,9 @@ async function newCluster() {
   $('#create').addEventListener('click', async () => {
     $('#create').disabled = true;
     try {
-      const r = await api('POST', '/create-cluster', { form: readForm() });
+      const f = readForm();
+      if (source) { f.cloneCluster = source.name; f.cloneUid = backups.Uid || null; f.cloneTimestamp = $('#cloneTimestamp').value.trim(); }
+      const r = await api('POST', '/create-cluster', { form: f });
       location.hash = `#/status/${r.namespace}/${r.name}`;
       setTimeout(() => alertBox('Created ' + r.namespace + '/' + r.name, true), 50);
     } catch (e) { alertBox('Create failed: ' + e.message); $('#create').disabled = false; }

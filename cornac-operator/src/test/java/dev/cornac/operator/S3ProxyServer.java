@@ -1,4 +1,4 @@
-package dev.cornac.cli;
+package dev.cornac.operator;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -16,23 +16,26 @@ import java.util.concurrent.TimeUnit;
  * A real S3-compatible server (s3proxy with its filesystem backend) on 127.0.0.1 over TLS, its certificate made for
  * {@code localhost} by the JDK's keytool; a bucket is a directory of its data directory.
  */
-final class S3ProxyServer implements AutoCloseable {
-  static final String IDENTITY = "cornac-test-identity";
-  static final String CREDENTIAL = "cornac-test-credential-" + Long.toHexString(System.nanoTime());
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String IDENTITY = "cornac-test-identity";
+  public static final String CREDENTIAL = "cornac-test-credential-" + Long.toHexString(System.nanoTime());
 
   private final Path dir;
   private final Process process;
-  final int httpsPort;
-  final Path caFile;
+  public final int httpPort;
+  public final int httpsPort;
+  public final Path caFile;
 
-  private S3ProxyServer(Path dir, Process process, int httpsPort, Path caFile) {
+  private S3ProxyServer(Path dir, Process process, int httpPort, int httpsPort, Path caFile) {
     this.dir = dir;
     this.process = process;
+    this.httpPort = httpPort;
     this.httpsPort = httpsPort;
     this.caFile = caFile;
   }
 
-  static S3ProxyServer start(Path dir) throws Exception {
+  /** Needs target/s3proxy/s3proxy.jar, copied by the module's maven-dependency-plugin (see cornac-cli's pom). */
+  public static S3ProxyServer start(Path dir) throws Exception {
     Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing; it is copied by the maven-dependency-plugin in "
@@ -66,7 +69,7 @@ final class S3ProxyServer implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
-    S3ProxyServer server = new S3ProxyServer(dir, p, https, ca);
+    S3ProxyServer server = new S3ProxyServer(dir, p, http, https, ca);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       if (!p.isAlive()) {
@@ -86,7 +89,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** A bucket: a directory with the filesystem backend. */
-  void createBucket(String name) throws IOException {
+  public void createBucket(String name) throws IOException {
     Files.createDirectories(dir.resolve("data").resolve(name));
   }
 
@@ -98,7 +101,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
