@@ -95,4 +95,31 @@ class PodEnvironmentOperatorTest {
           .contains("pod_environment_secret postgres-pod-secrets does not exist in namespace " + NS));
     });
   }
+
+  @Test
+  void theLogicalBackupJobGetsTheKeysOfItsEnvironmentSecretAsReferences() throws Exception {
+    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
+        "logical_backup_cronjob_environment_secret", "backup-env", "logical_backup_s3_bucket", "logical-dumps"));
+    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("backup-env")
+        .endMetadata().withStringData(Map.of("AWS_ACCESS_KEY_ID", "dumper", "AWS_SECRET_ACCESS_KEY", "dump-secret"))
+        .build()).create();
+    k8s.startOperator(false);
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-dumps}
+        spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"},
+          enableLogicalBackup: true}
+        """);
+    var job = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().batch().v1().cronjobs().inNamespace(NS)
+        .withName("logical-backup-acid-dumps").get(), j -> j != null);
+    List<EnvVar> env = job.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getEnv();
+    EnvVar secret = find(env, "AWS_SECRET_ACCESS_KEY");
+    assertThat(secret).isNotNull();
+    assertThat(secret.getValue()).isNull();
+    assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("backup-env");
+    assertThat(find(env, "LOGICAL_BACKUP_S3_BUCKET").getValue()).isEqualTo("logical-dumps");
+  }
 }

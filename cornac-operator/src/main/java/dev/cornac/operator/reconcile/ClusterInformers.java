@@ -53,8 +53,9 @@ public final class ClusterInformers {
    * The objects named by {@code pod_environment_configmap} and {@code pod_environment_secret}: watched by name only
    * (a field selector), so that no other ConfigMap or Secret is cached; a change re-syncs the namespace's clusters.
    */
-  public record PodEnvironmentNames(String configMapNamespace, String configMapName, String secretName) {
-    public static final PodEnvironmentNames NONE = new PodEnvironmentNames("", "", "");
+  public record PodEnvironmentNames(String configMapNamespace, String configMapName, String secretName,
+      String backupSecretName) {
+    public static final PodEnvironmentNames NONE = new PodEnvironmentNames("", "", "", "");
   }
 
   public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel,
@@ -79,17 +80,20 @@ public final class ClusterInformers {
     }
     if (!podEnvironment.configMapName().isEmpty()) {
       named(context, io.fabric8.kubernetes.api.model.ConfigMap.class, podEnvironment.configMapName(),
-          podEnvironment.configMapNamespace());
+          podEnvironment.configMapNamespace(), io.fabric8.kubernetes.api.model.ConfigMap.class);
     }
     if (!podEnvironment.secretName().isEmpty()) {
-      named(context, Secret.class, podEnvironment.secretName(), "");
+      named(context, Secret.class, podEnvironment.secretName(), "", PodEnvironmentSecret.class);
+    }
+    if (!podEnvironment.backupSecretName().isEmpty()) {
+      named(context, Secret.class, podEnvironment.backupSecretName(), "", BackupEnvironmentSecret.class);
     }
   }
 
   private <R extends HasMetadata> void named(EventSourceContext<Postgresql> context, Class<R> type, String name,
-      String extraNamespace) {
+      String extraNamespace, Class<?> slot) {
     var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
-        .withName("pod-environment-" + type.getSimpleName())
+        .withName("named-" + slot.getSimpleName())
         .withFieldSelector(new io.javaoperatorsdk.operator.api.config.informer.FieldSelector(
             new io.javaoperatorsdk.operator.api.config.informer.FieldSelector.Field("metadata.name", name)))
         .withItemStore(new LeanItemStore<>())
@@ -104,21 +108,28 @@ public final class ClusterInformers {
       namespaces.add(extraNamespace);
       builder.withNamespaces(namespaces);
     }
-    sources.put(podEnvironmentKey(type), new InformerEventSource<>(builder.build(), context));
+    sources.put(slot, new InformerEventSource<>(builder.build(), context));
   }
 
-  private static Class<?> podEnvironmentKey(Class<?> type) {
-    // Secrets are also watched by label for the clusters' own; the pod-environment ones get their own slot.
-    return type == Secret.class ? PodEnvironmentSecret.class : type;
-  }
-
-  /** Marker for the pod-environment Secret's informer. */
+  /** Slot of the pod-environment Secret's informer (Secrets are also watched by label for the clusters' own). */
   private static final class PodEnvironmentSecret {}
+
+  /** Slot of the logical-backup environment Secret's informer. */
+  private static final class BackupEnvironmentSecret {}
 
   /** The pod-environment ConfigMap or Secret named so in a namespace, from its name-selected informer. */
   public <R extends HasMetadata> Optional<R> podEnvironmentObject(Class<R> type, String namespace, String name) {
-    @SuppressWarnings("unchecked")
-    InformerEventSource<R, Postgresql> source = (InformerEventSource<R, Postgresql>) sources.get(podEnvironmentKey(type));
+    return namedObject(type == Secret.class ? PodEnvironmentSecret.class : type, namespace, name);
+  }
+
+  /** The logical-backup environment Secret ({@code logical_backup_cronjob_environment_secret}) of a namespace. */
+  public Optional<Secret> backupEnvironmentSecret(String namespace, String name) {
+    return namedObject(BackupEnvironmentSecret.class, namespace, name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R extends HasMetadata> Optional<R> namedObject(Class<?> slot, String namespace, String name) {
+    InformerEventSource<R, Postgresql> source = (InformerEventSource<R, Postgresql>) sources.get(slot);
     return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 

@@ -25,7 +25,30 @@ public final class PodEnvironment {
     NamespacedName configMap = cm.isEmpty() ? new NamespacedName("", "")
         : NamespacedName.parse("pod_environment_configmap", cm);
     return new ClusterInformers.PodEnvironmentNames(configMap.namespace(), configMap.name(),
-        config.string("pod_environment_secret"));
+        config.string("pod_environment_secret"), config.string("logical_backup_cronjob_environment_secret"));
+  }
+
+  /**
+   * The keys of {@code logical_backup_cronjob_environment_secret} in the cluster's namespace (secretKeyRefs of the
+   * backup container); a missing Secret fails the sync only for clusters that take logical backups.
+   */
+  public static java.util.SortedSet<String> backupSecretKeys(ClusterInformers informers, OperatorConfig config,
+      String namespace, boolean logicalBackup) {
+    String name = names(config).backupSecretName();
+    java.util.SortedSet<String> keys = new TreeSet<>();
+    if (name.isEmpty() || !logicalBackup) {
+      return keys;
+    }
+    Secret secret = informers.backupEnvironmentSecret(namespace, name).orElseThrow(() -> new GenerationException(
+        "logical_backup_cronjob_environment_secret " + name + " does not exist in namespace " + namespace
+            + "; create it there, or remove the key from the operator configuration"));
+    if (secret.getData() != null) {
+      keys.addAll(secret.getData().keySet());
+    }
+    if (secret.getStringData() != null) {
+      keys.addAll(secret.getStringData().keySet());
+    }
+    return keys;
   }
 
   /**

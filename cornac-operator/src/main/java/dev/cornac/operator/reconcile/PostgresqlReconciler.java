@@ -164,7 +164,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       Cluster cluster = gated.cluster();
       String ns = cluster.namespace();
       Credentials credentials = Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
-      DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironment.read(informers, config, ns), new TreeSet<>(),
+      DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironment.read(informers, config, ns),
+          PodEnvironment.backupSecretKeys(informers, config, ns, Boolean.TRUE.equals(cluster.spec().enableLogicalBackup)),
           credentials);
       Reconciliation r = new Reconciliation(cluster, desired, informers, new KubernetesWriter(client, informers),
           events);
