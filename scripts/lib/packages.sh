@@ -27,14 +27,14 @@ ensure_build_tools() {
   ensure_commands "java:openjdk-17-jdk-headless" "mvn:maven"
 }
 
-# What a local cluster runs (cornac local): Patroni with its etcd3 and psycopg2 modules, etcd, PgBouncer,
+# What a local cluster runs (cornac local): Patroni with its etcd3 and psycopg2 modules, etcd, PgBouncer, pgBackRest,
 # postgres_exporter, psql and setpriv.
 ensure_local_components() {
   ensure_commands "patroni:patroni" "etcd:etcd-server" "/usr/sbin/pgbouncer:pgbouncer" \
     "/usr/bin/prometheus-postgres-exporter:prometheus-postgres-exporter" \
     "/usr/lib/python3/dist-packages/etcd/__init__.py:python3-etcd" \
     "/usr/lib/python3/dist-packages/psycopg2/__init__.py:python3-psycopg2" "psql:postgresql-client" \
-    "setpriv:util-linux"
+    "setpriv:util-linux" "pgbackrest:pgbackrest"
 }
 
 # Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md), promtool to
