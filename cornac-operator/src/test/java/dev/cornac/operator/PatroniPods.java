@@ -31,6 +31,7 @@ public final class PatroniPods implements AutoCloseable {
   private final java.util.Set<String> created = new java.util.HashSet<>();
   private final List<String> removed = Collections.synchronizedList(new ArrayList<>());
   private final Thread loop;
+  private final Map<String, String> nodes = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
 
   public PatroniPods(KubernetesClient client, String cluster, LocalPatroniCluster patroni) {
@@ -57,6 +58,11 @@ public final class PatroniPods implements AutoCloseable {
 
   public void start() {
     loop.start();
+  }
+
+  /** Pods created from now on for this member run on this node (spec.nodeName), as the scheduler would put them. */
+  public void placeOn(String member, String node) {
+    nodes.put(member, node);
   }
 
   /** Pod names in the order the operator deleted them. */
@@ -139,7 +145,7 @@ public final class PatroniPods implements AutoCloseable {
     }
     client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
         .withLabels(labels).endMetadata()
-        .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
+        .withNewSpec().withNodeName(nodes.get(name)).withContainers(new ContainerBuilder().withName("postgres")
             .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
         .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
   }

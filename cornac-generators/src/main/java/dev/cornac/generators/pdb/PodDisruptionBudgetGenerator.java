@@ -18,10 +18,15 @@ public final class PodDisruptionBudgetGenerator {
     return !c.config().bool("enable_pod_disruption_budget") || c.manifestInstances() <= 0;
   }
 
+  /**
+   * The primary's budget. Unlike upstream, a single-instance cluster gets {@code minAvailable: 0}: with 1 its only
+   * pod could never be evicted and a node drain would wait for ever; with more instances the operator moves the
+   * primary off a node being drained first (NodeDrainSwitchover), after which the drain may evict the old one.
+   */
   public static PodDisruptionBudget primary(Cluster c) {
     OperatorConfig config = c.config();
     boolean masterSelector = config.bool("pdb_master_label_selector");
-    int minAvailable = relaxed(c) ? 0 : 1;
+    int minAvailable = relaxed(c) || c.effectiveInstances() == 1 ? 0 : 1;
     var patroni = c.spec().patroni;
     if (!masterSelector && minAvailable > 0 && patroni != null && Boolean.TRUE.equals(patroni.synchronousModeStrict)) {
       minAvailable = (patroni.synchronousNodeCount == null ? 0 : patroni.synchronousNodeCount) + 1;

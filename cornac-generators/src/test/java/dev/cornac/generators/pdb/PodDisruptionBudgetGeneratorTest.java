@@ -40,4 +40,16 @@ class PodDisruptionBudgetGeneratorTest {
     assertThat(c.effectiveInstances()).isEqualTo(1);
     assertThat(PodDisruptionBudgetGenerator.primary(c).getSpec().getMinAvailable().getIntVal()).isZero();
   }
+
+  @Test
+  void aSingleInstanceNeverBlocksANodeDrainWhileTwoKeepTheirPrimary() {
+    Cluster single = Fixtures.cluster(Fixtures.MINIMAL.replace("numberOfInstances: 2", "numberOfInstances: 1"),
+        Map.of());
+    assertThat(PodDisruptionBudgetGenerator.primary(single).getSpec().getMinAvailable().getIntVal())
+        .as("upstream's 1 would make its only pod unevictable").isZero();
+    assertThat(PodDisruptionBudgetGenerator.criticalOperation(single).getSpec().getMaxUnavailable().getIntVal())
+        .as("still no eviction during bootstrap and major upgrades").isZero();
+    Cluster two = Fixtures.cluster(Fixtures.MINIMAL, Map.of());
+    assertThat(PodDisruptionBudgetGenerator.primary(two).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+  }
 }

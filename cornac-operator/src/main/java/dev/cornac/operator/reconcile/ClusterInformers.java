@@ -78,6 +78,7 @@ public final class ClusterInformers {
       // Team changes reach the clusters at their next sync, as upstream's in-memory team map does.
       perNamespace(context, dev.cornac.api.model.PostgresTeam.class);
     }
+    nodes(context);
     if (!podEnvironment.configMapName().isEmpty()) {
       named(context, io.fabric8.kubernetes.api.model.ConfigMap.class, podEnvironment.configMapName(),
           podEnvironment.configMapNamespace(), io.fabric8.kubernetes.api.model.ConfigMap.class);
@@ -109,6 +110,39 @@ public final class ClusterInformers {
       builder.withNamespaces(namespaces);
     }
     sources.put(slot, new InformerEventSource<>(builder.build(), context));
+  }
+
+  /**
+   * Nodes, for moving primaries off cordoned ones: a change of schedulability or labels re-triggers the clusters
+   * whose primary runs there.
+   */
+  private void nodes(EventSourceContext<Postgresql> context) {
+    var config = InformerEventSourceConfiguration.from(io.fabric8.kubernetes.api.model.Node.class, Postgresql.class)
+        .withName("Node")
+        .withWatchAllNamespaces()
+        .withOnUpdateFilter((before, after) -> !Objects.equals(before.getSpec() == null ? null
+            : before.getSpec().getUnschedulable(), after.getSpec() == null ? null : after.getSpec().getUnschedulable())
+            || !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels()))
+        .withSecondaryToPrimaryMapper(node -> primariesOn(node.getMetadata().getName()))
+        .build();
+    sources.put(io.fabric8.kubernetes.api.model.Node.class, new InformerEventSource<>(config, context));
+  }
+
+  private Set<ResourceID> primariesOn(String node) {
+    var pods = source(Pod.class);
+    if (pods == null) {
+      return Set.of();
+    }
+    return pods.list(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName())
+        && "master".equals(label(p, podRoleLabel)) && label(p, clusterNameLabel) != null)
+        .map(p -> new ResourceID(label(p, clusterNameLabel), p.getMetadata().getNamespace()))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** A node from the cache (nodes are cluster-scoped). */
+  public Optional<io.fabric8.kubernetes.api.model.Node> node(String name) {
+    var source = source(io.fabric8.kubernetes.api.model.Node.class);
+    return source == null ? Optional.empty() : source.get(new ResourceID(name));
   }
 
   /** Slot of the pod-environment Secret's informer (Secrets are also watched by label for the clusters' own). */

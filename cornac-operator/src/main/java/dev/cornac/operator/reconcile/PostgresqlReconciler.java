@@ -70,6 +70,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.rolling.RollingUpdateSync rolling;
   private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
   private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
+  private final dev.cornac.operator.switchover.NodeDrainSwitchover nodeDrain;
   private final dev.cornac.operator.switchover.DeclarativeRestart restart;
   private final Clock clock;
   private final ReconcileActivity activity;
@@ -86,6 +87,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
+    this.nodeDrain = new dev.cornac.operator.switchover.NodeDrainSwitchover(config, endpoints, clock);
     this.restart = new dev.cornac.operator.switchover.DeclarativeRestart(endpoints);
     this.statuses = new StatusCalculator(clock);
     this.clock = clock;
@@ -194,6 +196,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       }
       List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
       if (ready && !rollingPending) {
+        drainedNode(r);
         switchoverRequest(r).ifPresent(reported::add);
         restartRequest(r).ifPresent(reported::add);
       }
@@ -240,6 +243,19 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /** A primary on a node being drained moves off it, when the pods have addresses. */
+  private void drainedNode(Reconciliation r) {
+    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
+      return;
+    }
+    try {
+      nodeDrain.sync(r, pods);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
