@@ -92,7 +92,7 @@ public final class LogicalBackupCronJobGenerator {
                     .withImage(config.string("logical_backup_docker_image"))
                     .withImagePullPolicy("IfNotPresent")
                     .withPorts(StatefulSetGenerator.databasePorts())
-                    .withSecurityContext(StatefulSetGenerator.postgresSecurityContext(config, false))
+                    .withSecurityContext(StatefulSetGenerator.postgresSecurityContext(c, false))
                     .withResources(ResourceRequirementsResolver.other(null, ResourceDefaults.logicalBackup(config),
                         config))
                     .withEnv(environment(c, environmentSecretKeys))

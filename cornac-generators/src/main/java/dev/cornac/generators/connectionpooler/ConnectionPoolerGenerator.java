@@ -73,6 +73,10 @@ public final class ConnectionPoolerGenerator {
     security.setRunAsUser(POOLER_RUN_AS_USER);
     security.setRunAsGroup(POOLER_RUN_AS_GROUP);
     security.setFsGroup(StatefulSetGenerator.fsGroup(c));
+    // PgBouncer runs as an unprivileged user in any case: the pooler always meets the restricted profile.
+    security.setRunAsNonRoot(true);
+    security.setSeccompProfile(new io.fabric8.kubernetes.api.model.SeccompProfileBuilder().withType("RuntimeDefault")
+        .build());
     ConnectionPooler p = section(c);
     String image = p.dockerImage == null || p.dockerImage.isEmpty()
         ? c.config().string("connection_pooler_image") : p.dockerImage;
@@ -103,7 +107,8 @@ public final class ConnectionPoolerGenerator {
                   .addNewPort().withContainerPort(POOLER_PORT).withProtocol("TCP").endPort()
                   .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(POOLER_PORT))
                   .endTcpSocket().endReadinessProbe()
-                  .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext()
+                  .withNewSecurityContext().withAllowPrivilegeEscalation(false)
+                      .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                   .withEnv(environment(c, role))
                   .withVolumeMounts(mounts)
                   .build())

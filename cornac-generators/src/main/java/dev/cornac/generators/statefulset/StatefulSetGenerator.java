@@ -8,6 +8,7 @@ import dev.cornac.generators.PodEnvironmentSources;
 import dev.cornac.generators.naming.ClusterLabels;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.resources.ResourceRequirementsResolver;
+import dev.cornac.generators.security.PodHardening;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -108,7 +109,7 @@ public final class StatefulSetGenerator {
         .withEnv(SpiloEnvironment.of(c, sources))
         .withEnvFrom(c.spec().envFrom)
         .withVolumeMounts(PodVolumes.postgresMounts(c))
-        .withSecurityContext(postgresSecurityContext(config, true));
+        .withSecurityContext(postgresSecurityContext(c, true));
     if (config.bool("enable_readiness_probe")) {
       b.withReadinessProbe(readinessProbe());
     }
@@ -126,16 +127,22 @@ public final class StatefulSetGenerator {
     return new ContainerPortBuilder().withContainerPort(number).withProtocol("TCP").build();
   }
 
-  /** Container security context of Spilo; the backup container has the same without capabilities. */
-  public static SecurityContext postgresSecurityContext(OperatorConfig config, boolean withCapabilities) {
+  /**
+   * Container security context of Spilo; the backup container has the same without capabilities. Hardened pods
+   * ({@link PodHardening}) drop every capability but those added by {@code additional_pod_capabilities}.
+   */
+  public static SecurityContext postgresSecurityContext(Cluster c, boolean withCapabilities) {
+    OperatorConfig config = c.config();
     SecurityContextBuilder b = new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(config.bool("spilo_allow_privilege_escalation"))
         .withPrivileged(config.bool("spilo_privileged"))
         .withReadOnlyRootFilesystem(false);
     List<String> capabilities = config.list("additional_pod_capabilities").stream()
         .filter(s -> !s.isEmpty()).map(s -> s.toUpperCase(Locale.ROOT)).toList();
-    if (withCapabilities && !capabilities.isEmpty()) {
-      b.withCapabilities(new Capabilities(capabilities, null));
+    boolean hardened = PodHardening.restricted(c);
+    List<String> add = withCapabilities && !capabilities.isEmpty() ? capabilities : null;
+    if (add != null || hardened) {
+      b.withCapabilities(new Capabilities(add, hardened ? List.of("ALL") : null));
     }
     return b.build();
   }
@@ -154,6 +161,11 @@ public final class StatefulSetGenerator {
     sc.setRunAsGroup(c.spec().spiloRunAsGroup != null ? c.spec().spiloRunAsGroup
         : c.config().integer("spilo_runasgroup").orElse(null));
     sc.setFsGroup(fsGroup(c));
+    if (PodHardening.restricted(c)) {
+      sc.setRunAsNonRoot(true);
+      sc.setSeccompProfile(new io.fabric8.kubernetes.api.model.SeccompProfileBuilder().withType("RuntimeDefault")
+          .build());
+    }
     return sc;
   }
 
