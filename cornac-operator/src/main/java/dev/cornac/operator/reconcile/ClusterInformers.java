@@ -79,6 +79,7 @@ public final class ClusterInformers {
       perNamespace(context, dev.cornac.api.model.PostgresTeam.class);
     }
     nodes(context);
+    storageClasses(context);
     if (!podEnvironment.configMapName().isEmpty()) {
       named(context, io.fabric8.kubernetes.api.model.ConfigMap.class, podEnvironment.configMapName(),
           podEnvironment.configMapNamespace(), io.fabric8.kubernetes.api.model.ConfigMap.class);
@@ -126,6 +127,30 @@ public final class ClusterInformers {
         .withSecondaryToPrimaryMapper(node -> primariesOn(node.getMetadata().getName()))
         .build();
     sources.put(io.fabric8.kubernetes.api.model.Node.class, new InformerEventSource<>(config, context));
+  }
+
+  /** Storage classes, to know whether a volume may grow (allowVolumeExpansion). */
+  private void storageClasses(EventSourceContext<Postgresql> context) {
+    var config = InformerEventSourceConfiguration.from(io.fabric8.kubernetes.api.model.storage.StorageClass.class,
+            Postgresql.class)
+        .withName("StorageClass")
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper(o -> Set.of())
+        .build();
+    sources.put(io.fabric8.kubernetes.api.model.storage.StorageClass.class, new InformerEventSource<>(config, context));
+  }
+
+  /** A storage class by name, or the cluster's default class for a PVC without one. */
+  public Optional<io.fabric8.kubernetes.api.model.storage.StorageClass> storageClass(String name) {
+    var source = source(io.fabric8.kubernetes.api.model.storage.StorageClass.class);
+    if (source == null) {
+      return Optional.empty();
+    }
+    if (name != null && !name.isEmpty()) {
+      return source.get(new ResourceID(name));
+    }
+    return source.list(sc -> sc.getMetadata().getAnnotations() != null && "true".equals(
+        sc.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"))).findFirst();
   }
 
   private Set<ResourceID> primariesOn(String node) {

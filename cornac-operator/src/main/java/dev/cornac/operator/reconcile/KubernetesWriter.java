@@ -75,6 +75,13 @@ public final class KubernetesWriter {
     return result;
   }
 
+  /** A JSON merge patch of any part of an object (a PVC's requested size, say). */
+  public <R extends HasMetadata> R mergePatch(R actual, ObjectNode patch) {
+    R result = client.resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    cacheUpdate(result, actual);
+    return result;
+  }
+
   public void delete(HasMetadata actual) {
     client.resource(actual).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
   }

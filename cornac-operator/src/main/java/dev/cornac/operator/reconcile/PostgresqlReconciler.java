@@ -182,6 +182,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       PodDisruptionBudgetSync.sync(r);
       scaleDown.prepare(r);
       StatefulSetSync.sync(r);
+      dev.cornac.operator.reconcile.steps.VolumeResizeSync.sync(r);
       LogicalBackupSync.sync(r);
       ConnectionPoolerSync.sync(r);
       boolean ready = podsReady(cluster);
