@@ -12,15 +12,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every configuration key upstream reads, loaded from {@code operator-config-keys.tsv} (reference 2.4). */
+/**
+ * Every configuration key: upstream's, loaded from {@code operator-config-keys.tsv} (reference 2.4), then Cornac's
+ * own few from {@code cornac-config-keys.tsv}.
+ */
 public final class ConfigKeys {
   private static final String RESOURCE = "/dev/cornac/api/config/operator-config-keys.tsv";
-  private static final Map<String, ConfigKey> KEYS = load();
+  private static final String CORNAC_RESOURCE = "/dev/cornac/api/config/cornac-config-keys.tsv";
+  private static final Map<String, ConfigKey> UPSTREAM = load(RESOURCE);
+  private static final Map<String, ConfigKey> KEYS = merged();
 
   private ConfigKeys() {}
 
   public static Collection<ConfigKey> all() {
     return KEYS.values();
+  }
+
+  /** The keys upstream reads. */
+  public static Collection<ConfigKey> upstream() {
+    return UPSTREAM.values();
+  }
+
+  private static Map<String, ConfigKey> merged() {
+    Map<String, ConfigKey> keys = new LinkedHashMap<>(UPSTREAM);
+    keys.putAll(load(CORNAC_RESOURCE));
+    return Collections.unmodifiableMap(keys);
   }
 
   public static Optional<ConfigKey> find(String name) {
@@ -35,9 +51,9 @@ public final class ConfigKeys {
     return key;
   }
 
-  private static Map<String, ConfigKey> load() {
+  private static Map<String, ConfigKey> load(String resource) {
     Map<String, ConfigKey> keys = new LinkedHashMap<>();
-    try (InputStream in = ConfigKeys.class.getResourceAsStream(RESOURCE);
+    try (InputStream in = ConfigKeys.class.getResourceAsStream(resource);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {

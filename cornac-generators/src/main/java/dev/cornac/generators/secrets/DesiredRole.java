@@ -16,7 +16,7 @@ public record DesiredRole(
     Map<String, String> parameters,
     String secretNamespace) {
 
-  public enum Origin { SYSTEM, MANIFEST, PREPARED_DATABASE, POOLER, STREAM, INFRASTRUCTURE, TEAM }
+  public enum Origin { SYSTEM, MANIFEST, PREPARED_DATABASE, POOLER, STREAM, INFRASTRUCTURE, TEAM, MONITORING }
 
   public boolean canLogin() {
     return flags.contains("LOGIN");

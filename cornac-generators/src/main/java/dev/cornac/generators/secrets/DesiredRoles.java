@@ -38,11 +38,21 @@ public final class DesiredRoles {
       put(roles, new DesiredRole(poolerUser(c), DesiredRole.Origin.POOLER, List.of("LOGIN"), List.of(), "",
           Map.of(), ns));
     }
+    if (config.bool("enable_postgres_exporter") && !c.isStandby()) {
+      // Cornac's exporter sidecar reads statistics, nothing else: pg_monitor, never a superuser.
+      put(roles, new DesiredRole(exporterUser(c), DesiredRole.Origin.MONITORING, List.of("LOGIN"),
+          List.of("pg_monitor"), "", Map.of(), ns));
+    }
     if (c.spec().streams != null && !c.spec().streams.isEmpty()) {
       put(roles, new DesiredRole(STREAM_USER, DesiredRole.Origin.STREAM, List.of("LOGIN", "REPLICATION"),
           List.of(), "", Map.of(), ns));
     }
     return List.copyOf(roles.values());
+  }
+
+  /** The role of Cornac's postgres_exporter sidecar ({@code postgres_exporter_user}). */
+  public static String exporterUser(Cluster c) {
+    return c.config().string("postgres_exporter_user");
   }
 
   /** The pooler's role: the manifest's unless empty, the superuser, protected or a system role (reference 3.12). */

@@ -42,6 +42,7 @@ public final class StatefulSetGenerator {
     OperatorConfig config = c.config();
     List<Container> containers = new ArrayList<>();
     containers.add(postgresContainer(c, sources));
+    ExporterContainer.of(c).ifPresent(containers::add);
     containers.addAll(SidecarContainers.of(c));
     Map<String, String> objectLabels = ClusterLabels.object(c);
     return new StatefulSetBuilder()
