@@ -220,7 +220,12 @@ public final class LocalRuntime {
       boolean clean = SupervisorProcess.stop(supervisor.get(), Supervisor.STOP_GRACE.multipliedBy(3));
       done.append(clean ? "stopped " + name : "stopped " + name + " forcibly: the supervisor did not stop in time; "
           + "check `cornac local logs " + name + "`");
+      if (!clean) {
+        Supervisor.stopLeftovers(layout, user);
+      }
     } else {
+      // A supervisor that was killed leaves its processes behind: stop what its pid files name.
+      Supervisor.stopLeftovers(layout, user);
       done.append(name).append(" was not running");
     }
     if (purge) {

@@ -266,6 +266,16 @@ public final class Supervisor {
   }
 
   /** Processes a killed supervisor left running: recognised by pid file and exact command line, then stopped. */
+  /**
+   * What {@code down} does when the supervisor is gone (killed, crashed): stops the processes its pid files name and
+   * postmasters that outlived their Patroni, so that nothing of the cluster keeps running.
+   */
+  public static void stopLeftovers(LocalLayout layout, RuntimeUser user) {
+    Supervisor s = new Supervisor(layout, user);
+    s.stopStrays();
+    LocalState.read(layout).ifPresent(state -> state.members().forEach(m -> s.stopPostmaster(m.name())));
+  }
+
   private void stopStrays() {
     Optional<LocalState> state = LocalState.read(layout);
     if (state.isEmpty() || !Files.isDirectory(layout.runDir())) {
@@ -289,9 +299,25 @@ public final class Supervisor {
     }
   }
 
+  /**
+   * Whether a live process runs a component's command: the same arguments, and the same program — named as argv[0],
+   * or, for a script like Patroni, as the interpreter's first argument ({@code python3 /usr/bin/patroni …}).
+   */
+  static boolean sameCommand(List<String> argv, List<String> command) {
+    if (argv.isEmpty() || argv.size() < command.size()) {
+      return false;
+    }
+    List<String> args = command.subList(1, command.size());
+    boolean sameArgs = argv.subList(argv.size() - args.size(), argv.size()).equals(args);
+    String program = command.get(0);
+    String name = Path.of(program).getFileName().toString();
+    boolean sameProgram = argv.subList(0, argv.size() - args.size()).contains(program)
+        || Path.of(argv.get(0)).getFileName().toString().equals(name);
+    return sameArgs && sameProgram;
+  }
+
   private static boolean sameCommand(ProcessHandle h, Component c) {
-    List<String> argv = ProcessCommandLine.of(h.pid());
-    return !argv.isEmpty() && argv.subList(1, argv.size()).equals(c.command().subList(1, c.command().size()));
+    return sameCommand(ProcessCommandLine.of(h.pid()), c.command());
   }
 
   /**
