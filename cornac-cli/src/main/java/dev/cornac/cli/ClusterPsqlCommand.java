@@ -4,6 +4,7 @@ import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.local.PgPass;
 import dev.cornac.local.PrivateFiles;
 import dev.cornac.operator.kubernetes.PortForwardEndpoints;
+import dev.cornac.operator.kubernetes.SecretFields;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +104,10 @@ final class ClusterPsqlCommand implements Callable<Integer> {
     }
     List<String> roles = new ArrayList<>();
     for (Secret s : secrets) {
-      Optional<String> user = decoded(s, "username");
+      Optional<String> user = SecretFields.get(s, "username");
       user.ifPresent(roles::add);
       if (user.isPresent() && user.get().equals(role)) {
-        return decoded(s, "password").orElseThrow(() -> new ClusterLookup.NotFound("the credentials secret "
+        return SecretFields.get(s, "password").orElseThrow(() -> new ClusterLookup.NotFound("the credentials secret "
             + s.getMetadata().getName() + " has no password key"));
       }
     }
@@ -115,14 +115,7 @@ final class ClusterPsqlCommand implements Callable<Integer> {
         + (roles.isEmpty() ? "none" : String.join(", ", roles.stream().sorted().toList())) + " (choose with -U)");
   }
 
-  private static Optional<String> decoded(Secret s, String key) {
-    Map<String, String> data = s.getData();
-    if (data != null && data.get(key) != null) {
-      return Optional.of(new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
-    }
-    Map<String, String> plain = s.getStringData();
-    return Optional.ofNullable(plain == null ? null : plain.get(key));
-  }
+
 
   private static Map<String, String> labels(Pod p) {
     return p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();

@@ -190,12 +190,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
   }
 
   static String eventTime(Event e) {
-    if (e.getLastTimestamp() != null) {
-      return e.getLastTimestamp();
-    }
-    if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
-      return e.getEventTime().getTime();
-    }
-    return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+    return dev.cornac.operator.events.EventTimes.of(e);
   }
+
 }

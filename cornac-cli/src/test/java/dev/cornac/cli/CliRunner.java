@@ -16,6 +16,20 @@ final class CliRunner {
     return (root != null ? Path.of(root) : Path.of("..")).toAbsolutePath().normalize();
   }
 
+  /** {@code cornac local --state-dir <home> <args>}. */
+  static Result local(Path home, String... args) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("local", "--state-dir", home.toString()));
+    all.addAll(java.util.List.of(args));
+    return run(all.toArray(String[]::new));
+  }
+
+  /** Removes a test's directory tree. */
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   static synchronized Result run(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;

@@ -17,10 +17,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,15 +96,11 @@ class LocalBackupCliTest {
     if (s3 != null) {
       s3.close();
     }
-    try (Stream<Path> paths = Files.walk(home)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    CliRunner.deleteTree(home);
   }
 
   static CliRunner.Result local(String... args) {
-    List<String> all = new ArrayList<>(List.of("local", "--state-dir", home.toString()));
-    all.addAll(List.of(args));
-    return CliRunner.run(all.toArray(String[]::new));
+    return CliRunner.local(home, args);
   }
 
   static String query(String cluster, String sql) throws Exception {

@@ -19,8 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,15 +89,11 @@ class LocalRuntimeCliTest {
         local("down", name, "--purge");
       }
     }
-    try (Stream<Path> paths = Files.walk(home)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    CliRunner.deleteTree(home);
   }
 
   static CliRunner.Result local(String... args) {
-    List<String> all = new ArrayList<>(List.of("local", "--state-dir", home.toString()));
-    all.addAll(List.of(args));
-    return CliRunner.run(all.toArray(String[]::new));
+    return CliRunner.local(home, args);
   }
 
   static JsonNode credentials() throws Exception {

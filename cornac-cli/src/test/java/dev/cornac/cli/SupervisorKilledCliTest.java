@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +19,7 @@ class SupervisorKilledCliTest {
   void cleanUp() throws Exception {
     if (home != null) {
       living().forEach(p -> p.destroyForcibly());
-      try (Stream<Path> paths = Files.walk(home)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      CliRunner.deleteTree(home);
     }
   }
 
@@ -52,7 +48,7 @@ class SupervisorKilledCliTest {
         metadata: {name: acid-orphans}
         spec: {teamId: acid, numberOfInstances: 1, postgresql: {version: "15"}, volume: {size: 1Gi}}
         """);
-    CliRunner.Result up = CliRunner.run("local", "--state-dir", home.toString(), "up", "-f", manifest.toString());
+    CliRunner.Result up = CliRunner.local(home, "up", "-f", manifest.toString());
     assertThat(up.exit()).as(up.err()).isZero();
     long supervisor = Long.parseLong(Files.readString(home.resolve("acid-orphans").resolve("supervisor.pid")).strip());
     ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
@@ -60,7 +56,7 @@ class SupervisorKilledCliTest {
         || !ProcessHandle.of(supervisor).get().isAlive());
     assertThat(living()).as("etcd, Patroni and PostgreSQL outlive a killed supervisor").isNotEmpty();
 
-    CliRunner.Result down = CliRunner.run("local", "--state-dir", home.toString(), "down", "acid-orphans");
+    CliRunner.Result down = CliRunner.local(home, "down", "acid-orphans");
     assertThat(down.exit()).as(down.err()).isZero();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(living().stream().map(p -> commandLine(p.pid())).toList())

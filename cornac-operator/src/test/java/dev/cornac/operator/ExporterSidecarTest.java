@@ -17,11 +17,6 @@ import dev.cornac.generators.security.RestrictedProfile;
 import dev.cornac.generators.statefulset.ExporterContainer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,13 +39,12 @@ class ExporterSidecarTest {
       """;
 
   LocalPatroniCluster patroni;
-  Process exporter;
+  RealExporter exporter;
 
   @AfterEach
   void tearDown() throws Exception {
     if (exporter != null) {
-      exporter.destroy();
-      exporter.waitFor();
+      exporter.close();
     }
     if (patroni != null) {
       patroni.close();
@@ -99,23 +93,11 @@ class ExporterSidecarTest {
         + " 'pg_monitor', 'member')::text from pg_roles where rolname = 'postgres_exporter'")).isEqualTo("false,true");
 
     // The Debian exporter with the sidecar's own environment (its localhost:5432 is the member's port here).
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/prometheus-postgres-exporter",
-        "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().remove("DATA_SOURCE_NAME");
-    pb.environment().put("DATA_SOURCE_URI", value(sidecar, "DATA_SOURCE_URI")
-        .replace("localhost:5432", "127.0.0.1:" + leader.pgPort()));
-    pb.environment().put("DATA_SOURCE_USER", value(sidecar, "DATA_SOURCE_USER"));
-    pb.environment().put("DATA_SOURCE_PASS", exporterPassword);
-    exporter = pb.start();
-    String url = "http://127.0.0.1:" + port + "/metrics";
-    HttpClient http = HttpClient.newHttpClient();
-    String metrics = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> http.send(
-        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body(),
+    exporter = RealExporter.start(Map.of(
+        "DATA_SOURCE_URI", value(sidecar, "DATA_SOURCE_URI").replace("localhost:5432", "127.0.0.1:" + leader.pgPort()),
+        "DATA_SOURCE_USER", value(sidecar, "DATA_SOURCE_USER"),
+        "DATA_SOURCE_PASS", exporterPassword));
+    String metrics = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(exporter::scrape,
         body -> body.contains("pg_stat_replication_pg_wal_lsn_diff"));
     assertThat(metrics).contains("pg_up 1").contains("pg_stat_database_numbackends")
         .as("pg_monitor reads the replication statistics").contains("pg_stat_replication_pg_wal_lsn_diff");

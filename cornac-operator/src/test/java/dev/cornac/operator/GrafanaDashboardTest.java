@@ -9,7 +9,6 @@ import dev.cornac.dataplane.local.LocalPatroniCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -39,13 +39,12 @@ class GrafanaDashboardTest {
   KubernetesClient mockClient;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
-  Process exporter;
+  RealExporter exporter;
 
   @AfterEach
   void tearDown() throws Exception {
     if (exporter != null) {
-      exporter.destroy();
-      exporter.waitFor();
+      exporter.close();
     }
     if (patroni != null) {
       patroni.close();
@@ -118,20 +117,12 @@ class GrafanaDashboardTest {
 
     // A real exporter on the primary of a real cluster with a streaming replica.
     patroni = LocalPatroniCluster.start("cornac-dashboard", 2);
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/prometheus-postgres-exporter",
-        "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("DATA_SOURCE_NAME", "postgresql://postgres:" + LocalPatroniCluster.SUPERUSER_PASSWORD
-        + "@127.0.0.1:" + patroni.leader().pgPort() + "/postgres?sslmode=disable");
-    exporter = pb.start();
-    String url = "http://127.0.0.1:" + port + "/metrics";
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(url).contains("pg_up 1")
-        && get(url).contains("pg_stat_replication_pg_wal_lsn_diff"));
-    served.addAll(metricNames(get(url)));
+    exporter = RealExporter.start(Map.of("DATA_SOURCE_NAME", "postgresql://postgres:"
+        + LocalPatroniCluster.SUPERUSER_PASSWORD + "@127.0.0.1:" + patroni.leader().pgPort()
+        + "/postgres?sslmode=disable"));
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> exporter.scrape().contains("pg_up 1")
+        && exporter.scrape().contains("pg_stat_replication_pg_wal_lsn_diff"));
+    served.addAll(metricNames(exporter.scrape()));
 
     List<String> missing = wanted.stream().filter(m -> !served.contains(m)).toList();
     assertThat(missing).as("charted but served by nobody").isEmpty();

@@ -23,7 +23,8 @@ import java.util.Set;
 public final class ClusterViews {
   static final String ROLE_LABEL = "spilo-role";
   /** Upstream's default secret_name_template: the UI names secrets without reading them. */
-  static final String SECRET_TEMPLATE = "%s.%s.credentials.postgresql.acid.zalan.do";
+  private static final String SECRET_TEMPLATE =
+      dev.cornac.api.config.OperatorConfig.defaults().string("secret_name_template");
   private static final List<String> SERVER_FIELDS = List.of("managedFields", "resourceVersion", "uid",
       "generation", "creationTimestamp", "selfLink");
 
@@ -127,8 +128,8 @@ public final class ClusterViews {
     ArrayNode events = out.putArray("events");
     client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing(ClusterViews::eventTime).reversed()).limit(20)
-        .forEach(e -> events.addObject().put("time", eventTime(e)).put("type", e.getType())
+        .sorted(Comparator.comparing(dev.cornac.operator.events.EventTimes::of).reversed()).limit(20)
+        .forEach(e -> events.addObject().put("time", dev.cornac.operator.events.EventTimes.of(e)).put("type", e.getType())
             .put("reason", e.getReason()).put("message", e.getMessage()));
     ObjectNode connect = out.putObject("connect");
     String host = name + "." + ns + ".svc";
@@ -137,9 +138,9 @@ public final class ClusterViews {
     String db = m.path("spec").path("databases").fieldNames().hasNext()
         ? m.path("spec").path("databases").fieldNames().next() : "postgres";
     connect.put("host", host).put("port", 5432).put("database", db).put("user", owner)
-        .put("secret", SECRET_TEMPLATE.formatted(owner, name))
+        .put("secret", secretName(name, owner))
         .put("inCluster", "psql \"host=" + host + " port=5432 dbname=" + db + " user=" + owner + " sslmode=require\"")
-        .put("password", "kubectl get secret " + SECRET_TEMPLATE.formatted(owner, name) + " -n " + ns
+        .put("password", "kubectl get secret " + secretName(name, owner) + " -n " + ns
             + " -o 'jsonpath={.data.password}' | base64 -d")
         .put("cornac", "cornac psql " + name + " -n " + ns + " -U " + owner + " -d " + db);
     out.set("manifest", userManifest(g));
@@ -150,17 +151,11 @@ public final class ClusterViews {
     Set<String> users = new LinkedHashSet<>(List.of("postgres", "standby"));
     spec.path("users").fieldNames().forEachRemaining(users::add);
     Set<String> names = new LinkedHashSet<>();
-    users.forEach(u -> names.add(SECRET_TEMPLATE.formatted(u.replace('_', '-'), cluster)));
+    users.forEach(u -> names.add(secretName(cluster, u)));
     return names;
   }
 
-  private static String eventTime(Event e) {
-    if (e.getLastTimestamp() != null) {
-      return e.getLastTimestamp();
-    }
-    if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
-      return e.getEventTime().getTime();
-    }
-    return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+  static String secretName(String cluster, String user) {
+    return dev.cornac.generators.naming.ClusterNames.credentialSecret(SECRET_TEMPLATE, cluster, user);
   }
 }

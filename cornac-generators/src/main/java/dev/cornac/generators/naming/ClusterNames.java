@@ -36,7 +36,12 @@ public final class ClusterNames {
 
   /** The credential secret of a user of another cluster (the clone source's replication user). */
   public static String credentialSecretOf(Cluster c, String clusterName, String username) {
-    return c.config().string("secret_name_template")
+    return credentialSecret(c.config().string("secret_name_template"), clusterName, username);
+  }
+
+  /** {@code secret_name_template} filled in, for callers without a whole cluster (the UI). */
+  public static String credentialSecret(String template, String clusterName, String username) {
+    return template
         .replace("{username}", username.replace('_', '-'))
         .replace("{cluster}", clusterName)
         .replace("{tprkind}", TPR_KIND)

@@ -4,6 +4,7 @@ import dev.cornac.api.config.NamespacedName;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.generators.GenerationException;
 import dev.cornac.generators.PodEnvironmentSources;
+import dev.cornac.operator.kubernetes.SecretFields;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Map;
@@ -42,12 +43,7 @@ public final class PodEnvironment {
     Secret secret = informers.backupEnvironmentSecret(namespace, name).orElseThrow(() -> new GenerationException(
         "logical_backup_cronjob_environment_secret " + name + " does not exist in namespace " + namespace
             + "; create it there, or remove the key from the operator configuration"));
-    if (secret.getData() != null) {
-      keys.addAll(secret.getData().keySet());
-    }
-    if (secret.getStringData() != null) {
-      keys.addAll(secret.getStringData().keySet());
-    }
+    keys.addAll(SecretFields.keys(secret));
     return keys;
   }
 
@@ -67,15 +63,8 @@ public final class PodEnvironment {
     }
     Map<String, String> secretData = new java.util.TreeMap<>();
     if (!names.secretName().isEmpty()) {
-      informers.podEnvironmentObject(Secret.class, namespace, names.secretName()).ifPresent(s -> {
-        if (s.getData() != null) {
-          s.getData().forEach((k, v) -> secretData.put(k, new String(java.util.Base64.getDecoder().decode(v),
-              java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        if (s.getStringData() != null) {
-          secretData.putAll(s.getStringData());
-        }
-      });
+      informers.podEnvironmentObject(Secret.class, namespace, names.secretName())
+          .ifPresent(s -> secretData.putAll(SecretFields.all(s)));
     }
     return Map.of("configMap", data, "secret", secretData);
   }
@@ -100,12 +89,7 @@ public final class PodEnvironment {
           .orElseThrow(() -> new GenerationException("pod_environment_secret " + names.secretName() + " does not "
               + "exist in namespace " + namespace + "; create it there (each cluster namespace needs its own), or "
               + "remove pod_environment_secret from the operator configuration"));
-      if (secret.getData() != null) {
-        keys.addAll(secret.getData().keySet());
-      }
-      if (secret.getStringData() != null) {
-        keys.addAll(secret.getStringData().keySet());
-      }
+      keys.addAll(SecretFields.keys(secret));
     }
     return PodEnvironmentSources.of(data, keys);
   }

@@ -53,8 +53,7 @@ public final class SecretSync {
   public static java.util.Optional<String> storedField(dev.cornac.operator.reconcile.ClusterInformers informers,
       String namespace, String secretName, String key) {
     return informers.get(Secret.class, namespace, secretName)
-        .map(Secret::getData).map(d -> d.get(key))
-        .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8));
+        .flatMap(s -> dev.cornac.operator.kubernetes.SecretFields.get(s, key));
   }
 
 }
