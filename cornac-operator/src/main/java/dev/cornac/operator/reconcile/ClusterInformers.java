@@ -65,7 +65,6 @@ public final class ClusterInformers {
     this.clusters = context.getPrimaryCache();
     owned(context, StatefulSet.class, null);
     owned(context, Service.class, null);
-    owned(context, Endpoints.class, (o, n) -> false);
     owned(context, Secret.class, null);
     owned(context, PodDisruptionBudget.class, null);
     owned(context, Deployment.class, null);
@@ -138,6 +137,24 @@ public final class ClusterInformers {
         .withSecondaryToPrimaryMapper(o -> Set.of())
         .build();
     sources.put(io.fabric8.kubernetes.api.model.storage.StorageClass.class, new InformerEventSource<>(config, context));
+  }
+
+  /**
+   * The clusters' Endpoints, in endpoints-DCS mode only: in ConfigMap mode nothing of Cornac's is an Endpoints object,
+   * and the OpenShift RBAC grants no access to them.
+   */
+  public void watchEndpoints(EventSourceContext<Postgresql> context) {
+    owned(context, Endpoints.class, (o, n) -> false);
+  }
+
+  /** The clusters' PodMonitors too ({@code enable_postgres_exporter_pod_monitor}, when the CRD is installed). */
+  public void watchPodMonitors(EventSourceContext<Postgresql> context) {
+    owned(context, dev.cornac.generators.monitoring.PodMonitor.class, null);
+  }
+
+  /** Whether objects of a kind are watched (PodMonitors, PostgresTeams are optional). */
+  public boolean watches(Class<?> type) {
+    return sources.containsKey(type);
   }
 
   /** A storage class by name, or the cluster's default class for a PVC without one. */
@@ -260,13 +277,19 @@ public final class ClusterInformers {
     return (InformerEventSource<R, Postgresql>) sources.get(type);
   }
 
+  /** An object from the cache; empty for a kind that is not watched (Endpoints in ConfigMap mode, PodMonitors). */
   public <R extends HasMetadata> Optional<R> get(Class<R> type, String namespace, String name) {
-    return source(type).get(new ResourceID(name, namespace));
+    InformerEventSource<R, Postgresql> source = source(type);
+    return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 
   /** Objects of a kind labelled for one cluster. */
   public <R extends HasMetadata> List<R> ofCluster(Class<R> type, String namespace, String cluster) {
-    return source(type).list(namespace, o -> o.getMetadata().getLabels() != null
+    InformerEventSource<R, Postgresql> source = source(type);
+    if (source == null) {
+      return List.of();
+    }
+    return source.list(namespace, o -> o.getMetadata().getLabels() != null
         && cluster.equals(o.getMetadata().getLabels().get(clusterNameLabel))).toList();
   }
 

@@ -72,6 +72,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
   private final dev.cornac.operator.switchover.NodeDrainSwitchover nodeDrain;
   private final dev.cornac.operator.switchover.DeclarativeRestart restart;
+  private final dev.cornac.operator.upgrade.MajorVersionUpgrade majorUpgrade;
   private final Clock clock;
   private final ReconcileActivity activity;
   private ClusterInformers informers;
@@ -89,6 +90,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
     this.nodeDrain = new dev.cornac.operator.switchover.NodeDrainSwitchover(config, endpoints, clock);
     this.restart = new dev.cornac.operator.switchover.DeclarativeRestart(endpoints);
+    this.majorUpgrade = new dev.cornac.operator.upgrade.MajorVersionUpgrade(config, endpoints, client, clock);
     this.statuses = new StatusCalculator(clock);
     this.clock = clock;
     this.protection = new DeleteProtection(config, clock);
@@ -106,6 +108,23 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
     informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel(), teams,
         PodEnvironment.names(config));
+    if (!config.configMapDcs()) {
+      informers.watchEndpoints(context);
+    }
+    // Watched with the exporter on even when its PodMonitors are off, so that turning them off deletes them; not
+    // otherwise, as an operator running with upstream's RBAC may not list PodMonitors.
+    boolean podMonitors = config.bool("enable_postgres_exporter_pod_monitor");
+    if (podMonitors || config.bool("enable_postgres_exporter")) {
+      boolean crd = context.getClient().apiextensions().v1().customResourceDefinitions()
+          .withName(dev.cornac.generators.monitoring.PodMonitor.CRD).get() != null;
+      if (crd) {
+        informers.watchPodMonitors(context);
+      } else if (podMonitors) {
+        LOG.warn("enable_postgres_exporter_pod_monitor is true but the PodMonitor CRD ({}) is not installed: no "
+            + "PodMonitor is created until the Prometheus Operator's CRDs are installed and the operator restarts",
+            dev.cornac.generators.monitoring.PodMonitor.CRD);
+      }
+    }
     return informers.all();
   }
 
@@ -185,6 +204,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       dev.cornac.operator.reconcile.steps.VolumeResizeSync.sync(r);
       LogicalBackupSync.sync(r);
       ConnectionPoolerSync.sync(r);
+      dev.cornac.operator.reconcile.steps.PodMonitorSync.sync(r);
       boolean ready = podsReady(cluster);
       boolean rollingPending = false;
       if (ready) {
@@ -200,10 +220,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
         drainedNode(r);
         switchoverRequest(r).ifPresent(reported::add);
         restartRequest(r).ifPresent(reported::add);
+        // Last, as upstream: only a cluster that is otherwise in sync gets its major version upgraded.
+        majorVersionUpgrade(r, pg, manifest.postgresVersion()).ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
-          ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK, reported);
+          ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK, reported,
+          r.statusWritten());
     } catch (KubernetesClientException e) {
       if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
         // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
@@ -288,6 +311,40 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
   }
 
+  /** The major version upgrade, when the pods have addresses; its start is written to the status at once. */
+  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> majorVersionUpgrade(Reconciliation r,
+      Postgresql pg, String manifestVersion) {
+    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return majorUpgrade.sync(r, pods, manifestVersion, started -> {
+        writeStatusNow(pg, statuses.next(pg, StatusCalculator.Outcome.APPLIED, true, started.getMessage(),
+            List.of(started)));
+        r.statusWritten(true);
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** A status written in the middle of a pass, for an operation that takes long enough to be watched. */
+  private void writeStatusNow(Postgresql pg, PostgresqlStatus status) {
+    Postgresql fresh = statusOnly(pg, status);
+    client.resource(fresh).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), fresh);
+  }
+
+  /** The resource reduced to its name and a status: a status patch that cannot touch anything else. */
+  private static Postgresql statusOnly(Postgresql pg, PostgresqlStatus status) {
+    Postgresql fresh = new Postgresql();
+    fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName(pg.getMetadata().getName()).withNamespace(pg.getMetadata().getNamespace()).build());
+    fresh.setStatus(status);
+    return fresh;
+  }
+
   private UpdateControl<Postgresql> failed(Postgresql pg, String message) {
     LOG.warn("cluster {}/{}: sync failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(), message);
     return record(pg, StatusCalculator.Outcome.FAILED, false, message, "Sync", FAILURE_RETRY);
@@ -313,11 +370,12 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
       String message, String warningReason, Duration next) {
-    return record(pg, outcome, ready, message, warningReason, next, List.of());
+    return record(pg, outcome, ready, message, warningReason, next, List.of(), false);
   }
 
   private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
-      String message, String warningReason, Duration next, List<io.fabric8.kubernetes.api.model.Condition> reported) {
+      String message, String warningReason, Duration next, List<io.fabric8.kubernetes.api.model.Condition> reported,
+      boolean writtenDuringPass) {
     PostgresqlStatus status = statuses.next(pg, outcome, ready, message, reported);
     activity.finished(pg, outcome == StatusCalculator.Outcome.APPLIED, message);
     String before = pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
@@ -328,14 +386,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       events.normal(pg, "StatefulSet", "Pods are ready");
     }
     UpdateControl<Postgresql> control;
-    if (StatusCalculator.sameStatus(pg.getStatus(), status)) {
+    if (writtenDuringPass) {
+      // JOSDK would patch the difference from the status it handed us, which the server no longer has.
+      writeStatusNow(pg, status);
+      control = UpdateControl.noUpdate();
+    } else if (StatusCalculator.sameStatus(pg.getStatus(), status)) {
       control = UpdateControl.noUpdate();
     } else {
-      Postgresql fresh = new Postgresql();
-      fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-          .withName(pg.getMetadata().getName()).withNamespace(pg.getMetadata().getNamespace()).build());
-      fresh.setStatus(status);
-      control = UpdateControl.patchStatus(fresh);
+      control = UpdateControl.patchStatus(statusOnly(pg, status));
     }
     return control.rescheduleAfter(next);
   }

@@ -25,6 +25,7 @@ public final class Reconciliation {
   private final EventRecorder events;
   private final List<String> actions = new ArrayList<>();
   private boolean recheckSoon;
+  private boolean statusWritten;
 
   public Reconciliation(Cluster cluster, DesiredState desired, ClusterInformers informers, KubernetesWriter writer,
       EventRecorder events) {
@@ -79,6 +80,15 @@ public final class Reconciliation {
   /** Something waits (a held scale-down): look again in seconds rather than at the next resync. */
   public void recheckSoon() {
     recheckSoon = true;
+  }
+
+  /** The status was written during the pass (a long operation's progress): the final one is written the same way. */
+  public void statusWritten(boolean written) {
+    statusWritten = written;
+  }
+
+  public boolean statusWritten() {
+    return statusWritten;
   }
 
   public boolean recheckRequested() {

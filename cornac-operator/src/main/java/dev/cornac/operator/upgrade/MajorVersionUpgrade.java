@@ -1,0 +1,271 @@
+package dev.cornac.operator.upgrade;
+
+import dev.cornac.api.cluster.MaintenanceWindows;
+import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.dataplane.patroni.ClusterMember;
+import dev.cornac.dataplane.patroni.MemberStatus;
+import dev.cornac.dataplane.patroni.PatroniException;
+import dev.cornac.dataplane.patroni.PatroniRole;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.naming.ClusterLabels;
+import dev.cornac.generators.statefulset.SpiloEnvironment;
+import dev.cornac.operator.kubernetes.PodExec;
+import dev.cornac.operator.reconcile.Reconciliation;
+import dev.cornac.operator.switchover.PodMembers;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The in-place major version upgrade (reference f): when the manifest asks for a newer major version than the primary
+ * runs, and the checks pass, Spilo's upgrade script runs in the primary pod by exec while every pod carries the
+ * critical-operation label (which the critical-operation PDB protects from eviction). The outcome is recorded as
+ * upstream does, in the annotations {@code last-major-upgrade-success|failure}; a recorded failure is not retried
+ * until the user reverts the version or removes the annotation. Progress and outcome are the status condition
+ * {@code MajorVersionUpgrade} and Events with upstream's reason.
+ */
+public final class MajorVersionUpgrade {
+  public static final String SUCCESS_ANNOTATION = "last-major-upgrade-success";
+  public static final String FAILURE_ANNOTATION = "last-major-upgrade-failure";
+  public static final String CONDITION = "MajorVersionUpgrade";
+  public static final String EVENT_REASON = "Major Version Upgrade";
+  static final String CONTAINER = "postgres";
+  /** Spilo's upgrade copies no data (hard links) but runs ANALYZE; an hour is far beyond what it needs. */
+  static final Duration UPGRADE_TIMEOUT = Duration.ofHours(1);
+  static final Duration ID_TIMEOUT = Duration.ofSeconds(30);
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  private final OperatorConfig config;
+  private final MemberEndpoints endpoints;
+  private final KubernetesClient client;
+  private final PodExec exec;
+  private final Clock clock;
+  /**
+   * Failures recorded by this process, by resource uid and version, until the cache shows the annotation: it may
+   * reach the cache after the next pass, and a failed upgrade must not run twice.
+   */
+  private final Map<String, String> failedHere = new ConcurrentHashMap<>();
+  /** The primary's server_version seen at the last check, by resource uid (upstream keeps it the same way). */
+  private final Map<String, Integer> lastSeenVersion = new ConcurrentHashMap<>();
+  /** The last outcome reported by this process, by resource uid, until the cache shows it. */
+  private final Map<String, Condition> reportedHere = new ConcurrentHashMap<>();
+
+  public MajorVersionUpgrade(OperatorConfig config, MemberEndpoints endpoints, KubernetesClient client, Clock clock) {
+    this.config = config;
+    this.endpoints = endpoints;
+    this.client = client;
+    this.exec = new PodExec(client);
+    this.clock = clock;
+  }
+
+  /** The exact command upstream runs in the primary's container. */
+  public static String upgradeCommand(int pods) {
+    return "set -o pipefail && /usr/bin/python3 /scripts/inplace_upgrade.py " + pods + " 2>&1 | tee last_upgrade.log";
+  }
+
+  /**
+   * @param manifestVersion the version the manifest asks for, before a maintenance window holds it back
+   * @param progress told when an upgrade starts, so the status shows it while the script runs
+   * @return the condition to report when an upgrade ran
+   */
+  public Optional<Condition> sync(Reconciliation r, List<Pod> pods, String manifestVersion,
+      Consumer<Condition> progress) throws InterruptedException {
+    String uid = r.cluster().uid();
+    Condition remembered = reportedHere.get(uid);
+    if (remembered != null && cached(r).filter(c -> c.getReason().equals(remembered.getReason())
+        && c.getMessage().equals(remembered.getMessage())).isPresent()) {
+      reportedHere.remove(uid);
+    }
+    Optional<Condition> outcome = upgrade(r, pods, manifestVersion, progress);
+    outcome.ifPresent(c -> reportedHere.put(uid, c));
+    // A pass that starts from a cache older than our last outcome would otherwise write the older condition back.
+    return outcome.or(() -> Optional.ofNullable(reportedHere.get(uid)));
+  }
+
+  private static Optional<Condition> cached(Reconciliation r) {
+    var status = r.resource().getStatus();
+    return status == null || status.conditions == null ? Optional.empty() : status.conditions.stream()
+        .filter(c -> CONDITION.equals(c.getType())).findFirst();
+  }
+
+  private Optional<Condition> upgrade(Reconciliation r, List<Pod> pods, String manifestVersion,
+      Consumer<Condition> progress) throws InterruptedException {
+    Cluster c = r.cluster();
+    String desired = SpiloEnvironment.desiredMajorVersion(c);
+    if (!MajorUpgradeChecks.enabled(config.string("major_version_upgrade_mode"),
+        config.list("major_version_upgrade_team_allow_list"), c.teamId())
+        || (!c.annotations().containsKey(FAILURE_ANNOTATION) && lastSeenVersion.getOrDefault(c.uid(), 0) >= MajorUpgradeChecks.major(desired) * 10000)) {
+      // Upstream's step 2: the version seen last time is enough to know there is nothing to do, without asking.
+      return Optional.empty();
+    }
+    PodMembers members = new PodMembers(endpoints, pods);
+    Map<String, Optional<MemberStatus>> statuses = new LinkedHashMap<>();
+    for (Pod p : pods) {
+      String name = p.getMetadata().getName();
+      statuses.put(name, patroniOf(members, name));
+    }
+    statuses.values().stream().flatMap(Optional::stream).filter(st -> st.role() == PatroniRole.LEADER)
+        .findFirst().ifPresent(st -> lastSeenVersion.put(c.uid(), st.serverVersion()));
+    if (c.annotations().containsKey(FAILURE_ANNOTATION)) {
+      // The cache shows our annotation: from now on it alone decides (the user may remove it to try again).
+      failedHere.keySet().removeIf(k -> k.startsWith(c.uid() + "/"));
+    }
+    Optional<String> failure = Optional.ofNullable(c.annotations().get(FAILURE_ANNOTATION))
+        .or(() -> Optional.ofNullable(failedHere.get(c.uid() + "/" + desired)));
+    String primaryName = statuses.entrySet().stream()
+        .filter(e -> e.getValue().map(s -> s.role() == PatroniRole.LEADER).orElse(false))
+        .map(Map.Entry::getKey).findFirst().orElse(null);
+    List<ClusterMember> view = List.of();
+    if (primaryName != null) {
+      try {
+        view = members.client(primaryName).cluster();
+      } catch (PatroniException e) {
+        r.note("the major version check could not read the members from " + primaryName + ": " + e.getMessage());
+        return Optional.empty();
+      }
+    }
+    var decision = MajorUpgradeChecks.decide(new MajorUpgradeChecks.Facts(
+        config.string("major_version_upgrade_mode"), config.list("major_version_upgrade_team_allow_list"),
+        c.teamId(), desired, manifestVersion, statuses, view, failure,
+        MaintenanceWindows.inWindow(c.spec().maintenanceWindows, config, clock.instant())));
+    switch (decision.action()) {
+      case SKIP -> {
+        decision.reason().ifPresent(r::note);
+        if (decision.waiting()) {
+          r.recheckSoon();
+        }
+        return Optional.empty();
+      }
+      case CLEAR_FAILURE -> {
+        annotate(c, FAILURE_ANNOTATION, null);
+        failedHere.keySet().removeIf(k -> k.startsWith(c.uid() + "/"));
+        r.acted(EVENT_REASON, "removed the annotation " + FAILURE_ANNOTATION + ": the cluster runs PostgreSQL "
+            + decision.currentMajor() + " as its manifest asks");
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.of(run(r, pods, decision.primaryPod(), decision.currentMajor(), desired, progress));
+      }
+    }
+  }
+
+  private Condition run(Reconciliation r, List<Pod> pods, String primary, int from, String to,
+      Consumer<Condition> progress) throws InterruptedException {
+    Cluster c = r.cluster();
+    String upgrade = "upgrade from PostgreSQL " + from + " to " + to;
+    progress.accept(condition(false, "InProgress", upgrade + " running in pod " + primary));
+    r.acted(EVENT_REASON, "starting major version upgrade on pod " + primary + " of " + pods.size() + " pods: "
+        + upgrade);
+    labelPods(c, pods, "true");
+    try {
+      PodExec.Result id = exec.run(c.namespace(), primary, CONTAINER, ID_TIMEOUT, "/usr/bin/id", "-u");
+      if (!id.succeeded()) {
+        String message = "checking the user id in pod " + primary + " failed: " + firstLine(id)
+            + "; retrying at the next sync";
+        r.warn(EVENT_REASON, message);
+        return condition(false, "Failed", message);
+      }
+      String command = upgradeCommand(pods.size());
+      String[] shell = "0".equals(id.stdout().strip()) ? new String[] {"/bin/su", "postgres", "-c", command}
+          : new String[] {"/bin/bash", "-c", command};
+      PodExec.Result result = exec.run(c.namespace(), primary, CONTAINER, UPGRADE_TIMEOUT, shell);
+      String stamp = STAMP.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+      if (result.succeeded()) {
+        annotate(c, SUCCESS_ANNOTATION, stamp);
+        String message = upgrade + " finished in pod " + primary;
+        r.acted(EVENT_REASON, message);
+        return condition(true, "Succeeded", message + " at " + stamp);
+      }
+      PodExec.Result tail = exec.run(c.namespace(), primary, CONTAINER, ID_TIMEOUT, "tail", "-n", "1",
+          "last_upgrade.log");
+      String last = tail.stdout().isBlank() ? firstLine(result) : tail.stdout().strip();
+      failedHere.put(c.uid() + "/" + to, stamp);
+      annotate(c, FAILURE_ANNOTATION, stamp);
+      String message = upgrade + " FAILED in pod " + primary + ": " + last + " — not retried until the annotation "
+          + FAILURE_ANNOTATION + " is removed or spec.postgresql.version set back to " + from;
+      r.warn(EVENT_REASON, message);
+      return condition(false, "Failed", message);
+    } finally {
+      labelPods(c, pods, null);
+    }
+  }
+
+  private Optional<MemberStatus> patroniOf(PodMembers members, String pod) {
+    try {
+      return Optional.of(members.client(pod).patroni());
+    } catch (PatroniException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void labelPods(Cluster c, List<Pod> pods, String value) {
+    for (Pod p : pods) {
+      var pod = client.pods().inNamespace(c.namespace()).withName(p.getMetadata().getName());
+      ignoringGone(() -> {
+        if (value == null) {
+          pod.patch(PatchContext.of(PatchType.JSON), removal("labels", ClusterLabels.CRITICAL_OPERATION));
+        } else {
+          pod.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\""
+              + ClusterLabels.CRITICAL_OPERATION + "\":\"" + value + "\"}}}");
+        }
+      });
+    }
+  }
+
+  private void annotate(Cluster c, String key, String value) {
+    var resource = client.resources(Postgresql.class).inNamespace(c.namespace()).withName(c.name());
+    if (value == null) {
+      ignoringGone(() -> resource.patch(PatchContext.of(PatchType.JSON), removal("annotations", key)));
+    } else {
+      resource.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + key + "\":\""
+          + value + "\"}}}");
+    }
+  }
+
+  /** A JSON patch removing one metadata key: a merge patch's null is kept as a value by some API servers' fakes. */
+  private static String removal(String map, String key) {
+    return "[{\"op\":\"remove\",\"path\":\"/metadata/" + map + "/" + key.replace("~", "~0").replace("/", "~1")
+        + "\"}]";
+  }
+
+  /** Removing what is already gone (a recreated pod, an annotation removed by the user) is not an error. */
+  private static void ignoringGone(Runnable patch) {
+    try {
+      patch.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != java.net.HttpURLConnection.HTTP_NOT_FOUND && e.getCode() != 422) {
+        throw e;
+      }
+    }
+  }
+
+  private static String firstLine(PodExec.Result r) {
+    String text = !r.stderr().isBlank() ? r.stderr() : r.stdout();
+    text = text.strip();
+    int nl = text.indexOf('\n');
+    return text.isEmpty() ? "exit code " + r.exitCode() : nl < 0 ? text : text.substring(0, nl);
+  }
+
+  static Condition condition(boolean ok, String reason, String message) {
+    return new ConditionBuilder().withType(CONDITION).withStatus(ok ? "True" : "False").withReason(reason)
+        .withMessage(message).build();
+  }
+}
