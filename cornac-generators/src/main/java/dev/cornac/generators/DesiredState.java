@@ -26,12 +26,13 @@ public record DesiredState(
     PodDisruptionBudget criticalOpPdb,
     StatefulSet statefulSet,
     Optional<CronJob> logicalBackup,
-    List<PoolerObjects> poolers) {
+    List<PoolerObjects> poolers,
+    Optional<dev.cornac.generators.monitoring.PodMonitor> podMonitor) {
 
   /** The objects of one pooler role. */
   public record PoolerObjects(Secret authSecret, Deployment deployment, Service service) {}
 
-  /** ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob, poolers (3.0). */
+  /** ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob, poolers (3.0), then Cornac's PodMonitor. */
   public List<HasMetadata> inCreationOrder() {
     List<HasMetadata> all = new ArrayList<>();
     all.add(podServiceAccount);
@@ -49,6 +50,7 @@ public record DesiredState(
       all.add(p.deployment());
       all.add(p.service());
     }
+    podMonitor.ifPresent(all::add);
     return all;
   }
 }

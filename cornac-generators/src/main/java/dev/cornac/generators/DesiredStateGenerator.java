@@ -39,7 +39,8 @@ public final class DesiredStateGenerator {
         PodDisruptionBudgetGenerator.criticalOperation(c),
         StatefulSetGenerator.generate(c, sources),
         LogicalBackupCronJobGenerator.generate(c, backupSecretKeys),
-        poolers);
+        poolers,
+        dev.cornac.generators.monitoring.PodMonitorGenerator.generate(c));
   }
 
   /** For offline rendering: no external objects, placeholder passwords unless asked. */

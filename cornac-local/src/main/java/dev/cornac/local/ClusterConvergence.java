@@ -4,10 +4,8 @@ import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniConfigSync;
 import dev.cornac.dataplane.sql.ClusterSqlSync;
 import dev.cornac.dataplane.sql.DatabaseSync;
-import dev.cornac.dataplane.sql.PoolerLookupSync;
 import dev.cornac.dataplane.sql.RoleSync;
 import dev.cornac.generators.Cluster;
-import dev.cornac.generators.connectionpooler.PoolerSettings;
 import dev.cornac.generators.secrets.DesiredRole;
 import dev.cornac.generators.secrets.DesiredRoles;
 import dev.cornac.generators.statefulset.SpiloConfiguration;
@@ -68,10 +66,6 @@ final class ClusterConvergence {
       DesiredRole exporter = new DesiredRole(Components.EXPORTER_ROLE, DesiredRole.Origin.SYSTEM, List.of("LOGIN"),
           List.of("pg_monitor"), "", Map.of(), "");
       actions.addAll(new RoleSync(encryption).sync(conn, List.of(exporter), credentials::passwordOf).executed());
-      if (c.anyPoolerEnabled()) {
-        actions.addAll(PoolerLookupSync.sync(conn, connector, PoolerSettings.of(c).schema(),
-            DesiredRoles.poolerUser(c)).executed());
-      }
     }
     return actions;
   }

@@ -64,13 +64,36 @@ class DeploymentManifestsTest {
     for (String[] kind : new String[][] {{"", "pods"}, {"", "services"}, {"", "secrets"}, {"", "endpoints"},
         {"", "persistentvolumeclaims"}, {"", "serviceaccounts"}, {"apps", "statefulsets"}, {"apps", "deployments"},
         {"batch", "cronjobs"}, {"policy", "poddisruptionbudgets"}, {"rbac.authorization.k8s.io", "rolebindings"},
-        {"acid.zalan.do", "postgresqls"}}) {
+        {"acid.zalan.do", "postgresqls"}, {"monitoring.coreos.com", "podmonitors"}}) {
       assertThat(verbs(role, kind[0], kind[1])).as(kind[1]).contains("list", "watch");
     }
     assertThat(verbs(role, "acid.zalan.do", "postgresqls/status")).contains("patch");
+    assertThat(verbs(role, "", "pods/exec")).as("major version upgrades").contains("create");
     assertThat(verbs(role, "coordination.k8s.io", "leases")).contains("create", "get", "update");
     assertThat(verbs(role, "", "secrets")).doesNotContain("deletecollection", "*");
     assertThat(role.getRules()).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
+  }
+
+  @Test
+  void theOpenShiftVariantIsTheSameRbacWithoutAnyEndpoints() throws Exception {
+    java.nio.file.Path dir = OperatorHarness.repoRoot().resolve("manifests");
+    List<HasMetadata> openshift = KubernetesListOf.parse(java.nio.file.Files.readString(
+        dir.resolve("operator-service-account-rbac-openshift.yaml")));
+    List<HasMetadata> regular = KubernetesListOf.parse(java.nio.file.Files.readString(
+        dir.resolve("operator-service-account-rbac.yaml")));
+    assertThat(openshift).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactlyElementsOf(regular.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+    for (HasMetadata o : openshift) {
+      if (o instanceof ClusterRole role) {
+        assertThat(role.getRules()).as(role.getMetadata().getName()).noneMatch(r -> r.getResources().contains(
+            "endpoints"));
+        ClusterRole same = (ClusterRole) regular.stream().filter(x -> x instanceof ClusterRole && x.getMetadata()
+            .getName().equals(role.getMetadata().getName())).findFirst().orElseThrow();
+        assertThat(role.getRules()).as("every other rule is kept")
+            .containsExactlyElementsOf(same.getRules().stream().filter(r -> !r.getResources().contains("endpoints"))
+                .toList());
+      }
+    }
   }
 
   private static List<String> verbs(ClusterRole role, String group, String resource) {

@@ -14,7 +14,7 @@ import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.secrets.Credentials;
 import dev.cornac.generators.security.RestrictedProfile;
-import dev.cornac.generators.statefulset.ExporterContainer;
+import dev.cornac.generators.monitoring.ExporterContainer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.sql.DriverManager;

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Roles, databases and prepared databases of a manifest, synced over SQL on the primary (reference b.2 step 14):
+ * Roles, databases, prepared databases and the pooler's lookup function of a manifest, synced over SQL on the
+ * primary (reference b.2 step 14, e.8):
  * the same sequence for the operator and for the local runtime, which differ only in how they reach the primary and
  * where the passwords live.
  */
@@ -45,6 +46,12 @@ public final class ClusterSqlSync {
           .executed());
       actions.addAll(databases.syncPreparedDatabases(conn, connector, DesiredRoles.preparedDatabases(c)).executed());
       databases.problems().forEach(p -> actions.add("skipped: " + p));
+      if (c.anyPoolerEnabled()) {
+        // After the databases: a database created just now gets the pooler's lookup function in the same pass.
+        actions.addAll(PoolerLookupSync.sync(conn, connector,
+            dev.cornac.generators.connectionpooler.PoolerSettings.of(c).schema(), DesiredRoles.poolerUser(c))
+            .executed());
+      }
     }
     return actions;
   }

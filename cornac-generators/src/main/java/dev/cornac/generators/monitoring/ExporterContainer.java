@@ -1,9 +1,10 @@
-package dev.cornac.generators.statefulset;
+package dev.cornac.generators.monitoring;
 
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.EnvVars;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.secrets.DesiredRoles;
+import dev.cornac.generators.statefulset.StatefulSetGenerator;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -20,6 +21,7 @@ import java.util.Optional;
 public final class ExporterContainer {
   public static final String NAME = "postgres-exporter";
   public static final int PORT = 9187;
+  public static final String PORT_NAME = "exporter";
 
   private ExporterContainer() {}
 
@@ -32,7 +34,7 @@ public final class ExporterContainer {
         .withName(NAME)
         .withImage(c.config().string("postgres_exporter_image"))
         .withImagePullPolicy("IfNotPresent")
-        .addNewPort().withName("exporter").withContainerPort(PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
         .withEnv(List.of(
             EnvVars.value("DATA_SOURCE_URI", "localhost:" + StatefulSetGenerator.POSTGRES_PORT
                 + "/postgres?sslmode=disable"),

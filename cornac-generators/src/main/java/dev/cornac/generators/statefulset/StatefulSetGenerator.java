@@ -5,6 +5,7 @@ import dev.cornac.api.quantity.Quantities;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.GenerationException;
 import dev.cornac.generators.PodEnvironmentSources;
+import dev.cornac.generators.monitoring.ExporterContainer;
 import dev.cornac.generators.naming.ClusterLabels;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.resources.ResourceRequirementsResolver;

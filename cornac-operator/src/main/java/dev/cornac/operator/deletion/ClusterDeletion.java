@@ -63,8 +63,11 @@ public final class ClusterDeletion {
     step(failures, "critical-operation pod disruption budget", () -> client.policy().v1().podDisruptionBudget()
         .inNamespace(ns).withName(ClusterNames.criticalOpPdb(c)));
     for (Role role : Role.values()) {
-      step(failures, role.label() + " endpoints", () -> client.endpoints().inNamespace(ns)
-          .withName(ClusterNames.service(c, role)));
+      if (!config.configMapDcs()) {
+        // In ConfigMap mode Kubernetes owns the Services' Endpoints (and the OpenShift RBAC grants none).
+        step(failures, role.label() + " endpoints", () -> client.endpoints().inNamespace(ns)
+            .withName(ClusterNames.service(c, role)));
+      }
       step(failures, role.label() + " service", () -> client.services().inNamespace(ns)
           .withName(ClusterNames.service(c, role)));
     }
@@ -72,7 +75,9 @@ public final class ClusterDeletion {
         .withName(ClusterNames.patroniConfigService(c)));
     for (String name : ClusterNames.patroniObjects(c)) {
       step(failures, "patroni object " + name, () -> client.configMaps().inNamespace(ns).withName(name));
-      step(failures, "patroni object " + name, () -> client.endpoints().inNamespace(ns).withName(name));
+      if (!config.configMapDcs()) {
+        step(failures, "patroni object " + name, () -> client.endpoints().inNamespace(ns).withName(name));
+      }
     }
     for (Role role : Role.values()) {
       step(failures, "pooler " + role.label(), () -> client.apps().deployments().inNamespace(ns)
