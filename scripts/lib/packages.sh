@@ -38,9 +38,9 @@ ensure_local_components() {
 }
 
 # Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md), promtool to
-# check the operator's metrics, and Chromium with its driver for the UI's browser tests.
+# check the operator's metrics, Chromium with its driver for the UI's browser tests, openssl for test certificates.
 ensure_test_components() {
   ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "etcdctl:etcd-client" "promtool:prometheus" \
-    "chromium:chromium" "/usr/bin/chromedriver:chromium-driver"
+    "chromium:chromium" "/usr/bin/chromedriver:chromium-driver" "openssl:openssl"
   ensure_local_components
 }

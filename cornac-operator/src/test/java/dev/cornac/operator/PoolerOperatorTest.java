@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +42,7 @@ class PoolerOperatorTest {
   KubernetesClient mockClient;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
-  Process pgbouncer;
+  RealPgBouncer pgbouncer;
   @TempDir Path dir;
 
   static final String CLUSTER = "acid-pooled";
@@ -66,8 +64,7 @@ class PoolerOperatorTest {
   @AfterEach
   void tearDown() throws Exception {
     if (pgbouncer != null) {
-      pgbouncer.destroy();
-      pgbouncer.waitFor(10, TimeUnit.SECONDS);
+      pgbouncer.close();
     }
     if (k8s != null) {
       k8s.close();
@@ -91,12 +88,6 @@ class PoolerOperatorTest {
           : e.getValue());
     }
     return env;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Test
@@ -145,16 +136,9 @@ class PoolerOperatorTest {
         .containsEntry("PGUSER", "pooler").containsEntry("PGSCHEMA", "pooler");
 
     // The pooler image's part: PgBouncer from that environment (PGHOST is the master Service: the member here).
-    int port = freePort();
     Files.writeString(dir.resolve("userlist.txt"), "\"" + env.get("PGUSER") + "\" \"" + env.get("PGPASSWORD")
         + "\"\n");
-    Files.writeString(dir.resolve("pgbouncer.ini"), """
-        [databases]
-        * = host=127.0.0.1 port=%d
-        [pgbouncer]
-        listen_addr = 127.0.0.1
-        listen_port = %d
-        unix_socket_dir =
+    pgbouncer = RealPgBouncer.start(dir, "* = host=127.0.0.1 port=" + member.pgPort(), """
         auth_type = scram-sha-256
         auth_file = %s
         auth_user = %s
@@ -166,20 +150,11 @@ class PoolerOperatorTest {
         max_db_connections = %s
         max_client_conn = 100
         admin_users = %s
-        ignore_startup_parameters = extra_float_digits,options
-        """.formatted(member.pgPort(), port, dir.resolve("userlist.txt"), env.get("PGUSER"), env.get("PGSCHEMA"),
+        """.formatted(dir.resolve("userlist.txt"), env.get("PGUSER"), env.get("PGSCHEMA"),
         env.get("CONNECTION_POOLER_MODE"), env.get("CONNECTION_POOLER_DEFAULT_SIZE"),
         env.get("CONNECTION_POOLER_MIN_SIZE"), env.get("CONNECTION_POOLER_RESERVE_SIZE"),
         env.get("CONNECTION_POOLER_MAX_DB_CONN"), env.get("PGUSER")));
-    List<String> command = new java.util.ArrayList<>(List.of("/usr/sbin/pgbouncer",
-        dir.resolve("pgbouncer.ini").toString()));
-    if ("root".equals(System.getProperty("user.name"))) {
-      // PgBouncer refuses root, as the pooler image runs it unprivileged.
-      new ProcessBuilder("chown", "-R", "postgres:postgres", dir.toString()).inheritIO().start().waitFor();
-      command.addAll(0, List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
-    }
-    pgbouncer = new ProcessBuilder(command)
-        .redirectErrorStream(true).redirectOutput(dir.resolve("pgbouncer.log").toFile()).start();
+    int port = pgbouncer.port();
     String fooPassword = secretField("foo-user." + CLUSTER + ".credentials.postgresql.acid.zalan.do", "password");
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/foo?preferQueryMode=simple";
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
