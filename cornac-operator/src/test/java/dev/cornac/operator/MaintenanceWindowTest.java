@@ -79,6 +79,35 @@ class MaintenanceWindowTest {
     });
   }
 
+  @Test
+  void heldWorkIsTakenUpWhenTheWindowOpensWithoutWaitingForTheResync() throws Exception {
+    // A clock that ticks, 30 s before a window opens (the resync period is 30 min: it would come far too late).
+    java.time.Clock clock = java.time.Clock.offset(java.time.Clock.systemUTC(),
+        Duration.between(Instant.now(), Instant.parse("2026-11-30T12:00:30Z")));
+    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s.startOperator(false, null, clock);
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-windowed}
+        spec:
+          teamId: acid
+          numberOfInstances: 2
+          volume: {size: 1Gi}
+          postgresql: {version: "15"}
+          maintenanceWindows: ["Mon:12:01-12:30"]
+        """);
+    k8s.runPods(CLUSTER);
+    k8s.awaitStatus(CLUSTER, "Running");
+    k8s.editSpec(CLUSTER, spec -> spec.postgresql.version = "16");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(reconciledMessage()).contains("PostgreSQL 16 waits for a maintenance window"));
+    assertThat(clock.instant()).as("still before the window").isBefore(Instant.parse("2026-11-30T12:01:00Z"));
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(pgVersion(sts())).isEqualTo("16"));
+    assertThat(clock.instant()).isAfter(Instant.parse("2026-11-30T12:01:00Z"));
+  }
+
   private StatefulSet sts() {
     return k8s.client().apps().statefulSets().inNamespace(NS).withName(CLUSTER).get();
   }

@@ -40,6 +40,19 @@ public record MaintenanceWindow(Optional<DayOfWeek> weekday, LocalTime start, Lo
     return !now.isBefore(start) && !now.isAfter(end);
   }
 
+  /** The first start of this window strictly after a UTC moment. */
+  public java.time.ZonedDateTime nextStart(java.time.ZonedDateTime utc) {
+    java.time.ZonedDateTime t = utc.withZoneSameInstant(java.time.ZoneOffset.UTC);
+    java.time.ZonedDateTime candidate = t.toLocalDate().atTime(start).atZone(java.time.ZoneOffset.UTC);
+    for (int day = 0; day <= 7; day++) {
+      java.time.ZonedDateTime at = candidate.plusDays(day);
+      if (at.isAfter(t) && (weekday.isEmpty() || weekday.get() == at.getDayOfWeek())) {
+        return at;
+      }
+    }
+    throw new IllegalStateException("a weekly window always starts within 8 days");
+  }
+
   private static LocalTime time(String hour, String minute) {
     int h = Integer.parseInt(hour);
     int min = Integer.parseInt(minute);

@@ -13,11 +13,7 @@ public final class MaintenanceWindows {
   private MaintenanceWindows() {}
 
   public static boolean inWindow(List<String> manifestWindows, OperatorConfig config, Instant now) {
-    if (!config.bool("enable_maintenance_windows")) {
-      return true;
-    }
-    List<String> windows = manifestWindows != null && !manifestWindows.isEmpty() ? manifestWindows
-        : config.list("maintenance_windows");
+    List<String> windows = effective(manifestWindows, config);
     if (windows.isEmpty()) {
       return true;
     }
@@ -29,5 +25,30 @@ public final class MaintenanceWindows {
         return false;
       }
     });
+  }
+
+  /**
+   * When the next window opens, for work held until then to be looked at again at that moment rather than at the
+   * next resync (which could fall after a short window); empty when windows do not restrict anything.
+   */
+  public static java.util.Optional<Instant> nextOpening(List<String> manifestWindows, OperatorConfig config,
+      Instant now) {
+    java.time.ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+    return effective(manifestWindows, config).stream().flatMap(w -> {
+      try {
+        return java.util.stream.Stream.of(MaintenanceWindow.parse(w).nextStart(utc).toInstant());
+      } catch (IllegalArgumentException e) {
+        return java.util.stream.Stream.empty();
+      }
+    }).min(Instant::compareTo);
+  }
+
+  /** The windows that apply: none when turned off, the manifest's, else the configuration's. */
+  private static List<String> effective(List<String> manifestWindows, OperatorConfig config) {
+    if (!config.bool("enable_maintenance_windows")) {
+      return List.of();
+    }
+    return manifestWindows != null && !manifestWindows.isEmpty() ? manifestWindows
+        : config.list("maintenance_windows");
   }
 }

@@ -30,4 +30,21 @@ class MaintenanceWindowsTest {
     assertThat(MaintenanceWindows.inWindow(List.of("Sat:01:00-02:00"),
         OperatorConfig.defaults().with("enable_maintenance_windows", false), monday)).isTrue();
   }
+
+  @Test
+  void theNextOpeningIsTheEarliestStartAfterNow() {
+    Instant monday = Instant.parse("2026-11-30T12:00:00Z");
+    OperatorConfig config = OperatorConfig.defaults();
+    assertThat(MaintenanceWindows.nextOpening(List.of("Sat:01:00-02:00"), config, monday))
+        .contains(Instant.parse("2026-12-05T01:00:00Z"));
+    assertThat(MaintenanceWindows.nextOpening(List.of("Sat:01:00-02:00", "13:30-14:00"), config, monday))
+        .as("a daily window later today").contains(Instant.parse("2026-11-30T13:30:00Z"));
+    assertThat(MaintenanceWindows.nextOpening(List.of("11:00-11:30"), config, monday))
+        .as("passed today: tomorrow").contains(Instant.parse("2026-12-01T11:00:00Z"));
+    assertThat(MaintenanceWindows.nextOpening(List.of("Mon:11:00-11:30"), config, monday))
+        .as("passed this week: next week").contains(Instant.parse("2026-12-07T11:00:00Z"));
+    assertThat(MaintenanceWindows.nextOpening(List.of(), config, monday)).as("no windows: nothing waits").isEmpty();
+    assertThat(MaintenanceWindows.nextOpening(List.of("Sat:01:00-02:00"),
+        config.with("enable_maintenance_windows", false), monday)).isEmpty();
+  }
 }

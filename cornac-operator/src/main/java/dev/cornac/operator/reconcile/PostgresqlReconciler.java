@@ -58,6 +58,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
+  /** Windows are compared at minute precision: a pass just after the opening minute starts is inside it. */
+  static final Duration WINDOW_MARGIN = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(PostgresqlReconciler.class);
 
   private final OperatorConfig config;
@@ -190,7 +192,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
           credentials);
       Reconciliation r = new Reconciliation(cluster, desired, informers, new KubernetesWriter(client, informers),
           events);
-      gated.note().ifPresent(r::note);
+      gated.note().ifPresent(note -> {
+        r.note(note);
+        r.waitForWindow();
+      });
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
       SecretSync.sync(r);
@@ -224,9 +229,11 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
         majorVersionUpgrade(r, pg, manifest.postgresVersion()).ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
-      return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null,
-          ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK, reported,
-          r.statusWritten());
+      Duration next = ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK;
+      if (r.waitsForWindow()) {
+        next = untilWindowOpens(cluster, next);
+      }
+      return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null, next, reported, r.statusWritten());
     } catch (KubernetesClientException e) {
       if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
         // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
@@ -309,6 +316,17 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       Thread.currentThread().interrupt();
       return java.util.Optional.empty();
     }
+  }
+
+  /** The next pass when work waits for a window: as it opens (a few seconds into it), if before {@code next}. */
+  private Duration untilWindowOpens(Cluster cluster, Duration next) {
+    var opening = dev.cornac.api.cluster.MaintenanceWindows.nextOpening(cluster.spec().maintenanceWindows, config,
+        clock.instant());
+    if (opening.isEmpty()) {
+      return next;
+    }
+    Duration until = Duration.between(clock.instant(), opening.get()).plus(WINDOW_MARGIN);
+    return until.compareTo(next) < 0 ? until : next;
   }
 
   /** The major version upgrade, when the pods have addresses; its start is written to the status at once. */

@@ -26,6 +26,7 @@ public final class Reconciliation {
   private final List<String> actions = new ArrayList<>();
   private boolean recheckSoon;
   private boolean statusWritten;
+  private boolean waitsForWindow;
 
   public Reconciliation(Cluster cluster, DesiredState desired, ClusterInformers informers, KubernetesWriter writer,
       EventRecorder events) {
@@ -89,6 +90,15 @@ public final class Reconciliation {
 
   public boolean statusWritten() {
     return statusWritten;
+  }
+
+  /** Something is held until the next maintenance window: look again when it opens. */
+  public void waitForWindow() {
+    waitsForWindow = true;
+  }
+
+  public boolean waitsForWindow() {
+    return waitsForWindow;
   }
 
   public boolean recheckRequested() {

@@ -73,7 +73,7 @@ public final class NodeDrainSwitchover {
     }
     if (!MaintenanceWindows.inWindow(r.cluster().spec().maintenanceWindows, config, clock.instant())) {
       r.note("the primary " + leader + " leaves node " + nodeName + " (being drained) at the next maintenance window");
-      r.recheckSoon();
+      r.waitForWindow();
       return;
     }
     Set<String> leaving = pods.stream().filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)

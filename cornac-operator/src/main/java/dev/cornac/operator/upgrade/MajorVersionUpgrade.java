@@ -142,15 +142,17 @@ public final class MajorVersionUpgrade {
         return Optional.empty();
       }
     }
+    boolean inWindow = MaintenanceWindows.inWindow(c.spec().maintenanceWindows, config, clock.instant());
     var decision = MajorUpgradeChecks.decide(new MajorUpgradeChecks.Facts(
         config.string("major_version_upgrade_mode"), config.list("major_version_upgrade_team_allow_list"),
-        c.teamId(), desired, manifestVersion, statuses, view, failure,
-        MaintenanceWindows.inWindow(c.spec().maintenanceWindows, config, clock.instant())));
+        c.teamId(), desired, manifestVersion, statuses, view, failure, inWindow));
     switch (decision.action()) {
       case SKIP -> {
         decision.reason().ifPresent(r::note);
         if (decision.waiting()) {
           r.recheckSoon();
+        } else if (!inWindow && decision.reason().isPresent()) {
+          r.waitForWindow();
         }
         return Optional.empty();
       }
