@@ -32,7 +32,10 @@ public record DesiredState(
   /** The objects of one pooler role. */
   public record PoolerObjects(Secret authSecret, Deployment deployment, Service service) {}
 
-  /** ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob, poolers (3.0), then Cornac's PodMonitor. */
+  /**
+   * ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob, poolers (3.0), then
+   * Cornac's PodMonitor.
+   */
   public List<HasMetadata> inCreationOrder() {
     List<HasMetadata> all = new ArrayList<>();
     all.add(podServiceAccount);

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MajorVersionUpgradeTest {
   static final String CLUSTER = "acid-upgrade";
+  /** Upstream's annotation value: a UTC time to the second. */
+  static final String STAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
   PortForwardingMockServer apiServer;
   KubernetesMockServer server;
@@ -195,7 +197,7 @@ class MajorVersionUpgradeTest {
         """);
     version("16");
     await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-        assertThat(annotation(MajorVersionUpgrade.FAILURE_ANNOTATION)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
+        assertThat(annotation(MajorVersionUpgrade.FAILURE_ANNOTATION)).matches(STAMP));
     String primary = patroni.leader().name();
     Exec first = upgrades().get(0);
     assertThat(first.pod()).isEqualTo(primary);
@@ -243,7 +245,7 @@ class MajorVersionUpgradeTest {
             io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"remove\",\"path\":"
             + "\"/metadata/annotations/" + MajorVersionUpgrade.FAILURE_ANNOTATION + "\"}]");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(annotation(MajorVersionUpgrade.SUCCESS_ANNOTATION)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
+        assertThat(annotation(MajorVersionUpgrade.SUCCESS_ANNOTATION)).matches(STAMP));
     assertThat(upgrades()).hasSize(2);
     assertThat(upgrades().get(1).command()).containsExactly("/bin/su", "postgres", "-c", "set -o pipefail && "
         + "/usr/bin/python3 /scripts/inplace_upgrade.py 2 2>&1 | tee last_upgrade.log");
@@ -266,7 +268,8 @@ class MajorVersionUpgradeTest {
       s.maintenanceWindows = List.of(window);
       s.postgresql.version = "17";
     });
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status()).contains("waits for a maintenance"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(status()).contains("waits for a maintenance"));
     anotherPass("4");
     assertThat(upgrades()).hasSize(2);
     assertThat(annotation(MajorVersionUpgrade.FAILURE_ANNOTATION)).isNull();

@@ -110,9 +110,10 @@ public final class MajorVersionUpgrade {
       Consumer<Condition> progress) throws InterruptedException {
     Cluster c = r.cluster();
     String desired = SpiloEnvironment.desiredMajorVersion(c);
+    boolean upToDate = lastSeenVersion.getOrDefault(c.uid(), 0) >= MajorUpgradeChecks.major(desired) * 10000;
     if (!MajorUpgradeChecks.enabled(config.string("major_version_upgrade_mode"),
         config.list("major_version_upgrade_team_allow_list"), c.teamId())
-        || (!c.annotations().containsKey(FAILURE_ANNOTATION) && lastSeenVersion.getOrDefault(c.uid(), 0) >= MajorUpgradeChecks.major(desired) * 10000)) {
+        || (upToDate && !c.annotations().containsKey(FAILURE_ANNOTATION))) {
       // Upstream's step 2: the version seen last time is enough to know there is nothing to do, without asking.
       return Optional.empty();
     }
