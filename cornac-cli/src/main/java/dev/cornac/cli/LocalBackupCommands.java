@@ -59,12 +59,10 @@ final class LocalBackupCommands {
     @Override
     public Integer call() throws Exception {
       return guarded(spec, () -> {
-        if (!output.equals("table") && !output.equals("json")) {
-          throw new LocalRuntimeException("-o " + output + " is not supported; use -o table or -o json");
-        }
+        boolean json = LocalCommand.json(output);
         LocalRuntime.BackupList list = parent.runtime(stderr(spec)).backups(name);
         PrintWriter out = spec.commandLine().getOut();
-        if (output.equals("json")) {
+        if (json) {
           ObjectNode root = ManifestMapper.json().createObjectNode();
           ArrayNode backups = root.putArray("backups");
           list.backups().forEach(b -> backups.addObject().put("label", b.label()).put("type", b.type())

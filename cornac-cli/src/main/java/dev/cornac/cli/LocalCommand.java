@@ -66,6 +66,14 @@ final class LocalCommand {
     }
   }
 
+  /** {@code -o json} (true) or {@code -o table} (false); anything else is refused with the two choices. */
+  static boolean json(String output) {
+    if (!output.equals("table") && !output.equals("json")) {
+      throw new LocalRuntimeException("-o " + output + " is not supported; use -o table or -o json");
+    }
+    return output.equals("json");
+  }
+
   static PrintStream stderr(CommandSpec spec) {
     PrintWriter err = spec.commandLine().getErr();
     return new PrintStream(new java.io.OutputStream() {
@@ -200,11 +208,9 @@ final class LocalCommand {
     @Override
     public Integer call() throws Exception {
       return guarded(spec, () -> {
-        if (!output.equals("table") && !output.equals("json")) {
-          throw new LocalRuntimeException("-o " + output + " is not supported; use -o table or -o json");
-        }
+        boolean json = json(output);
         LocalStatus status = parent.runtime(stderr(spec)).status(name);
-        spec.commandLine().getOut().print(output.equals("json") ? status.toJson() + "\n" : status.toTable());
+        spec.commandLine().getOut().print(json ? status.toJson() + "\n" : status.toTable());
         spec.commandLine().getOut().flush();
         return CliErrors.EXIT_OK;
       });

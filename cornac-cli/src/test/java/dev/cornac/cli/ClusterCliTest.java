@@ -4,6 +4,7 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.operator.Closeables;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
 import dev.cornac.operator.PortForwardingMockServer;
@@ -44,17 +45,7 @@ class ClusterCliTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (pods != null) {
-      pods.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
-    mockClient.close();
-    apiServer.close();
+    Closeables.closeAll(k8s, pods, patroni, mockClient, apiServer);
   }
 
   private Path kubeconfig() throws Exception {

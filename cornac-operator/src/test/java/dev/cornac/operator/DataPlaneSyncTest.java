@@ -50,13 +50,8 @@ class DataPlaneSyncTest {
       """;
 
   @AfterEach
-  void tearDown() {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+  void tearDown() throws Exception {
+    Closeables.closeAll(k8s, patroni);
   }
 
   @Test

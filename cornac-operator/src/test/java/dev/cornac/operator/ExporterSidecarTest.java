@@ -43,12 +43,7 @@ class ExporterSidecarTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (exporter != null) {
-      exporter.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+    Closeables.closeAll(exporter, patroni);
   }
 
   private static Cluster cluster(Map<String, String> settings) throws Exception {

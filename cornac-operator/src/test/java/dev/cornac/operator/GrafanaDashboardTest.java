@@ -43,15 +43,7 @@ class GrafanaDashboardTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (exporter != null) {
-      exporter.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
-    if (k8s != null) {
-      k8s.close();
-    }
+    Closeables.closeAll(exporter, patroni, k8s);
   }
 
   static Set<String> metricNames(String exposition) {

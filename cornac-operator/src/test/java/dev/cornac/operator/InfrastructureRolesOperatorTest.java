@@ -34,13 +34,8 @@ class InfrastructureRolesOperatorTest {
   static final String CLUSTER = "acid-infra";
 
   @AfterEach
-  void tearDown() {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+  void tearDown() throws Exception {
+    Closeables.closeAll(k8s, patroni);
   }
 
   private void install(String file, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type)

@@ -40,17 +40,7 @@ class MaintenanceWindowTest {
     MovableClock clock = new MovableClock(Instant.parse("2026-11-30T12:00:00Z"));   // a Monday
     k8s = OperatorHarness.withExampleConfig(server, mockClient);
     k8s.startOperator(false, null, clock);
-    k8s.create("""
-        apiVersion: acid.zalan.do/v1
-        kind: postgresql
-        metadata: {name: acid-windowed}
-        spec:
-          teamId: acid
-          numberOfInstances: 2
-          volume: {size: 1Gi}
-          postgresql: {version: "15"}
-          maintenanceWindows: ["Sat:01:00-02:00"]
-        """);
+    createWithWindow("Sat:01:00-02:00");
     k8s.runPods(CLUSTER);
     k8s.awaitStatus(CLUSTER, "Running");
 
@@ -86,17 +76,7 @@ class MaintenanceWindowTest {
         Duration.between(Instant.now(), Instant.parse("2026-11-30T12:00:30Z")));
     k8s = OperatorHarness.withExampleConfig(server, mockClient);
     k8s.startOperator(false, null, clock);
-    k8s.create("""
-        apiVersion: acid.zalan.do/v1
-        kind: postgresql
-        metadata: {name: acid-windowed}
-        spec:
-          teamId: acid
-          numberOfInstances: 2
-          volume: {size: 1Gi}
-          postgresql: {version: "15"}
-          maintenanceWindows: ["Mon:12:01-12:30"]
-        """);
+    createWithWindow("Mon:12:01-12:30");
     k8s.runPods(CLUSTER);
     k8s.awaitStatus(CLUSTER, "Running");
     k8s.editSpec(CLUSTER, spec -> spec.postgresql.version = "16");
@@ -106,6 +86,21 @@ class MaintenanceWindowTest {
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(pgVersion(sts())).isEqualTo("16"));
     assertThat(clock.instant()).isAfter(Instant.parse("2026-11-30T12:01:00Z"));
+  }
+
+  /** Two instances of PostgreSQL 15 with one maintenance window, pods running. */
+  private void createWithWindow(String window) throws Exception {
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-windowed}
+        spec:
+          teamId: acid
+          numberOfInstances: 2
+          volume: {size: 1Gi}
+          postgresql: {version: "15"}
+          maintenanceWindows: ["%s"]
+        """.formatted(window));
   }
 
   private StatefulSet sts() {

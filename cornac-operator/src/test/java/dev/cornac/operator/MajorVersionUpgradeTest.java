@@ -64,18 +64,9 @@ class MajorVersionUpgradeTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (pods != null) {
-      pods.close();
-    }
-    proxies.values().forEach(UpgradedVersionProxy::close);
-    if (patroni != null) {
-      patroni.close();
-    }
-    mockClient.close();
-    apiServer.close();
+    Closeables.closeAll(k8s, pods);
+    Closeables.closeAll(proxies.values().toArray(AutoCloseable[]::new));
+    Closeables.closeAll(patroni, mockClient, apiServer);
   }
 
   /** Patroni as the operator sees it: real members, reporting the upgraded version once the stand-in wrote it. */

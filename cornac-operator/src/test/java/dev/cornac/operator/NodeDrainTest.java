@@ -31,15 +31,7 @@ class NodeDrainTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (pods != null) {
-      pods.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+    Closeables.closeAll(k8s, pods, patroni);
   }
 
   private void cordon(String node) {

@@ -32,13 +32,8 @@ class PasswordRotationOperatorTest {
   static final String CLUSTER = "acid-rotating";
 
   @AfterEach
-  void tearDown() {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+  void tearDown() throws Exception {
+    Closeables.closeAll(k8s, patroni);
   }
 
   @Test

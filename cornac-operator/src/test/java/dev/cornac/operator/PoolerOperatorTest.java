@@ -4,14 +4,9 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
-import dev.cornac.dataplane.patroni.PatroniClient;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -42,6 +37,7 @@ class PoolerOperatorTest {
   KubernetesClient mockClient;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
+  PatroniPods pods;
   RealPgBouncer pgbouncer;
   @TempDir Path dir;
 
@@ -63,15 +59,7 @@ class PoolerOperatorTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (pgbouncer != null) {
-      pgbouncer.close();
-    }
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+    Closeables.closeAll(pgbouncer, k8s, pods, patroni);
   }
 
   private String secretField(String secret, String key) {
@@ -92,30 +80,14 @@ class PoolerOperatorTest {
 
   @Test
   void aRealPgBouncerLetsManifestUsersInThroughTheLookupFunction() throws Exception {
-    patroni = LocalPatroniCluster.start("cornac-operator-pooler", 1);
+    patroni = LocalPatroniCluster.start("cornac-operator-pooler", List.of(CLUSTER + "-0"));
     LocalPatroniCluster.Member member = patroni.members().get(0);
     k8s = OperatorHarness.withExampleConfig(server, mockClient);
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
-    k8s.startOperator(false, new MemberEndpoints() {
-      @Override
-      public PatroniClient patroni(Member m) {
-        return member.client();
-      }
-
-      @Override
-      public String jdbcUrl(Member m, String database) {
-        return "jdbc:postgresql://127.0.0.1:" + member.pgPort() + "/" + database;
-      }
-    });
+    pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
+    k8s.startOperator(false, pods.endpoints());
     k8s.create(MANIFEST);
-    StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
-        .inNamespace(NS).withName(CLUSTER).get(), s -> s != null);
-    k8s.client().pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(CLUSTER + "-0")
-        .withNamespace(NS).withLabels(new LinkedHashMap<>(Map.of("application", "spilo", "cluster-name", CLUSTER,
-            "team", "acid", "spilo-role", "master"))).endMetadata()
-        .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
-            .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+    pods.start();
     k8s.awaitStatus(CLUSTER, "Running");
 
     // The operator's SQL: the pooler role (not a superuser) and the lookup function in every database.

@@ -46,15 +46,7 @@ class RollingUpdateOnPodsTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (pods != null) {
-      pods.close();
-    }
-    if (patroni != null) {
-      patroni.close();
-    }
+    Closeables.closeAll(k8s, pods, patroni);
   }
 
   @Test

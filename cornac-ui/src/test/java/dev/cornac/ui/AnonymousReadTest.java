@@ -2,6 +2,7 @@ package dev.cornac.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cornac.operator.Closeables;
 import dev.cornac.operator.OperatorHarness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -23,13 +24,8 @@ class AnonymousReadTest {
   UiServer ui;
 
   @AfterEach
-  void stop() {
-    if (ui != null) {
-      ui.close();
-    }
-    if (k8s != null) {
-      k8s.close();
-    }
+  void stop() throws Exception {
+    Closeables.closeAll(ui, k8s);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.operator.Closeables;
 import dev.cornac.operator.CornacOperator;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.S3ProxyServer;
@@ -61,18 +62,7 @@ class BackupsUiTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (ui != null) {
-      ui.close();
-    }
-    if (k8s != null) {
-      k8s.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
+    Closeables.closeAll(browser, ui, k8s, s3);
   }
 
   private S3Client s3Client(String secret) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.operator.Closeables;
 import dev.cornac.operator.OperatorHarness;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -30,13 +31,8 @@ class TokenAuthenticationTest {
   final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
-  void stop() {
-    if (ui != null) {
-      ui.close();
-    }
-    if (k8s != null) {
-      k8s.close();
-    }
+  void stop() throws Exception {
+    Closeables.closeAll(ui, k8s);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.operator.Closeables;
 import dev.cornac.operator.CornacOperator;
 import dev.cornac.operator.OperatorHarness;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -60,16 +61,8 @@ class UiBrowserTest {
   }
 
   @AfterEach
-  void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (ui != null) {
-      ui.close();
-    }
-    if (k8s != null) {
-      k8s.close();
-    }
+  void stop() throws Exception {
+    Closeables.closeAll(browser, ui, k8s);
   }
 
   private void login() {

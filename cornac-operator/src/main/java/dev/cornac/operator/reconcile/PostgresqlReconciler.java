@@ -222,11 +222,16 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       }
       List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
       if (ready && !rollingPending) {
-        drainedNode(r);
-        switchoverRequest(r).ifPresent(reported::add);
-        restartRequest(r).ifPresent(reported::add);
+        // A primary on a node being drained moves off it; then the switchover and restart asked for by annotation.
+        onAddressedPods(r, pods -> {
+          nodeDrain.sync(r, pods);
+          return java.util.Optional.empty();
+        });
+        onAddressedPods(r, pods -> switchover.sync(r, pods)).ifPresent(reported::add);
+        onAddressedPods(r, pods -> restart.sync(r, pods)).ifPresent(reported::add);
         // Last, as upstream: only a cluster that is otherwise in sync gets its major version upgraded.
-        majorVersionUpgrade(r, pg, manifest.postgresVersion()).ifPresent(reported::add);
+        onAddressedPods(r, pods -> majorVersionUpgrade(r, pg, manifest.postgresVersion(), pods))
+            .ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       Duration next = ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK;
@@ -277,41 +282,20 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
   }
 
-  /** A primary on a node being drained moves off it, when the pods have addresses. */
-  private void drainedNode(Reconciliation r) {
-    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
-    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
-      return;
-    }
-    try {
-      nodeDrain.sync(r, pods);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** What runs against the members once the cluster is in sync; it may report a status condition. */
+  private interface MemberStep {
+    java.util.Optional<io.fabric8.kubernetes.api.model.Condition> run(List<Pod> pods) throws InterruptedException;
   }
 
-  /** The switchover asked for by annotation, when there is a new request and the pods have addresses. */
-  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> switchoverRequest(Reconciliation r) {
+  /** A step that talks to the members, run only when every pod has an address. */
+  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> onAddressedPods(Reconciliation r,
+      MemberStep step) {
     List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
     if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
       return java.util.Optional.empty();
     }
     try {
-      return switchover.sync(r, pods);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return java.util.Optional.empty();
-    }
-  }
-
-  /** The restart asked for by annotation, when there is a new request and the pods have addresses. */
-  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> restartRequest(Reconciliation r) {
-    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
-    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
-      return java.util.Optional.empty();
-    }
-    try {
-      return restart.sync(r, pods);
+      return step.run(pods);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return java.util.Optional.empty();
@@ -329,23 +313,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return until.compareTo(next) < 0 ? until : next;
   }
 
-  /** The major version upgrade, when the pods have addresses; its start is written to the status at once. */
+  /** The major version upgrade; its start is written to the status at once, as it may run for minutes. */
   private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> majorVersionUpgrade(Reconciliation r,
-      Postgresql pg, String manifestVersion) {
-    List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
-    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
-      return java.util.Optional.empty();
-    }
-    try {
-      return majorUpgrade.sync(r, pods, manifestVersion, started -> {
-        writeStatusNow(pg, statuses.next(pg, StatusCalculator.Outcome.APPLIED, true, started.getMessage(),
-            List.of(started)));
-        r.statusWritten(true);
-      });
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return java.util.Optional.empty();
-    }
+      Postgresql pg, String manifestVersion, List<Pod> pods) throws InterruptedException {
+    return majorUpgrade.sync(r, pods, manifestVersion, started -> {
+      writeStatusNow(pg, statuses.next(pg, StatusCalculator.Outcome.APPLIED, true, started.getMessage(),
+          List.of(started)));
+      r.statusWritten(true);
+    });
   }
 
   /** A status written in the middle of a pass, for an operation that takes long enough to be watched. */

@@ -123,17 +123,18 @@ public final class MajorVersionUpgrade {
       String name = p.getMetadata().getName();
       statuses.put(name, patroniOf(members, name));
     }
-    statuses.values().stream().flatMap(Optional::stream).filter(st -> st.role() == PatroniRole.LEADER)
-        .findFirst().ifPresent(st -> lastSeenVersion.put(c.uid(), st.serverVersion()));
-    if (c.annotations().containsKey(FAILURE_ANNOTATION)) {
-      // The cache shows our annotation: from now on it alone decides (the user may remove it to try again).
-      failedHere.keySet().removeIf(k -> k.startsWith(c.uid() + "/"));
-    }
-    Optional<String> failure = Optional.ofNullable(c.annotations().get(FAILURE_ANNOTATION))
-        .or(() -> Optional.ofNullable(failedHere.get(c.uid() + "/" + desired)));
     String primaryName = statuses.entrySet().stream()
         .filter(e -> e.getValue().map(s -> s.role() == PatroniRole.LEADER).orElse(false))
         .map(Map.Entry::getKey).findFirst().orElse(null);
+    if (primaryName != null) {
+      lastSeenVersion.put(c.uid(), statuses.get(primaryName).orElseThrow().serverVersion());
+    }
+    if (c.annotations().containsKey(FAILURE_ANNOTATION)) {
+      // The cache shows our annotation: from now on it alone decides (the user may remove it to try again).
+      forgetFailures(c);
+    }
+    Optional<String> failure = Optional.ofNullable(c.annotations().get(FAILURE_ANNOTATION))
+        .or(() -> Optional.ofNullable(failedHere.get(c.uid() + "/" + desired)));
     List<ClusterMember> view = List.of();
     if (primaryName != null) {
       try {
@@ -159,7 +160,7 @@ public final class MajorVersionUpgrade {
       }
       case CLEAR_FAILURE -> {
         annotate(c, FAILURE_ANNOTATION, null);
-        failedHere.keySet().removeIf(k -> k.startsWith(c.uid() + "/"));
+        forgetFailures(c);
         r.acted(EVENT_REASON, "removed the annotation " + FAILURE_ANNOTATION + ": the cluster runs PostgreSQL "
             + decision.currentMajor() + " as its manifest asks");
         return Optional.empty();
@@ -209,6 +210,10 @@ public final class MajorVersionUpgrade {
     } finally {
       labelPods(c, pods, null);
     }
+  }
+
+  private void forgetFailures(Cluster c) {
+    failedHere.keySet().removeIf(k -> k.startsWith(c.uid() + "/"));
   }
 
   private Optional<MemberStatus> patroniOf(PodMembers members, String pod) {
