@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.config.ConfigKey;
 import dev.cornac.api.config.ConfigKeys;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.PostgresTeam;
+import dev.cornac.api.model.Postgresql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,11 +46,15 @@ public final class CrdManifests {
     ObjectNode schema = (ObjectNode) version.path("schema").path("openAPIV3Schema");
     switch (crdName) {
       case POSTGRESQL -> {
+        IntegerBounds.apply(schema, Postgresql.class);
         orderColumns(version, POSTGRESQL_COLUMNS);
         schema.putArray("required").add("metadata").add("spec");
         userFlagsEnum(schema);
       }
-      case POSTGRES_TEAM -> schema.putArray("required").add("metadata").add("spec");
+      case POSTGRES_TEAM -> {
+        IntegerBounds.apply(schema, PostgresTeam.class);
+        schema.putArray("required").add("metadata").add("spec");
+      }
       case OPERATOR_CONFIGURATION -> {
         orderColumns(version, OPCONFIG_COLUMNS);
         ObjectNode properties = (ObjectNode) schema.path("properties");
@@ -131,7 +137,7 @@ public final class CrdManifests {
     ObjectNode s = F.objectNode();
     switch (key.encoding()) {
       case BOOL -> s.put("type", "boolean");
-      case INT -> s.put("type", "integer");
+      case INT -> IntegerBounds.int32(s.put("type", "integer"));
       case LIST -> s.put("type", "array").putObject("items").put("type", "string");
       case MAP -> s.put("type", "object").putObject("additionalProperties").put("type", "string");
       case CONTAINERS -> s.put("type", "array").putObject("items").put("type", "object")

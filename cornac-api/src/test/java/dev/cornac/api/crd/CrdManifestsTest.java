@@ -55,6 +55,43 @@ class CrdManifestsTest {
   }
 
   @Test
+  void everyIntegerIsBoundedByTheJavaTypeThatReadsIt() {
+    JsonNode spec = CrdManifests.finished(CrdManifests.POSTGRESQL).path("spec").path("versions").get(0)
+        .path("schema").path("openAPIV3Schema").path("properties").path("spec").path("properties");
+    JsonNode instances = spec.path("numberOfInstances");
+    assertThat(instances.path("format").asText()).isEqualTo("int32");
+    assertThat(instances.path("maximum").asLong()).as("an informer must be able to read what the server stores")
+        .isEqualTo(Integer.MAX_VALUE);
+    assertThat(instances.path("minimum").asLong()).as("upstream's own lower bound stays").isEqualTo(0);
+    assertThat(spec.path("patroni").path("properties").path("ttl").path("maximum").asLong())
+        .isEqualTo(Integer.MAX_VALUE);
+    assertThat(spec.path("spiloRunAsUser").path("format").asText()).isEqualTo("int64");
+    assertThat(spec.path("sidecars").path("items").path("properties").path("ports").path("items").path("properties")
+        .path("containerPort").path("format").asText()).as("fabric8's own types are walked too").isEqualTo("int32");
+    JsonNode workers = CrdManifests.finished(CrdManifests.OPERATOR_CONFIGURATION).path("spec").path("versions")
+        .get(0).path("schema").path("openAPIV3Schema").path("properties").path("configuration").path("properties")
+        .path("workers");
+    assertThat(workers.path("maximum").asLong()).isEqualTo(Integer.MAX_VALUE);
+    List<String> unbounded = new ArrayList<>();
+    collectUnboundedIntegers(CrdManifests.finished(CrdManifests.POSTGRESQL), "", unbounded);
+    // int-or-string values (ports, quantities) are read as fabric8's IntOrString and Quantity, not as Java ints
+    assertThat(unbounded).as("integers without a format").isEmpty();
+  }
+
+  private static void collectUnboundedIntegers(JsonNode node, String path, List<String> out) {
+    if (node.isObject() && node.path("type").asText().equals("integer") && !node.has("format")
+        && !path.contains("additionalPrinterColumns") && !path.contains("anyOf")) {
+      out.add(path);
+    }
+    node.fields().forEachRemaining(e -> collectUnboundedIntegers(e.getValue(), path + "." + e.getKey(), out));
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        collectUnboundedIntegers(node.get(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
+  @Test
   void postgresqlCrdInjectsNoDefaultsIntoUserSpecs() {
     String yaml = CrdManifests.yaml(CrdManifests.POSTGRESQL);
     assertThat(yaml).doesNotContain("default:");
