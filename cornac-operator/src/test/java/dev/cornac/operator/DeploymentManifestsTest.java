@@ -34,7 +34,9 @@ class DeploymentManifestsTest {
     assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
         "ConfigMap/postgres-operator", "ServiceAccount/postgres-operator", "ClusterRole/postgres-operator",
         "ClusterRole/postgres-pod", "ClusterRoleBinding/postgres-operator", "Deployment/postgres-operator",
-        "Service/postgres-operator");
+        "Service/postgres-operator", "CustomResourceDefinition/postgresqls.acid.zalan.do",
+        "CustomResourceDefinition/operatorconfigurations.acid.zalan.do",
+        "CustomResourceDefinition/postgresteams.acid.zalan.do");
   }
 
   @Test
