@@ -16,7 +16,7 @@ public final class Main {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + CliErrors.describe(e));
+      commandLine.getErr().println("error: " + CliErrors.describeChain(e));
       return CliErrors.EXIT_ERROR;
     });
     return cli.execute(args);

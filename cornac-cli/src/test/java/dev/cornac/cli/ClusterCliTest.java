@@ -7,9 +7,8 @@ import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.operator.Closeables;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
-import dev.cornac.operator.PortForwardingMockServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +16,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cornac status} and {@code cornac switchover} against a cluster, through a kubeconfig: the mock API server
+ * {@code cornac status} and {@code cornac switchover} against a cluster, through a DBA's kubeconfig: the strict API server
  * with the operator running and a real two-member Patroni cluster behind the pods.
  */
+@WithStrictApiServer
 class ClusterCliTest {
-  PortForwardingMockServer apiServer;
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   PatroniPods pods;
@@ -36,26 +33,19 @@ class ClusterCliTest {
 
   static final String CLUSTER = "acid-cli";
 
-  @BeforeEach
-  void apiServer() {
-    apiServer = new PortForwardingMockServer();
-    server = apiServer.server();
-    mockClient = apiServer.createClient();
-  }
-
   @AfterEach
   void tearDown() throws Exception {
-    Closeables.closeAll(k8s, pods, patroni, mockClient, apiServer);
+    Closeables.closeAll(k8s, pods, patroni);
   }
 
   private Path kubeconfig() throws Exception {
-    return TestKubeconfig.write(dir, mockClient.getMasterUrl().toString(), NS);
+    return TestKubeconfig.forDba(api, dir, NS);
   }
 
   @Test
   void statusShowsTheClusterAndSwitchoverGoesThroughTheOperator() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-cli-cluster", List.of(CLUSTER + "-0", CLUSTER + "-1"));
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     String superPassword = LocalPatroniCluster.SUPERUSER_PASSWORD;
     k8s.superuserSecret(CLUSTER, superPassword);
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
@@ -67,7 +57,7 @@ class ClusterCliTest {
         spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
         """);
     pods.start();
-    apiServer.forwardTo((pod, port) -> port == 5432 ? patroni.member(pod).pgPort()
+    api.forwardTo((pod, port) -> port == 5432 ? patroni.member(pod).pgPort()
         : port == 8008 ? patroni.member(pod).restPort() : -1);
     k8s.awaitStatus(CLUSTER, "Running");
     String config = kubeconfig().toString();
@@ -82,7 +72,7 @@ class ClusterCliTest {
     assertThat(status.out()).as("Patroni's view through a port-forward").containsPattern(
         leader + " +master +running +1 +- ").containsPattern("replica +(running|streaming) +1 +0 B ")
         .contains("last operator action: ");
-    assertThat(apiServer.forwardedConnections()).isPositive();
+    assertThat(api.forwardedConnections()).isPositive();
 
     CliRunner.Result onPrimary = CliRunner.run("psql", CLUSTER, "--kubeconfig", config, "--",
         "-Atc", "select pg_is_in_recovery(), current_user");

@@ -7,18 +7,17 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
-import dev.cornac.operator.PortForwardingMockServer;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.Identity;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -30,23 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
  * the middle of a rolling update, right after it recreated the replica; a new process resumes from the pods' marks
  * and finishes the roll with one switchover, each pod recreated once, no row lost.
  */
+@WithStrictApiServer
 class OperatorKilledMidRollTest {
   static final String CLUSTER = "acid-kill";
   static final String IMAGE = "ghcr.io/zalando/spilo-17:4.0-p3";
 
   @TempDir Path dir;
-  PortForwardingMockServer apiServer;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   PatroniPods pods;
-  final List<Process> operators = new ArrayList<>();
+  OperatorProcesses operators;
 
   @AfterEach
   void tearDown() throws Exception {
-    operators.forEach(Process::destroyForcibly);
-    for (Process p : operators) {
-      p.waitFor();
+    if (operators != null) {
+      operators.close();
     }
     if (pods != null) {
       pods.close();
@@ -57,27 +55,20 @@ class OperatorKilledMidRollTest {
     if (k8s != null) {
       k8s.close();
     }
-    if (mockClient != null) {
-      mockClient.close();
-    }
-    if (apiServer != null) {
-      apiServer.close();
-    }
   }
 
   @Test
   void aKilledOperatorsRollIsFinishedByTheNextOne() throws Exception {
-    apiServer = new PortForwardingMockServer();
-    mockClient = apiServer.createClient();
     patroni = LocalPatroniCluster.start("cornac-killed-roll", List.of(CLUSTER + "-0", CLUSTER + "-1"));
-    apiServer.forwardTo((pod, port) -> port == 5432 ? patroni.member(pod).pgPort()
+    api.forwardTo((pod, port) -> port == 5432 ? patroni.member(pod).pgPort()
         : port == 8008 ? patroni.member(pod).restPort() : -1);
-    k8s = new OperatorHarness(apiServer.server(), mockClient);
+    k8s = new OperatorHarness(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "api_port", Integer.toString(freePort())));
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
-    Path kubeconfig = TestKubeconfig.write(dir, mockClient.getMasterUrl().toString(), NS);
+    Path kubeconfig = developerKubeconfig();
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
 
+    operators = new OperatorProcesses(dir);
     Process first = startOperator(kubeconfig, "first");
     k8s.create("""
         apiVersion: acid.zalan.do/v1
@@ -118,25 +109,31 @@ class OperatorKilledMidRollTest {
     });
     assertThat(patroni.queryOne(patroni.leader(), "postgres", "select count(*) from kept")).isEqualTo("1000");
     for (String name : List.of("first", "second")) {
-      assertThat(Files.readString(dir.resolve("operator-" + name + ".log"), StandardCharsets.UTF_8))
+      assertThat(operators.logText(name))
           .as("no password in the operator's log").doesNotContain(LocalPatroniCluster.SUPERUSER_PASSWORD);
     }
   }
 
+  /**
+   * Developer mode runs as the developer, not as the operator's ServiceAccount: someone holding the operator's role
+   * and the CLI user's (port-forwards to the members).
+   */
+  private Path developerKubeconfig() throws IOException {
+    api.apply(OperatorHarness.repoRoot().resolve("manifests/cli-user-rbac.yaml"), NS);
+    for (String role : List.of("postgres-operator", "postgres-cluster-user")) {
+      api.adminClient().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+          .withName("developer-" + role).endMetadata()
+          .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+          .addNewSubject().withKind("User").withApiGroup("rbac.authorization.k8s.io").withName("developer")
+          .endSubject().build()).create();
+    }
+    return api.kubeconfig(dir.resolve("kubeconfig-developer"), Identity.user("developer"), NS);
+  }
+
   private Process startOperator(Path kubeconfig, String name) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "operator", "--kubeconfig", kubeconfig.toString(), "--member-access", "port-forward", "--listen", "127.0.0.1")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("operator-" + name + ".log").toFile());
-    pb.environment().put("CONFIG_MAP_NAME", "postgres-operator");
-    pb.environment().put("OPERATOR_NAMESPACE", NS);
     // A killed leader's lease would hold its successor back for the lease duration; one process at a time here.
-    pb.environment().put("CORNAC_LEADER_ELECTION", "false");
-    // The mock API server never reports a CRD Established; do not wait the default 30 s for it.
-    pb.environment().put("CRD_READY_WAIT_TIMEOUT", "1s");
-    Process p = pb.start();
-    operators.add(p);
-    return p;
+    return operators.start(name, kubeconfig, NS, Map.of("CORNAC_LEADER_ELECTION", "false"),
+        "--member-access", "port-forward", "--listen", "127.0.0.1");
   }
 
   private static int freePort() throws IOException {

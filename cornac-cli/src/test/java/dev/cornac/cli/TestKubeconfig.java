@@ -1,29 +1,28 @@
 package dev.cornac.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.cornac.operator.OperatorHarness;
+import dev.cornac.testkit.Identity;
+import dev.cornac.testkit.StrictApiServer;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import java.nio.file.Path;
 
-/** A kubeconfig that points a CLI command (or an operator process) at the test's API server. */
+/** Kubeconfigs for the people the CLI tests play, with the rights the docs tell teams to give them. */
 final class TestKubeconfig {
   private TestKubeconfig() {}
 
-  static Path write(Path dir, String serverUrl, String namespace) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        users:
-        - name: tester
-          user: {token: test}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: tester, namespace: %s}
-        current-context: mock
-        """.formatted(serverUrl, namespace));
-    return file;
+  /**
+   * A DBA as the README tells teams to set one up: the shipped {@code postgres-cluster-user} role bound to the group
+   * {@code dba} in the namespace, and nothing more.
+   */
+  static Path forDba(StrictApiServer api, Path dir, String namespace) {
+    if (api.adminClient().rbac().clusterRoles().withName("postgres-cluster-user").get() == null) {
+      api.apply(OperatorHarness.repoRoot().resolve("manifests/cli-user-rbac.yaml"), namespace);
+    }
+    api.adminClient().rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+        .withName("dba-cornac").withNamespace(namespace).endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "postgres-cluster-user")
+        .addNewSubject().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName("dba").endSubject()
+        .build()).createOr(existing -> existing.update());
+    return api.kubeconfig(dir.resolve("kubeconfig-dba"), Identity.user("alice", "dba"), namespace);
   }
 }

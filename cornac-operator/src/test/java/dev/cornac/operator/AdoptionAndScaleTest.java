@@ -11,10 +11,10 @@ import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.secrets.Credentials;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,15 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class AdoptionAndScaleTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   @BeforeEach
   void setUp() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
   }
 
   @AfterEach
@@ -123,7 +122,7 @@ class AdoptionAndScaleTest {
   void ownerReferencesWhenEnabledAndLeaderElectionWithHealthEndpoints() throws Exception {
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "enable_owner_references", "true"));
     // JOSDK checks its Lease rights with a SelfSubjectRulesReview, which the CRUD mock cannot answer.
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+    api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
         .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
             .withNewMetadata().endMetadata().withNewStatus().withIncomplete(false).addNewResourceRule()
             .withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("*").endResourceRule()

@@ -13,6 +13,8 @@ import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.secrets.Credentials;
 import dev.cornac.operator.reconcile.ObjectMatcher;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -20,8 +22,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class ClusterLifecycleTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   static final String MINIMAL = """
@@ -51,7 +50,7 @@ class ClusterLifecycleTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
   }
 
   @AfterEach
@@ -265,7 +264,7 @@ class ClusterLifecycleTest {
 
     k8s.close();
     k8s.forgetRequests();
-    OperatorHarness again = OperatorHarness.attach(server, mockClient);
+    OperatorHarness again = OperatorHarness.attach(api);
     again.startOperator(false);
     Thread.sleep(3000);
     List<String> writes = OperatorHarness.writes(again.requests());

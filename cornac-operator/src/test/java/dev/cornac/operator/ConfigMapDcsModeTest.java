@@ -4,9 +4,9 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,9 @@ import org.junit.jupiter.api.Test;
  * Endpoints: not at start (no informer), not while creating or running a cluster, not while deleting it. Under the
  * OpenShift RBAC any such request would be refused.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class ConfigMapDcsModeTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   @AfterEach
@@ -33,7 +32,7 @@ class ConfigMapDcsModeTest {
 
   @Test
   void aClusterLivesAndDiesWithoutASingleEndpointsRequest() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "kubernetes_use_configmaps", "true"));
     k8s.forgetRequests();
     k8s.startOperator(false);

@@ -7,13 +7,14 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.testkit.Kubelet;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -26,10 +27,9 @@ import org.junit.jupiter.api.Test;
  * The operator on the mock API server driving a real Patroni member: the pod resolves to a local Patroni and
  * PostgreSQL, the manifest's Patroni settings and its roles and databases reach them, and a resync changes nothing.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class DataPlaneSyncTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
 
@@ -58,7 +58,7 @@ class DataPlaneSyncTest {
   void rolesDatabasesAndPatroniSettingsReachTheRealClusterAndAResyncChangesNothing() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-dataplane", 1);
     LocalPatroniCluster.Member member = patroni.members().get(0);
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     MemberEndpoints local = new MemberEndpoints() {
       @Override
@@ -75,12 +75,12 @@ class DataPlaneSyncTest {
     k8s.create(MANIFEST);
     StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
         .inNamespace(NS).withName(CLUSTER).get(), s -> s != null);
-    k8s.client().pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(CLUSTER + "-0")
+    Kubelet.run(k8s.client(), new PodBuilder().withNewMetadata().withName(CLUSTER + "-0")
         .withNamespace(NS).withLabels(Map.of("application", "spilo", "cluster-name", CLUSTER, "team", "acid",
             "spilo-role", "master")).endMetadata()
         .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
             .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+        .build(), "127.0.0.1");
     k8s.awaitStatus(CLUSTER, "Running");
 
     await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,14 +29,13 @@ import org.junit.jupiter.api.Test;
  * monitoring/grafana-dashboard.json only charts metrics that exist: every metric its queries name is served by the
  * operator's /metrics or by a real postgres_exporter (Debian) scraping a real two-member cluster.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class GrafanaDashboardTest {
   private static final Set<String> PROMQL_WORDS = Set.of("sum", "by", "rate", "max", "min", "avg", "count", "irate",
       "increase", "without", "on", "ignoring", "histogram_quantile", "topk", "bottomk", "and", "or", "unless",
       "group_left", "group_right", "offset", "bool", "abs", "delta", "deriv", "label_replace", "sort", "sort_desc");
 
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   RealExporter exporter;
@@ -95,7 +94,7 @@ class GrafanaDashboardTest {
     assertThat(wanted).contains("cornac_cluster_status", "pg_up");
 
     // The operator's metrics, after it has reconciled a cluster.
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     CornacOperator op = k8s.startOperator(false);
     k8s.create("""
         apiVersion: acid.zalan.do/v1

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.operator.kubernetes.ApiPaths;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Test;
  * The scale regression check (issue 9) at 100 clusters: with a resync every 3 s, eight seconds of resyncs over
  * converged clusters send no write and no read that bypasses the informer caches.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class IdleResyncRegressionTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   @AfterEach
@@ -32,7 +31,7 @@ class IdleResyncRegressionTest {
 
   @Test
   void resyncOfAHundredConvergedClustersWritesNothingAndReadsOnlyCaches() throws Exception {
-    k8s = new OperatorHarness(server, mockClient);
+    k8s = new OperatorHarness(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "resync_period", "3s"));
     CornacOperator operator = k8s.startOperator(false);
     List<String> names = IntStream.range(0, 100).mapToObj(i -> "acid-r" + i).toList();

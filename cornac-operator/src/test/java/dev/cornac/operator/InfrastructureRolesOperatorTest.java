@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -24,10 +24,9 @@ import org.junit.jupiter.api.Test;
  * Upstream's example infrastructure roles, configured both ways, reach a real PostgreSQL behind the mock API server:
  * login roles with their passwords, flags and parameters, and a credential secret in the cluster's namespace.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class InfrastructureRolesOperatorTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
 
@@ -50,7 +49,7 @@ class InfrastructureRolesOperatorTest {
   void infrastructureRolesAreCreatedInEveryClusterWithTheirSecret() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-infra", List.of(CLUSTER + "-0"));
     LocalPatroniCluster.Member member = patroni.members().get(0);
-    k8s = new OperatorHarness(server, mockClient);
+    k8s = new OperatorHarness(api);
     install("infrastructure-roles.yaml", Secret.class);
     install("infrastructure-roles-configmap.yaml", ConfigMap.class);
     install("infrastructure-roles-new.yaml", Secret.class);

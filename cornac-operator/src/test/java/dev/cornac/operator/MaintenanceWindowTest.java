@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,10 +20,9 @@ import org.junit.jupiter.api.Test;
  * A version bump waits for the cluster's maintenance window while every other change applies at once; inside the
  * window the new version reaches the StatefulSet and the pods are marked for their rolling update.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class MaintenanceWindowTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   static final String CLUSTER = "acid-windowed";
@@ -38,7 +37,7 @@ class MaintenanceWindowTest {
   @Test
   void aVersionChangeWaitsForTheWindowAndOtherChangesDoNot() throws Exception {
     MovableClock clock = new MovableClock(Instant.parse("2026-11-30T12:00:00Z"));   // a Monday
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.startOperator(false, null, clock);
     createWithWindow("Sat:01:00-02:00");
     k8s.runPods(CLUSTER);
@@ -74,7 +73,7 @@ class MaintenanceWindowTest {
     // A clock that ticks, 30 s before a window opens (the resync period is 30 min: it would come far too late).
     java.time.Clock clock = java.time.Clock.offset(java.time.Clock.systemUTC(),
         Duration.between(Instant.now(), Instant.parse("2026-11-30T12:00:30Z")));
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.startOperator(false, null, clock);
     createWithWindow("Mon:12:01-12:30");
     k8s.runPods(CLUSTER);

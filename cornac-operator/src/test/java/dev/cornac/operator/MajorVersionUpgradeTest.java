@@ -8,11 +8,13 @@ import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.operator.upgrade.MajorVersionUpgrade;
+import dev.cornac.testkit.PodConnections;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * here, and Spilo's {@code /scripts/inplace_upgrade.py} a stand-in script the test writes (Spilo's image is not
  * here, and Debian ships one PostgreSQL major version): what is checked is everything the operator does around it.
  */
+@WithStrictApiServer
 class MajorVersionUpgradeTest {
   static final String CLUSTER = "acid-upgrade";
   /** Upstream's annotation value: a UTC time to the second. */
   static final String STAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
-  PortForwardingMockServer apiServer;
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   PatroniPods pods;
@@ -55,18 +56,11 @@ class MajorVersionUpgradeTest {
   final List<Exec> execs = Collections.synchronizedList(new ArrayList<>());
   volatile String uid = "101";
 
-  @BeforeEach
-  void apiServer() {
-    apiServer = new PortForwardingMockServer();
-    server = apiServer.server();
-    mockClient = apiServer.createClient();
-  }
-
   @AfterEach
   void tearDown() throws Exception {
     Closeables.closeAll(k8s, pods);
     Closeables.closeAll(proxies.values().toArray(AutoCloseable[]::new));
-    Closeables.closeAll(patroni, mockClient, apiServer);
+    Closeables.closeAll(patroni);
   }
 
   /** Patroni as the operator sees it: real members, reporting the upgraded version once the stand-in wrote it. */
@@ -95,7 +89,7 @@ class MajorVersionUpgradeTest {
   }
 
   /** A pod's container: its working directory, where Spilo's script is our stand-in. */
-  private PortForwardingMockServer.ExecResult exec(String pod, String container, List<String> command)
+  private PodConnections.ExecResult exec(String pod, String container, List<String> command)
       throws Exception {
     String labels = k8s.client().pods().inNamespace(NS).list().getItems().stream()
         .map(p -> p.getMetadata().getName() + "=" + p.getMetadata().getLabels().get("critical-operation"))
@@ -104,7 +98,7 @@ class MajorVersionUpgradeTest {
     execs.add(new Exec(pod, command, labels, status));
     assertThat(container).isEqualTo("postgres");
     if (command.equals(List.of("/usr/bin/id", "-u"))) {
-      return new PortForwardingMockServer.ExecResult(0, uid + "\n", "");
+      return new PodConnections.ExecResult(0, uid + "\n", "");
     }
     List<String> local = new ArrayList<>(command);
     if (local.get(0).equals("/bin/su")) {
@@ -116,7 +110,7 @@ class MajorVersionUpgradeTest {
     Process p = new ProcessBuilder(local).directory(workdir.toFile()).start();
     String out = new String(p.getInputStream().readAllBytes());
     String err = new String(p.getErrorStream().readAllBytes());
-    return new PortForwardingMockServer.ExecResult(p.waitFor(), out, err);
+    return new PodConnections.ExecResult(p.waitFor(), out, err);
   }
 
   private List<Exec> upgrades() {
@@ -165,10 +159,10 @@ class MajorVersionUpgradeTest {
   @Test
   void upgradeFailsIsNotRetriedThenSucceedsAndIsRecorded() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-upgrade", List.of(CLUSTER + "-0", CLUSTER + "-1"));
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
-    apiServer.onExec(this::exec);
+    api.onExec(this::exec);
     k8s.startOperator(false, endpoints());
     k8s.create("""
         apiVersion: acid.zalan.do/v1

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Test;
  * A node drain with a real two-member Patroni cluster behind the pods: cordoning the primary's node moves the
  * primary to the replica on the other node by switchover; cordoning that one too moves nothing back.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class NodeDrainTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   PatroniPods pods;
@@ -47,7 +46,7 @@ class NodeDrainTest {
   @Test
   void cordoningThePrimarysNodeMovesThePrimaryToTheOtherNode() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-drain", List.of(CLUSTER + "-0", CLUSTER + "-1"));
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     for (String node : List.of("node-a", "node-b")) {
       k8s.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
     }

@@ -7,15 +7,16 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.kubernetes.KubernetesClients;
+import dev.cornac.testkit.Identity;
+import dev.cornac.testkit.Kubelet;
+import dev.cornac.testkit.StrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,42 +30,52 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The mock API server (CRUD mode, our CRDs installed), a client with Cornac's serialization, and the parts of
- * Kubernetes the mock lacks that the tests play themselves: the StatefulSet controller and Patroni's role labels.
+ * The strict test API server with our CRD and the shipped RBAC installed, the tests' administrator client with
+ * Cornac's serialization, operators started as the shipped ServiceAccount, and the parts of Kubernetes the server
+ * lacks that the tests play themselves: the StatefulSet controller, the kubelet and Patroni's role labels.
  */
 public final class OperatorHarness implements AutoCloseable {
   public static final String NS = "default";
 
-  private final KubernetesMockServer server;
+  private final StrictApiServer api;
   private final KubernetesClient client;
   private final List<CornacOperator> operators = new ArrayList<>();
+  private final Map<CornacOperator, KubernetesClient> operatorClients = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public OperatorHarness(KubernetesMockServer server, KubernetesClient mockClient) {
-    this(server, mockClient, true);
+  public OperatorHarness(StrictApiServer api) {
+    this(api, true);
   }
 
-  private OperatorHarness(KubernetesMockServer server, KubernetesClient mockClient, boolean install) {
-    this.server = server;
-    this.client = KubernetesClients.builder(mockClient.getConfiguration(), 0, 0).build();
+  private OperatorHarness(StrictApiServer api, boolean install) {
+    this.api = api;
+    this.client = KubernetesClients.builder(api.config(Identity.ADMIN), 0, 0).build();
     if (!install) {
       return;
     }
+    api.apply(repoRoot().resolve("manifests/operator-service-account-rbac.yaml"), NS);
     var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
   }
 
   /** A harness with the example ConfigMap, watching the test namespace: the set-up of most operator tests. */
-  public static OperatorHarness withExampleConfig(KubernetesMockServer server, KubernetesClient mockClient)
-      throws Exception {
-    OperatorHarness h = new OperatorHarness(server, mockClient);
+  public static OperatorHarness withExampleConfig(StrictApiServer api) throws Exception {
+    OperatorHarness h = new OperatorHarness(api);
     h.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
     return h;
   }
 
   /** Another process's view of the same API server: nothing is installed again. */
-  public static OperatorHarness attach(KubernetesMockServer server, KubernetesClient mockClient) {
-    return new OperatorHarness(server, mockClient, false);
+  public static OperatorHarness attach(StrictApiServer api) {
+    return new OperatorHarness(api, false);
+  }
+
+  public StrictApiServer api() {
+    return api;
+  }
+
+  /** A client as the operator's ServiceAccount, with Cornac's serialization: what the operator process uses. */
+  public KubernetesClient operatorClient() {
+    return KubernetesClients.builder(api.config(StrictApiServer.OPERATOR), 0, 0).build();
   }
 
   /** Upstream's example manifests, in the shared folder beside the repository. */
@@ -104,8 +115,10 @@ public final class OperatorHarness implements AutoCloseable {
     OperatorEnvironment env = new OperatorEnvironment(Optional.of("postgres-operator"), Optional.empty(), NS,
         Optional.empty(), "", false, false, 0, 0, leaderElection, OperatorEnvironment.DEFAULT_LEASE,
         Duration.ofMillis(100), Duration.ofMillis(300));
-    CornacOperator op = new CornacOperator(client, new CornacOperator.Options(env, "127.0.0.1", 0,
+    KubernetesClient asOperator = operatorClient();
+    CornacOperator op = new CornacOperator(asOperator, new CornacOperator.Options(env, "127.0.0.1", 0,
         Duration.ofSeconds(5), clock, () -> { }, endpoints));
+    operatorClients.put(op, asOperator);
     op.start();
     operators.add(op);
     return op;
@@ -126,6 +139,10 @@ public final class OperatorHarness implements AutoCloseable {
   public void stop(CornacOperator op) {
     op.close();
     operators.remove(op);
+    KubernetesClient asOperator = operatorClients.remove(op);
+    if (asOperator != null) {
+      asOperator.close();
+    }
   }
 
   public Postgresql create(String yaml) throws Exception {
@@ -196,9 +213,8 @@ public final class OperatorHarness implements AutoCloseable {
           .withNewMetadata().withName(name).withNamespace(NS).withLabels(labels).endMetadata()
           .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
               .withImage(template.getContainers().get(0).getImage()).build()).endSpec()
-          .withNewStatus().withPhase("Running").endStatus()
           .build();
-      pods.add(client.pods().inNamespace(NS).resource(pod).create());
+      pods.add(Kubelet.run(client, pod, null));
     }
     for (Pod extra : client.pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems()) {
       int ordinal = Integer.parseInt(extra.getMetadata().getName().substring(cluster.length() + 1));
@@ -211,7 +227,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Drops the requests recorded so far. */
   public void forgetRequests() throws InterruptedException {
-    while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+    while (api.mockServer().takeRequest(1, TimeUnit.MILLISECONDS) != null) {
       // drained
     }
   }
@@ -220,7 +236,7 @@ public final class OperatorHarness implements AutoCloseable {
   public List<String> requests() throws InterruptedException {
     List<String> out = new ArrayList<>();
     RecordedRequest r;
-    while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+    while ((r = api.mockServer().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
       out.add(r.getMethod() + " " + r.getPath());
     }
     return out;

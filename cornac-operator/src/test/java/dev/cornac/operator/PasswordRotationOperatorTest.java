@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +21,9 @@ import org.junit.jupiter.api.Test;
  * rotation creates dated login roles the secret then names, in-place rotation changes the password, the role itself
  * keeps working, and dated roles older than the retention are dropped.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class PasswordRotationOperatorTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   LocalPatroniCluster.Member member;
@@ -41,7 +40,7 @@ class PasswordRotationOperatorTest {
     patroni = LocalPatroniCluster.start("cornac-operator-rotation", List.of(CLUSTER + "-0"));
     member = patroni.members().get(0);
     MovableClock clock = new MovableClock(Instant.parse("2026-11-28T10:00:00Z"));
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     PatroniPods pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
     k8s.startOperator(false, pods.endpoints(), clock);

@@ -7,6 +7,7 @@ import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniRole;
+import dev.cornac.testkit.Kubelet;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -143,11 +144,11 @@ public final class PatroniPods implements AutoCloseable {
     if (role != null) {
       labels.put("spilo-role", role);
     }
-    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+    Kubelet.run(client, new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
         .withLabels(labels).endMetadata()
         .withNewSpec().withNodeName(nodes.get(name)).withContainers(new ContainerBuilder().withName("postgres")
             .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
-        .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+        .build(), "127.0.0.1");
   }
 
   @Override

@@ -4,13 +4,13 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
  * {@code pod_environment_secret} reach the Spilo container (literal values, secretKeyRefs - never the secret's
  * values), a change of the ConfigMap reaches the StatefulSet, and a missing Secret fails the sync saying what to do.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class PodEnvironmentOperatorTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   @AfterEach
@@ -46,7 +45,7 @@ class PodEnvironmentOperatorTest {
 
   @Test
   void minioSettingsFromThePodEnvironmentConfigMapAndSecretReachTheSpiloContainer() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
         "pod_environment_configmap", NS + "/postgres-pod-config", "pod_environment_secret", "postgres-pod-secrets",
         "wal_s3_bucket", "postgresql-backups"));
@@ -98,7 +97,7 @@ class PodEnvironmentOperatorTest {
 
   @Test
   void theLogicalBackupJobGetsTheKeysOfItsEnvironmentSecretAsReferences() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
         "logical_backup_cronjob_environment_secret", "backup-env", "logical_backup_s3_bucket", "logical-dumps"));
     k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("backup-env")

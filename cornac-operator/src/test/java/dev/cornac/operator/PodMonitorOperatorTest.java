@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.generators.monitoring.ExporterContainer;
 import dev.cornac.generators.monitoring.PodMonitor;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -23,10 +23,9 @@ import org.junit.jupiter.api.Test;
  * The exporter's PodMonitor: created for each cluster so that the Prometheus Operator scrapes the sidecars, kept as
  * generated, left alone by an idle resync, deleted when turned off; without the CRD the operator carries on.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class PodMonitorOperatorTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   static final String CLUSTER = "acid-monitored";
@@ -55,7 +54,7 @@ class PodMonitorOperatorTest {
 
   @Test
   void theClusterGetsAPodMonitorThatScrapesItsExporterSidecars() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     installCrd();
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "enable_postgres_exporter", "true",
         "enable_postgres_exporter_pod_monitor", "true", "postgres_exporter_pod_monitor_labels", "release:prometheus",
@@ -104,7 +103,7 @@ class PodMonitorOperatorTest {
 
   @Test
   void withoutTheCrdTheClusterIsServedAndTheStatusSaysWhy() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "enable_postgres_exporter", "true",
         "enable_postgres_exporter_pod_monitor", "true"));
     k8s.startOperator(false);

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * environment and secret as the pooler image's entrypoint does, lets a manifest user in through that function with
  * the pool settings the manifest asked for. Turning the pooler off removes its objects and keeps the data.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class PoolerOperatorTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   PatroniPods pods;
@@ -82,7 +81,7 @@ class PoolerOperatorTest {
   void aRealPgBouncerLetsManifestUsersInThroughTheLookupFunction() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-pooler", List.of(CLUSTER + "-0"));
     LocalPatroniCluster.Member member = patroni.members().get(0);
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
     k8s.startOperator(false, pods.endpoints());

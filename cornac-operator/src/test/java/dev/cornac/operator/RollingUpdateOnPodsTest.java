@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +24,9 @@ import org.junit.jupiter.api.Test;
  * real two-member Patroni cluster behind the pods — replica first, one switchover, then the old primary, with no
  * data lost; and a roll left half-done (only the primary still marked) resumes from the marks.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class RollingUpdateOnPodsTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
   PatroniPods pods;
@@ -158,7 +157,7 @@ class RollingUpdateOnPodsTest {
 
   private void startCluster() throws Exception {
     patroni = LocalPatroniCluster.start("cornac-operator-roll", List.of(CLUSTER + "-0", CLUSTER + "-1"));
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
     k8s.startOperator(false, pods.endpoints());

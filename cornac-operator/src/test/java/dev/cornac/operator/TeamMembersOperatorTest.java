@@ -8,10 +8,10 @@ import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.PostgresTeam;
 import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
  * PostgresTeam members reach a real PostgreSQL: the owning team's and its additional teams' people as PAM login roles
  * without password, superuser teams' people as superusers.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class TeamMembersOperatorTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
   LocalPatroniCluster patroni;
 
@@ -43,7 +42,7 @@ class TeamMembersOperatorTest {
     try (var c = patroni.connect(member); var s = c.createStatement()) {
       s.execute("create role zalandos nologin; create role admin nologin");   // Spilo creates these at bootstrap
     }
-    k8s = new OperatorHarness(server, mockClient);
+    k8s = new OperatorHarness(api);
     k8s.client().apiextensions().v1().customResourceDefinitions().resource(ManifestMapper.convert(
         CrdManifests.finished(CrdManifests.POSTGRES_TEAM), CustomResourceDefinition.class)).create();
     k8s.client().resources(PostgresTeam.class).inNamespace(NS).resource(ManifestMapper.yaml().readValue("""

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
  * The seed's Rook Ceph class allows expansion: a larger volume.size grows the PVCs in place, no pod recreated; a class
  * that does not allow it leaves the PVCs alone and the status says why; volumes never shrink.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class VolumeResizeTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
 
   @AfterEach
@@ -75,7 +74,7 @@ class VolumeResizeTest {
 
   @Test
   void volumesGrowInPlaceWhereTheClassAllowsItAndNeverShrink() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     storageClass("rook-ceph-block", true);
     storageClass("fixed", false);
     k8s.startOperator(false);

@@ -58,7 +58,8 @@ public final class StrictApiServer implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     dispatcher = new StrictDispatcher(expectations, tokens::get, usage);
     dispatcher.onConnect(pods::answer);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, dispatcher, false);
+    // TLS, as every real API server: kubectl sends no bearer token over plain HTTP.
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, dispatcher, true);
     server.init();
     admin = client(Identity.ADMIN);
     for (String ns : List.of("default", "kube-system")) {
@@ -101,6 +102,32 @@ public final class StrictApiServer implements AutoCloseable {
       clients.add(client);
     }
     return client;
+  }
+
+  /**
+   * A kubeconfig file for {@code who}, as a person or a process outside the cluster would have one: the server's
+   * address (its certificate is self-signed, so not verified) and a token of their own.
+   */
+  public Path kubeconfig(Path file, Identity who, String namespace) {
+    try {
+      Files.writeString(file, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: strict
+            cluster: {server: "%s", insecure-skip-tls-verify: true}
+          users:
+          - name: user
+            user: {token: "%s"}
+          contexts:
+          - name: strict
+            context: {cluster: strict, user: user, namespace: %s}
+          current-context: strict
+          """.formatted(server.url("/"), token(who), namespace));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   /** A token for {@code who}, for components that take one (the UI's token login). */

@@ -2,6 +2,7 @@ package dev.cornac.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -16,6 +17,8 @@ import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,6 +49,7 @@ final class StrictDispatcher extends Dispatcher {
   private final RbacUsage usage;
   private final GarbageCollector gc;
   private final Reviews reviews;
+  private final Discovery discovery;
   private volatile Function<RequestAttributes, MockResponse> connect = a -> null;
 
   StrictDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, Function<String, Identity> tokens,
@@ -57,6 +61,7 @@ final class StrictDispatcher extends Dispatcher {
     this.rbac = new RbacAuthorizer(this::list);
     this.gc = new GarbageCollector(store, this::stored);
     this.reviews = new Reviews(rbac, tokens);
+    this.discovery = new Discovery(() -> list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
   }
 
   void drainGarbageCollector() throws Exception {
@@ -89,7 +94,8 @@ final class StrictDispatcher extends Dispatcher {
       return expected.dispatch(request);
     }
     if (!a.resourceRequest()) {
-      return store.dispatch(request);
+      MockResponse document = a.verb().equals("get") ? discovery.answer(a.path()) : null;
+      return document != null ? document : store.dispatch(request);
     }
     MockResponse connected = connect.apply(a);
     if (connected != null) {
@@ -170,7 +176,36 @@ final class StrictDispatcher extends Dispatcher {
     String written = a.verb().equals("create")
         ? a.path() + "/" + desired.path("metadata").path("name").asText() : objectPath;
     gc.afterWrite(current, written);
+    if (a.resource().equals("customresourcedefinitions") && !status && response.code() < 300) {
+      establish(written);
+    }
     return response;
+  }
+
+  /** The CRD controller's part: names accepted and the CRD Established, as clients wait for before using it. */
+  private void establish(String crdPath) {
+    ObjectNode crd = stored(crdPath);
+    if (crd == null) {
+      return;
+    }
+    ObjectNode status = crd.putObject("status");
+    status.set("acceptedNames", crd.path("spec").path("names").deepCopy());
+    ArrayNode conditions = status.putArray("conditions");
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    for (String type : List.of("NamesAccepted", "Established")) {
+      conditions.addObject().put("type", type).put("status", "True").put("lastTransitionTime", now)
+          .put("reason", type.equals("Established") ? "InitialNamesAccepted" : "NoConflicts")
+          .put("message", type.equals("Established") ? "the initial names have been accepted"
+              : "no conflicts found");
+    }
+    ArrayNode stored = status.putArray("storedVersions");
+    crd.path("spec").path("versions").forEach(v -> {
+      if (v.path("storage").asBoolean()) {
+        stored.add(v.path("name").asText());
+      }
+    });
+    store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, crdPath + "/status",
+        Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(crd.toString())));
   }
 
   private ObjectNode patched(ObjectNode current, String contentType, String body) {

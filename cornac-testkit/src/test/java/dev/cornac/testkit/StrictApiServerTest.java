@@ -22,10 +22,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -227,6 +230,31 @@ class StrictApiServerTest {
   }
 
   @Test
+  void aCreatedCrdIsEstablishedAsTheCrdControllerWouldReportIt() {
+    var crd = api.adminClient().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get();
+    assertThat(crd.getStatus().getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Established");
+      assertThat(c.getStatus()).isEqualTo("True");
+    });
+    assertThat(crd.getStatus().getAcceptedNames().getPlural()).isEqualTo("widgets");
+  }
+
+  @Test
+  void theGenerationMovesOnSpecChangesOnly() {
+    GenericKubernetesResource w = api.adminClient().resource(widget("{\"size\": 1}")).create();
+    assertThat(w.getMetadata().getGeneration()).isEqualTo(1L);
+    w.getMetadata().setAnnotations(Map.of("note", "x"));
+    w = api.adminClient().resource(w).update();
+    assertThat(w.getMetadata().getGeneration()).as("metadata only").isEqualTo(1L);
+    w.getAdditionalProperties().put("status", Map.of("phase", "Ready"));
+    w = api.adminClient().resource(w).updateStatus();
+    assertThat(w.getMetadata().getGeneration()).as("status only").isEqualTo(1L);
+    ((Map<String, Object>) w.getAdditionalProperties().get("spec")).put("size", 2);
+    w = api.adminClient().resource(w).update();
+    assertThat(w.getMetadata().getGeneration()).as("a spec change").isEqualTo(2L);
+  }
+
+  @Test
   void aPodsStatusIsTheKubeletsToWrite() {
     Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
         .withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec()
@@ -290,6 +318,40 @@ class StrictApiServerTest {
       return c;
     });
     assertThat(api.adminClient().configMaps().inNamespace("default").withName("held").get()).isNull();
+  }
+
+  @Test
+  void kubectlWorksAgainstItAsAnAdministratorAndAsAServiceAccount(@TempDir Path dir) throws Exception {
+    Path admin = api.kubeconfig(dir.resolve("admin"), Identity.ADMIN, "default");
+    Path manifest = dir.resolve("widget.yaml");
+    Files.writeString(manifest, """
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: from-kubectl}
+        spec: {size: 2}
+        """);
+    // No OpenAPI documents are served: kubectl's client-side validation is off, the server's schema still applies.
+    assertThat(kubectl(admin, "create", "--validate=false", "-f", manifest.toString())).startsWith("0|");
+    assertThat(kubectl(admin, "get", "widgets", "-o", "name")).isEqualTo("0|widget.example.com/from-kubectl");
+    assertThat(kubectl(admin, "get", "widget", "from-kubectl", "-o", "jsonpath={.spec.mode}")).isEqualTo("0|safe");
+
+    Path asApp = api.kubeconfig(dir.resolve("app"), app, "default");
+    assertThat(kubectl(asApp, "get", "configmaps")).isEqualTo("0|No resources found in default namespace.");
+    assertThat(kubectl(asApp, "get", "pods")).startsWith("1|")
+        .contains("pods is forbidden: User \"system:serviceaccount:default:app\" cannot list resource \"pods\"");
+  }
+
+  /** kubectl's exit code and what it printed, as "CODE|output". */
+  private static String kubectl(Path kubeconfig, String... args) throws Exception {
+    Path kubectl = Path.of("/usr/bin/kubectl");
+    assertThat(kubectl).as("kubectl (on the build machines' image)").isExecutable();
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig",
+        kubeconfig.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue() + "|" + out;
   }
 
   private static GenericKubernetesResource widget(String specJson) {

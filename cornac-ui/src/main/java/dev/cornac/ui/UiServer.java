@@ -46,7 +46,7 @@ public final class UiServer implements AutoCloseable {
   private final Javalin app;
 
   /** What a request may do, once authenticated. */
-  record Principal(String user, Optional<Sessions.Session> session, String bearer) {}
+  record Principal(Authenticator.User user, Optional<Sessions.Session> session, String bearer) {}
 
   static final class HttpError extends RuntimeException {
     final int status;
@@ -99,7 +99,7 @@ public final class UiServer implements AutoCloseable {
         throw new HttpError(401, "log in first");
       }
       ObjectNode out = JSON.createObjectNode();
-      out.put("user", p.map(Principal::user).orElse(""));
+      out.put("user", p.map(principal -> principal.user().name()).orElse(""));
       out.put("csrf", p.flatMap(Principal::session).map(Sessions.Session::csrf).orElse(""));
       out.put("authMode", settings.auth().name().toLowerCase(java.util.Locale.ROOT));
       out.put("readOnly", settings.readOnly() || p.isEmpty());
@@ -185,7 +185,7 @@ public final class UiServer implements AutoCloseable {
 
   private void login(Context ctx) throws Exception {
     JsonNode body = JSON.readTree(ctx.body());
-    Optional<String> user;
+    Optional<Authenticator.User> user;
     String bearer = null;
     if (settings.auth() == UiSettings.AuthMode.BASIC) {
       user = auth.password(body.path("username").asText(null), body.path("password").asText(null));
@@ -197,7 +197,7 @@ public final class UiServer implements AutoCloseable {
       throw new HttpError(401, settings.auth() == UiSettings.AuthMode.BASIC ? "wrong user name or password"
           : "the token was not accepted by Kubernetes (TokenReview)");
     }
-    Sessions.Session s = sessions.open(user.get(), bearer);
+    Sessions.Session s = sessions.open(user.get().name(), bearer);
     Cookie cookie = new Cookie(Sessions.COOKIE, s.id());
     cookie.setHttpOnly(true);
     cookie.setPath("/");
@@ -210,7 +210,8 @@ public final class UiServer implements AutoCloseable {
   private Optional<Principal> principal(Context ctx) {
     Optional<Sessions.Session> session = sessions.find(ctx.cookie(Sessions.COOKIE));
     if (session.isPresent()) {
-      return Optional.of(new Principal(session.get().user(), session, session.get().bearer()));
+      return Optional.of(new Principal(Authenticator.User.named(session.get().user()), session,
+          session.get().bearer()));
     }
     String header = ctx.header("Authorization");
     if (header == null) {
@@ -263,8 +264,15 @@ public final class UiServer implements AutoCloseable {
     if (!member) {
       throw new HttpError(401, "Not a member of the owning team");
     }
-    if (!auth.allowed(p.user(), verb, namespace)) {
-      throw new HttpError(403, p.user() + " may not " + verb + " postgresqls in namespace " + namespace
+    Authenticator.User who = p.user();
+    if (settings.auth() == UiSettings.AuthMode.TOKEN && p.session().isPresent()) {
+      // A session keeps the token, not what it stood for: reviewed again, the check sees the user's groups (which
+      // RBAC bindings name) as they are now, and a revoked token writes nothing.
+      who = auth.token(p.bearer()).orElseThrow(() -> new HttpError(401, "Kubernetes no longer accepts the token "
+          + "of this session (TokenReview); log in again"));
+    }
+    if (!auth.allowed(who, verb, namespace)) {
+      throw new HttpError(403, who.name() + " may not " + verb + " postgresqls in namespace " + namespace
           + " (Kubernetes RBAC)");
     }
     return p;
@@ -442,13 +450,13 @@ public final class UiServer implements AutoCloseable {
         writer(ctx, ns, updated.path("spec").path("teamId").asText(""), "update");
       }
       ((ObjectNode) updated.path("metadata")).put("resourceVersion", current.getMetadata().getResourceVersion());
-      if (currentTree.has("status")) {
-        updated.set("status", currentTree.get("status"));
-      }
     } else {
       ClusterForm form = JSON.convertValue(body.path("form"), ClusterForm.class);
       updated = form.applyTo(currentTree.deepCopy());
     }
+    // The status is the operator's, written through the status subresource: the API server ignores it in an update
+    // of the resource, so the UI sends none rather than pretend to keep it.
+    updated.remove("status");
     requireValid(updated);
     GenericKubernetesResource g = JSON.convertValue(updated, GenericKubernetesResource.class);
     try {

@@ -3,10 +3,9 @@ package dev.cornac.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.operator.Closeables;
-import dev.cornac.operator.OperatorHarness;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,22 +15,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** CORNAC_UI_ANONYMOUS_READ: anyone may look, nobody anonymous may change anything; the namespace guard holds. */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class AnonymousReadTest {
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
-  OperatorHarness k8s;
+  StrictApiServer api;
+  KubernetesClient asUi;
   UiServer ui;
 
   @AfterEach
   void stop() throws Exception {
-    Closeables.closeAll(ui, k8s);
+    Closeables.closeAll(ui, asUi);
   }
 
   @Test
   void anonymousUsersReadButNeverWrite() throws Exception {
-    k8s = new OperatorHarness(server, mockClient);
-    k8s.create("""
+    asUi = UiInstall.install(api);
+    UiInstall.postgresqlCrd(api);
+    UiInstall.create(api, """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-visible}
@@ -39,7 +38,7 @@ class AnonymousReadTest {
         """);
     ui = new UiServer(UiSettings.fromEnvironment(Map.of("SERVER_PORT", "0", "CORNAC_UI_USERNAME", "admin",
         "CORNAC_UI_PASSWORD", "pw-" + System.nanoTime(), "CORNAC_UI_ANONYMOUS_READ", "true",
-        "TARGET_NAMESPACE", "default")), k8s.client(), "127.0.0.1");
+        "TARGET_NAMESPACE", "default")), asUi, "127.0.0.1");
     String base = "http://127.0.0.1:" + ui.port() + "/";
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "postgresqls")).build(),
@@ -52,7 +51,7 @@ class AnonymousReadTest {
         + "postgresqls/default/acid-visible?confirm=default/acid-visible")).DELETE().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(delete.statusCode()).isEqualTo(401);
-    assertThat(k8s.get("acid-visible")).isNotNull();
+    assertThat(UiInstall.get(api, "default", "acid-visible")).isNotNull();
     HttpResponse<String> otherNamespace = http.send(HttpRequest.newBuilder(URI.create(base
         + "postgresqls/kube-system/acid-visible")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(otherNamespace.statusCode()).isEqualTo(403);

@@ -12,11 +12,11 @@ import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.S3ProxyServer;
 import dev.cornac.operator.backups.BackupCatalog;
 import dev.cornac.operator.backups.S3Location;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,15 +46,15 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * the operator API lists them with the pods' own S3 settings (the seed's pod-environment ConfigMap and Secret), the
  * cluster page shows them, and the clone form builds a point-in-time clone only inside the recoverable range.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class BackupsUiTest {
   static final String BUCKET = "postgresql-backups";
   static final String USER = "admin";
   static final String PASSWORD = "ui-test-" + java.util.UUID.randomUUID();
 
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
+  KubernetesClient asUi;
   S3ProxyServer s3;
   UiServer ui;
   Browser browser;
@@ -62,7 +62,7 @@ class BackupsUiTest {
 
   @AfterEach
   void stop() throws Exception {
-    Closeables.closeAll(browser, ui, k8s, s3);
+    Closeables.closeAll(browser, ui, asUi, k8s, s3);
   }
 
   private S3Client s3Client(String secret) {
@@ -81,7 +81,7 @@ class BackupsUiTest {
     dir = Files.createTempDirectory("cornac-ui-backups-");
     s3 = S3ProxyServer.start(dir.resolve("s3"));
     s3.createBucket(BUCKET);
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "wal_s3_bucket", BUCKET,
         "pod_environment_configmap", NS + "/postgres-pod-config", "pod_environment_secret", "postgres-pod-secrets"));
     k8s.client().configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
@@ -123,8 +123,9 @@ class BackupsUiTest {
         + s3.httpPort);
     assertThat(listed.body()).doesNotContain(S3ProxyServer.CREDENTIAL);
 
+    asUi = UiInstall.install(api);
     ui = new UiServer(UiSettings.fromEnvironment(Map.of("SERVER_PORT", "0", "OPERATOR_API_URL", "http://127.0.0.1:"
-        + op.httpPort(), "CORNAC_UI_USERNAME", USER, "CORNAC_UI_PASSWORD", PASSWORD)), k8s.client(), "127.0.0.1");
+        + op.httpPort(), "CORNAC_UI_USERNAME", USER, "CORNAC_UI_PASSWORD", PASSWORD)), asUi, "127.0.0.1");
     browser = new Browser("http://127.0.0.1:" + ui.port() + "/");
     browser.login(USER, PASSWORD);
     browser.go("status/default/acid-source");

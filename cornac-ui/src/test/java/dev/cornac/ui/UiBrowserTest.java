@@ -9,10 +9,10 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.operator.Closeables;
 import dev.cornac.operator.CornacOperator;
 import dev.cornac.operator.OperatorHarness;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,17 +31,18 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The UI in a real headless Chromium driven by Selenium, against the mock API server with the operator running (its
- * API feeds the operator page and the cluster logs). Screenshots of each page land in target/screenshots.
+ * The UI in a real headless Chromium driven by Selenium, against the strict test API server with the operator
+ * running (its API feeds the operator page and the cluster logs); the UI runs as its shipped ServiceAccount, the
+ * operator as its own. Screenshots of each page land in target/screenshots.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class UiBrowserTest {
   static final String USER = "admin";
   static final String PASSWORD = "ui-test-" + java.util.UUID.randomUUID();
 
-  KubernetesMockServer server;
-  KubernetesClient mockClient;
+  StrictApiServer api;
   OperatorHarness k8s;
+  KubernetesClient asUi;
   UiServer ui;
   Browser browser;
   WebDriver driver;
@@ -49,12 +50,13 @@ class UiBrowserTest {
 
   @BeforeEach
   void start() throws Exception {
-    k8s = OperatorHarness.withExampleConfig(server, mockClient);
+    k8s = OperatorHarness.withExampleConfig(api);
     CornacOperator op = k8s.startOperator(false);
     UiSettings settings = UiSettings.fromEnvironment(Map.of("SERVER_PORT", "0", "TEAMS", "[\"acid\"]",
         "OPERATOR_API_URL", "http://127.0.0.1:" + op.httpPort(), "CORNAC_UI_USERNAME", USER,
         "CORNAC_UI_PASSWORD", PASSWORD));
-    ui = new UiServer(settings, k8s.client(), "127.0.0.1");
+    asUi = UiInstall.install(api);
+    ui = new UiServer(settings, asUi, "127.0.0.1");
     browser = new Browser("http://127.0.0.1:" + ui.port() + "/");
     driver = browser.driver;
     wait = browser.wait;
@@ -62,7 +64,7 @@ class UiBrowserTest {
 
   @AfterEach
   void stop() throws Exception {
-    Closeables.closeAll(browser, ui, k8s);
+    Closeables.closeAll(browser, ui, asUi, k8s);
   }
 
   private void login() {
@@ -221,6 +223,7 @@ class UiBrowserTest {
 
   @Test
   void deletingNeedsTheTypedNameAndTheListRendersTwoHundredClusters() throws Exception {
+    api.ensureNamespace("bulk");
     var postgresqls = k8s.client().genericKubernetesResources("acid.zalan.do/v1", "postgresql");
     for (int i = 0; i < 200; i++) {
       String team = i % 2 == 0 ? "acid" : "bar";
@@ -284,7 +287,8 @@ class UiBrowserTest {
     boolean found = false;
     for (WebElement b : logs) {
       b.click();
-      Thread.sleep(300);
+      String title = "Worker " + b.getAttribute("data-id") + " log";
+      wait.until(d -> d.findElement(By.id("worker-title")).getText().equals(title));
       if (byId("worker-detail").getText().contains("default/acid-busy")) {
         found = true;
         break;
