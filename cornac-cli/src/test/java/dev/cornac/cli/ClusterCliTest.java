@@ -3,10 +3,10 @@ package dev.cornac.cli;
 import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.operator.Closeables;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
+import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import java.nio.charset.StandardCharsets;

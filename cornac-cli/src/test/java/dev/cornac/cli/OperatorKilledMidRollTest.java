@@ -4,11 +4,12 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.Identity;
+import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
@@ -83,7 +84,7 @@ class OperatorKilledMidRollTest {
     try (var c = patroni.connect(patroni.leader()); var s = c.createStatement()) {
       s.execute("create table kept as select generate_series(1, 1000) as x");
     }
-    int timelines = patroni.leader().client().history().size();
+    int timelines = patroni.leader().client(PatroniClient::of).history().size();
 
     k8s.editSpec(CLUSTER, spec -> spec.dockerImage = IMAGE);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
@@ -105,7 +106,8 @@ class OperatorKilledMidRollTest {
     });
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
       assertThat(patroni.leader().name()).isEqualTo(replica);
-      assertThat(patroni.leader().client().history()).as("exactly one switchover").hasSize(timelines + 1);
+      assertThat(patroni.leader().client(PatroniClient::of)
+          .history()).as("exactly one switchover").hasSize(timelines + 1);
     });
     assertThat(patroni.queryOne(patroni.leader(), "postgres", "select count(*) from kept")).isEqualTo("1000");
     for (String name : List.of("first", "second")) {

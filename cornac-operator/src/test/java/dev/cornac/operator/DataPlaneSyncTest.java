@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.testkit.Kubelet;
+import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -63,7 +63,7 @@ class DataPlaneSyncTest {
     MemberEndpoints local = new MemberEndpoints() {
       @Override
       public PatroniClient patroni(Member m) {
-        return member.client();
+        return member.client(PatroniClient::of);
       }
 
       @Override
@@ -91,8 +91,9 @@ class DataPlaneSyncTest {
       assertThat(patroni.queryOne(member, "postgres",
           "select rolcanlogin::text from pg_roles where rolname = 'bar_writer_user'")).isEqualTo("true");
     });
-    assertThat(member.client().config().path("ttl").asInt()).isEqualTo(14);
-    assertThat(member.client().config().path("postgresql").path("parameters").path("work_mem").asText())
+    assertThat(member.client(PatroniClient::of).config().path("ttl").asInt()).isEqualTo(14);
+    assertThat(member.client(PatroniClient::of)
+        .config().path("postgresql").path("parameters").path("work_mem").asText())
         .isEqualTo("12MB");
     try (java.sql.Connection asUser = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + member.pgPort()
         + "/foo", "foo_user", password("foo-user." + CLUSTER + ".credentials.postgresql.acid.zalan.do"))) {

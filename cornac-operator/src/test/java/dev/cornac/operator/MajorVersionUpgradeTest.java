@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.operator.upgrade.MajorVersionUpgrade;
+import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.PodConnections;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;

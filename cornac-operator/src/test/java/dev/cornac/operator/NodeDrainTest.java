@@ -4,7 +4,8 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
@@ -65,7 +66,7 @@ class NodeDrainTest {
         """);
     pods.start();
     k8s.awaitStatus(CLUSTER, "Running");
-    int timelines = patroni.leader().client().history().size();
+    int timelines = patroni.leader().client(PatroniClient::of).history().size();
 
     cordon("node-a");
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
@@ -79,6 +80,7 @@ class NodeDrainTest {
         .anySatisfy(c -> assertThat(c.getMessage()).contains("no running replica is on a node that stays")));
     assertThat(patroni.leader().name()).isEqualTo(replica);
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-        assertThat(patroni.leader().client().history()).as("exactly one switchover").hasSize(timelines + 1));
+        assertThat(patroni.leader().client(PatroniClient::of)
+            .history()).as("exactly one switchover").hasSize(timelines + 1));
   }
 }

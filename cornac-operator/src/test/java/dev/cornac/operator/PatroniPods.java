@@ -3,11 +3,11 @@ package dev.cornac.operator;
 import static dev.cornac.operator.OperatorHarness.NS;
 
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.local.LocalPatroniCluster;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.testkit.Kubelet;
+import dev.cornac.testkit.LocalPatroniCluster;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -47,7 +47,7 @@ public final class PatroniPods implements AutoCloseable {
     return new MemberEndpoints() {
       @Override
       public PatroniClient patroni(Member member) {
-        return patroni.member(member.name()).client();
+        return patroni.member(member.name()).client(PatroniClient::of);
       }
 
       @Override
@@ -94,7 +94,7 @@ public final class PatroniPods implements AutoCloseable {
     Map<String, String> roles = new LinkedHashMap<>();
     for (LocalPatroniCluster.Member m : patroni.members()) {
       try {
-        for (ClusterMember cm : m.client().cluster()) {
+        for (ClusterMember cm : m.client(PatroniClient::of).cluster()) {
           roles.put(cm.name(), cm.role() == PatroniRole.LEADER ? "master" : "replica");
         }
         break;

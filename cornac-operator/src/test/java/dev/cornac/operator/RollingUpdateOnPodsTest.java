@@ -4,9 +4,10 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniRole;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
@@ -56,7 +57,7 @@ class RollingUpdateOnPodsTest {
     try (var c = patroni.connect(patroni.leader()); var s = c.createStatement()) {
       s.execute("create table kept(x int); insert into kept values (42)");
     }
-    int timelinesBefore = patroni.leader().client().history().size();
+    int timelinesBefore = patroni.leader().client(PatroniClient::of).history().size();
 
     k8s.editSpec(CLUSTER, spec -> spec.dockerImage = "ghcr.io/zalando/spilo-17:4.0-p3");
 
@@ -71,7 +72,8 @@ class RollingUpdateOnPodsTest {
     assertThat(patroni.leader().name()).as("the replica took over by switchover").isEqualTo(replicaBefore);
     // The new leader writes the timeline history into the DCS on one of its next HA loops.
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-        assertThat(patroni.leader().client().history()).as("exactly one switchover").hasSize(timelinesBefore + 1));
+        assertThat(patroni.leader().client(PatroniClient::of)
+            .history()).as("exactly one switchover").hasSize(timelinesBefore + 1));
     assertThat(patroni.queryOne(patroni.leader(), "postgres", "select x from kept")).isEqualTo("42");
     assertThat(events()).anyMatch(m -> m.startsWith("Performing rolling update"));
 
@@ -85,7 +87,7 @@ class RollingUpdateOnPodsTest {
     });
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
         assertThat(patroni.leader().name()).isNotEqualTo(leaderNow));
-    assertThat(patroni.leader().client().patroni().role()).isEqualTo(PatroniRole.LEADER);
+    assertThat(patroni.leader().client(PatroniClient::of).patroni().role()).isEqualTo(PatroniRole.LEADER);
   }
 
   @Test
@@ -93,7 +95,7 @@ class RollingUpdateOnPodsTest {
     startCluster();
     String leader = patroni.leader().name();
     String replica = leader.equals(CLUSTER + "-0") ? CLUSTER + "-1" : CLUSTER + "-0";
-    int timelines = patroni.leader().client().history().size();
+    int timelines = patroni.leader().client(PatroniClient::of).history().size();
 
     k8s.annotate(CLUSTER, "cornac.dev/switchover", "now");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -107,7 +109,8 @@ class RollingUpdateOnPodsTest {
         assertThat(events()).contains("\"now\": switched over from " + leader + " to " + replica));
     k8s.annotate(CLUSTER, "cornac.dev/sync", "again");
     Thread.sleep(4000);
-    assertThat(patroni.leader().client().history()).as("the same request runs once").hasSize(timelines + 1);
+    assertThat(patroni.leader().client(PatroniClient::of)
+        .history()).as("the same request runs once").hasSize(timelines + 1);
 
     k8s.annotate(CLUSTER, "cornac.dev/switchover", "next tuesday");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -124,14 +127,15 @@ class RollingUpdateOnPodsTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(switchoverCondition().getReason()).isEqualTo("Scheduled"));
     assertThat(patroni.leader().name()).as("not before its time").isEqualTo(replica);
-    assertThat(httpGet(patroni.leader().client().base() + "/cluster")).contains("scheduled_switchover");
+    assertThat(httpGet(patroni.leader().client(PatroniClient::of)
+        .base() + "/cluster")).contains("scheduled_switchover");
   }
 
   @Test
   void scalingDownMovesThePrimaryOffThePodsThatGo() throws Exception {
     startCluster();
     if (patroni.leader().name().equals(CLUSTER + "-0")) {
-      patroni.leader().client().switchover(CLUSTER + "-0", CLUSTER + "-1", java.util.Optional.empty());
+      patroni.leader().client(PatroniClient::of).switchover(CLUSTER + "-0", CLUSTER + "-1", java.util.Optional.empty());
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
           assertThat(patroni.leader().name()).isEqualTo(CLUSTER + "-1"));
     }
@@ -151,7 +155,8 @@ class RollingUpdateOnPodsTest {
     assertThat(patroni.queryOne(patroni.leader(), "postgres", "select x from kept")).isEqualTo("7");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events())
         .contains("switched over from " + CLUSTER + "-1 to " + CLUSTER + "-0 before scaling down to 1 instance(s)"));
-    assertThat(patroni.leader().client().history()).as("one switchover for the test, one for the scale-down")
+    assertThat(patroni.leader().client(PatroniClient::of)
+        .history()).as("one switchover for the test, one for the scale-down")
         .hasSizeLessThanOrEqualTo(2);
   }
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.testkit.LocalPatroniCluster;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,7 +41,7 @@ class PatroniClientTest {
   @Test
   @Order(1)
   void clusterViewHasOneLeaderAndAStreamingReplica() {
-    List<ClusterMember> members = cluster.members().get(1).client().cluster();
+    List<ClusterMember> members = cluster.members().get(1).client(PatroniClient::of).cluster();
     assertThat(members).hasSize(2);
     assertThat(members).filteredOn(m -> m.role() == PatroniRole.LEADER).hasSize(1);
     ClusterMember replica = members.stream().filter(m -> m.role() == PatroniRole.REPLICA).findFirst().orElseThrow();
@@ -52,7 +53,7 @@ class PatroniClientTest {
   @Test
   @Order(2)
   void memberStatusNormalisesTheMasterRole() {
-    MemberStatus leader = cluster.leader().client().patroni();
+    MemberStatus leader = cluster.leader().client(PatroniClient::of).patroni();
     assertThat(leader.role()).isEqualTo(PatroniRole.LEADER);
     assertThat(leader.state()).isEqualTo("running");
     assertThat(leader.serverVersion()).isBetween(150000, 159999);
@@ -64,9 +65,9 @@ class PatroniClientTest {
   void patchingTheConfigReloadsParameters() throws Exception {
     var changes = JsonNodeFactory.instance.objectNode();
     changes.putObject("postgresql").putObject("parameters").put("work_mem", "8MB");
-    var config = cluster.leader().client().patchConfig(changes);
+    var config = cluster.leader().client(PatroniClient::of).patchConfig(changes);
     assertThat(config.path("postgresql").path("parameters").path("work_mem").asText()).isEqualTo("8MB");
-    assertThat(cluster.leader().client().config().path("ttl").asInt()).isEqualTo(10);
+    assertThat(cluster.leader().client(PatroniClient::of).config().path("ttl").asInt()).isEqualTo(10);
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       try (Connection c = cluster.connect(cluster.leader()); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("show work_mem")) {
@@ -81,13 +82,13 @@ class PatroniClientTest {
   void aRestartParameterMakesMembersPendingUntilRestarted() {
     var changes = JsonNodeFactory.instance.objectNode();
     changes.putObject("postgresql").putObject("parameters").put("max_connections", 120);
-    cluster.leader().client().patchConfig(changes);
+    cluster.leader().client(PatroniClient::of).patchConfig(changes);
     for (LocalPatroniCluster.Member m : cluster.members()) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> m.client().patroni().pendingRestart());
+      await().atMost(Duration.ofSeconds(20)).until(() -> m.client(PatroniClient::of).patroni().pendingRestart());
     }
     for (LocalPatroniCluster.Member m : cluster.members()) {
-      assertThat(m.client().restartPending()).contains("restarted");
-      await().atMost(Duration.ofSeconds(20)).until(() -> !m.client().patroni().pendingRestart());
+      assertThat(m.client(PatroniClient::of).restartPending()).contains("restarted");
+      await().atMost(Duration.ofSeconds(20)).until(() -> !m.client(PatroniClient::of).patroni().pendingRestart());
     }
   }
 
@@ -101,19 +102,21 @@ class PatroniClientTest {
     }
     LocalPatroniCluster.Member candidate = cluster.members().stream().filter(m -> m != oldLeader).findFirst()
         .orElseThrow();
-    await().atMost(Duration.ofSeconds(20)).until(() -> oldLeader.client().cluster().stream()
+    await().atMost(Duration.ofSeconds(20)).until(() -> oldLeader.client(PatroniClient::of).cluster().stream()
         .anyMatch(m -> m.name().equals(candidate.name()) && m.isStreamingOrRunning() && m.lag().isPresent()));
-    String answer = oldLeader.client().switchover(oldLeader.name(), candidate.name(), Optional.empty());
+    String answer = oldLeader.client(PatroniClient::of)
+        .switchover(oldLeader.name(), candidate.name(), Optional.empty());
     assertThat(answer).contains("Successfully switched over");
-    await().atMost(Duration.ofSeconds(20)).until(() -> candidate.client().patroni().role() == PatroniRole.LEADER);
+    await().atMost(Duration.ofSeconds(20)).until(() -> candidate.client(PatroniClient::of)
+        .patroni().role() == PatroniRole.LEADER);
     try (Connection c = cluster.connect(candidate); Statement s = c.createStatement()) {
       s.execute("insert into kept values (101)");
       ResultSet rs = s.executeQuery("select count(*) from kept");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(101);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> !candidate.client().history().isEmpty());
-    assertThat(candidate.client().history().get(0).size()).as("[timeline, lsn, reason, time, leader]")
+    await().atMost(Duration.ofSeconds(10)).until(() -> !candidate.client(PatroniClient::of).history().isEmpty());
+    assertThat(candidate.client(PatroniClient::of).history().get(0).size()).as("[timeline, lsn, reason, time, leader]")
         .isGreaterThanOrEqualTo(4);
   }
 
@@ -121,7 +124,8 @@ class PatroniClientTest {
   @Order(6)
   void refusalsAndUnreachableMembersAreClearErrors() {
     LocalPatroniCluster.Member leader = cluster.leader();
-    assertThatThrownBy(() -> leader.client().switchover(leader.name(), "no-such-member", Optional.empty()))
+    assertThatThrownBy(() -> leader.client(PatroniClient::of)
+        .switchover(leader.name(), "no-such-member", Optional.empty()))
         .isInstanceOf(PatroniException.class)
         .hasMessageContaining("HTTP 412")
         .satisfies(e -> assertThat(((PatroniException) e).status()).isEqualTo(412));

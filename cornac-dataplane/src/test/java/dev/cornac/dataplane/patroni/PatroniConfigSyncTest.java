@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Patroni;
-import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.testkit.LocalPatroniCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,7 +33,7 @@ class PatroniConfigSyncTest {
   }
 
   static List<PatroniClient> clients() {
-    return cluster.members().stream().map(LocalPatroniCluster.Member::client).toList();
+    return cluster.members().stream().map(m -> m.client(PatroniClient::of)).toList();
   }
 
   @Test
@@ -42,11 +43,11 @@ class PatroniConfigSyncTest {
     assertThat(first.patch().path("ttl").asInt()).isEqualTo(12);
     assertThat(first.patch().path("postgresql").path("parameters").path("work_mem").asText()).isEqualTo("16MB");
     assertThat(first.restarted()).isEmpty();
-    assertThat(cluster.leader().client().config().path("ttl").asInt()).isEqualTo(12);
+    assertThat(cluster.leader().client(PatroniClient::of).config().path("ttl").asInt()).isEqualTo(12);
 
     var second = PatroniConfigSync.sync(clients(), patroni, Map.of("work_mem", "16MB", "max_connections", "150"),
         false, Duration.ofSeconds(10));
-    String leaderUrl = cluster.leader().client().base().toString();
+    String leaderUrl = cluster.leader().client(PatroniClient::of).base().toString();
     assertThat(second.restarted()).hasSize(2).last().isEqualTo(leaderUrl);
     try (Connection c = cluster.connect(cluster.leader()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("show max_connections")) {

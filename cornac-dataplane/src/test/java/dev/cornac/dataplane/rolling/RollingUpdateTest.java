@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniRole;
-import dev.cornac.dataplane.local.LocalPatroniCluster;
+import dev.cornac.testkit.LocalPatroniCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -38,7 +38,8 @@ class RollingUpdateTest {
 
     @Override
     public PatroniClient client(String member) {
-      return cluster.members().stream().filter(m -> m.name().equals(member)).findFirst().orElseThrow().client();
+      return cluster.members().stream().filter(m -> m.name().equals(member)).findFirst().orElseThrow()
+          .client(PatroniClient::of);
     }
 
     @Override
@@ -72,7 +73,7 @@ class RollingUpdateTest {
     assertThat(control.marked).isEmpty();
     LocalPatroniCluster.Member newLeader = cluster.leader();
     assertThat(newLeader.name()).isNotEqualTo(leader.name());
-    assertThat(newLeader.client().patroni().role()).isEqualTo(PatroniRole.LEADER);
+    assertThat(newLeader.client(PatroniClient::of).patroni().role()).isEqualTo(PatroniRole.LEADER);
     try (Connection c = cluster.connect(newLeader); Statement s = c.createStatement()) {
       s.execute("insert into committed_rows values (1001)");
       ResultSet rs = s.executeQuery("select count(*) from committed_rows");

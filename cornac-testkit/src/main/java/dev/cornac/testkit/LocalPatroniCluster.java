@@ -1,9 +1,9 @@
-package dev.cornac.dataplane.local;
+package dev.cornac.testkit;
 
-import dev.cornac.dataplane.patroni.ClusterMember;
-import dev.cornac.dataplane.patroni.PatroniClient;
-import dev.cornac.dataplane.patroni.PatroniRole;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,22 +19,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
- * A real Patroni cluster on 127.0.0.1 (the tests' and, later, the local runtime's): one etcd and N Patroni members with the machine's PostgreSQL 15,
+ * A real Patroni cluster on 127.0.0.1 for the tests: one etcd and N Patroni members with the machine's PostgreSQL 15,
  * on free ports, run as the unprivileged {@code postgres} user when the tests run as root (PostgreSQL refuses root).
- * Timings follow real-components.md: ttl 10 / loop_wait 2 / retry_timeout 4, fast basebackup checkpoints.
+ * Short Patroni timings (ttl 10 / loop_wait 2 / retry_timeout 4) and fast basebackup checkpoints keep tests quick.
  */
 public final class LocalPatroniCluster implements AutoCloseable {
   public static final String SUPERUSER_PASSWORD = "pg-test-superuser";
   static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
 
   public record Member(String name, int restPort, int pgPort, Path dir, Process process) {
-    public PatroniClient client() {
-      return PatroniClient.of("127.0.0.1", restPort);
+    /** A client of the member's REST API made by the caller's own factory ({@code PatroniClient::of}). */
+    public <C> C client(BiFunction<String, Integer, C> factory) {
+      return factory.apply("127.0.0.1", restPort);
     }
   }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String scope;
   private final Path base;
@@ -196,14 +201,14 @@ public final class LocalPatroniCluster implements AutoCloseable {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       try {
-        List<ClusterMember> view = members.get(0).client().cluster();
-        long leaders = view.stream().filter(m -> m.role() == PatroniRole.LEADER).count();
-        boolean allUp = view.size() == members.size() && view.stream()
-            .allMatch(m -> m.role() == PatroniRole.LEADER || (m.isStreamingOrRunning() && m.lag().isPresent()));
+        List<JsonNode> view = clusterView();
+        long leaders = view.stream().filter(LocalPatroniCluster::isLeader).count();
+        boolean allUp = view.size() == members.size() && view.stream().allMatch(m -> isLeader(m)
+            || (List.of("running", "streaming").contains(m.path("state").asText()) && m.path("lag").isNumber()));
         if (leaders == 1 && allUp) {
           return;
         }
-      } catch (RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // not up yet
       }
       Thread.sleep(200);
@@ -238,9 +243,30 @@ public final class LocalPatroniCluster implements AutoCloseable {
   }
 
   public Member leader() {
-    String name = members.get(0).client().cluster().stream().filter(m -> m.role() == PatroniRole.LEADER)
-        .findFirst().orElseThrow().name();
-    return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    try {
+      String name = clusterView().stream().filter(LocalPatroniCluster::isLeader).findFirst().orElseThrow()
+          .path("name").asText();
+      return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Patroni's /cluster did not answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Patroni's {@code GET /cluster}, asked of the first member: the members as Patroni 3 reports them. */
+  private List<JsonNode> clusterView() throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + members.get(0).restPort() + "/cluster")).timeout(Duration.ofSeconds(3)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    List<JsonNode> out = new ArrayList<>();
+    JSON.readTree(r.body()).path("members").forEach(out::add);
+    return out;
+  }
+
+  private static boolean isLeader(JsonNode member) {
+    return List.of("leader", "standby_leader").contains(member.path("role").asText());
   }
 
   public Connection connect(Member m) throws SQLException {
