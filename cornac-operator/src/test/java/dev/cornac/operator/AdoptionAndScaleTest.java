@@ -5,23 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.api.config.OperatorConfigReader;
+import dev.cornac.api.crd.CrdManifests;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.OperatorConfiguration;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresqlStatus;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredStateGenerator;
+import dev.cornac.generators.rbac.PodServiceAccountGenerator;
 import dev.cornac.generators.secrets.Credentials;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +102,62 @@ class AdoptionAndScaleTest {
     var crd = k8s.client().apiextensions().v1().customResourceDefinitions().withName("postgresqls.acid.zalan.do").get();
     assertThat(crd.getSpec().getNames().getCategories()).containsExactly("all", "databases");
     assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("pg");
+  }
+
+  @Test
+  void anExistingPostgresqlCrdIsBroughtUpToDateAtStartUp() throws Exception {
+    var crds = k8s.client().apiextensions().v1().customResourceDefinitions();
+    String uidBefore = crds.withName(CrdManifests.POSTGRESQL).get().getMetadata().getUid();
+    // The harness installed the shipped CRD; another category in the configuration makes its spec differ.
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "crd_categories", "all,databases"));
+    k8s.startOperator(false);
+    var crd = crds.withName(CrdManifests.POSTGRESQL).get();
+    assertThat(crd.getSpec().getNames().getCategories()).containsExactly("all", "databases");
+    assertThat(crd.getMetadata().getUid()).as("updated in place, not recreated").isEqualTo(uidBefore);
+    // Clusters are still served and reconciled under the updated CRD.
+    k8s.create(ClusterLifecycleTest.MINIMAL);
+    k8s.awaitStatus("acid-minimal-cluster", "Creating");
+  }
+
+  @Test
+  void anOperatorConfigurationObjectConfiguresTheOperator() throws Exception {
+    k8s.client().apiextensions().v1().customResourceDefinitions().resource(ManifestMapper.convert(
+        CrdManifests.finished(CrdManifests.OPERATOR_CONFIGURATION), CustomResourceDefinition.class)).create();
+    OperatorConfiguration shipped = ManifestMapper.yaml().readValue(Files.readString(OperatorHarness.repoRoot()
+        .resolve("manifests/postgresql-operator-default-configuration.yaml")), OperatorConfiguration.class);
+    shipped.getMetadata().setNamespace(NS);
+    // An image neither the example ConfigMap nor the code defaults name: the StatefulSet can only get it from this
+    // object. The shipped object names no watched namespace, so the operator watches its own (the test namespace).
+    String image = "registry.example.com/zalando/spilo-18:from-operatorconfiguration";
+    shipped.getConfiguration().put("docker_image", image);
+    k8s.client().resource(shipped).create();
+
+    k8s.startOperator(OperatorHarness.environment(Optional.empty(), Optional.of(shipped.getMetadata().getName()),
+        false));
+    k8s.create(ClusterLifecycleTest.MINIMAL);
+    StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
+        .inNamespace(NS).withName("acid-minimal-cluster").get(), s -> s != null);
+    assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+  }
+
+  @Test
+  void thePodServiceAccountLeftByTheUpstreamOperatorGetsTheIrsaRole() throws Exception {
+    String role = "arn:aws:iam::123456789012:role/postgres-backups";
+    // The Zalando operator created the pods' ServiceAccount without the annotation; it is never recreated.
+    ServiceAccount left = k8s.client().serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder()
+        .withNewMetadata().withName("postgres-pod").withNamespace(NS).addToAnnotations("team", "acid").endMetadata()
+        .build()).create();
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "irsa_role_arn", role));
+    k8s.startOperator(false);
+    k8s.create(ClusterLifecycleTest.MINIMAL);
+    ServiceAccount annotated = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().serviceAccounts()
+        .inNamespace(NS).withName("postgres-pod").get(), sa -> sa.getMetadata().getAnnotations() != null
+        && role.equals(sa.getMetadata().getAnnotations().get(PodServiceAccountGenerator.IRSA_ANNOTATION)));
+    assertThat(annotated.getMetadata().getUid()).as("the same ServiceAccount").isEqualTo(left.getMetadata().getUid());
+    assertThat(annotated.getMetadata().getAnnotations()).as("nobody else's annotation is lost")
+        .containsEntry("team", "acid");
   }
 
   @Test

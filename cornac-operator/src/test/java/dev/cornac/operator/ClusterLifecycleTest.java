@@ -20,10 +20,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +51,12 @@ class ClusterLifecycleTest {
         postgresql: {version: "18"}
         users: {zalando: [superuser, createdb], foo_user: []}
         databases: {foo: zalando}
+      """;
+
+  /** The minimal cluster with the master's connection pooler; no PgBouncer runs, the Deployment is what counts. */
+  static final String WITH_POOLER = MINIMAL + """
+        enableConnectionPooler: true
+        connectionPooler: {numberOfInstances: 2}
       """;
 
   @BeforeEach
@@ -123,6 +134,7 @@ class ClusterLifecycleTest {
       spec.dockerImage = "ghcr.io/zalando/spilo-18:4.1-p3";
       spec.postgresql.parameters = Map.of("max_connections", "200", "shared_buffers", "256MB");
       spec.resources = resources;
+      spec.enableMasterLoadBalancer = true;
     });
 
     StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(
@@ -133,6 +145,12 @@ class ClusterLifecycleTest {
     assertThat(postgres.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
     assertThat(postgres.getEnv().stream().filter(e -> e.getName().equals("SPILO_CONFIGURATION")).findFirst()
         .orElseThrow().getValue()).contains("\"shared_buffers\":\"256MB\"").contains("\"max_connections\":\"200\"");
+    // The existing master Service is updated in place into a load balancer; the replicas' stays internal.
+    Service master = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().services().inNamespace(NS)
+        .withName("acid-minimal-cluster").get(), svc -> "LoadBalancer".equals(svc.getSpec().getType()));
+    assertThat(master.getSpec().getLoadBalancerSourceRanges()).isNotEmpty();
+    assertThat(k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").get().getSpec()
+        .getType()).isEqualTo("ClusterIP");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
         k8s.client().pods().inNamespace(NS).withLabel("cluster-name", "acid-minimal-cluster").list().getItems())
         .hasSize(2).allSatisfy(p -> assertThat(StatefulSetSync.isMarked(p)).isTrue()));
@@ -220,6 +238,71 @@ class ClusterLifecycleTest {
     assertThat(k8s.client().secrets().inNamespace(NS)
         .withName("postgres.acid-minimal-cluster.credentials.postgresql.acid.zalan.do").get())
         .as("credentials of kept volumes are kept").isNotNull();
+  }
+
+  @Test
+  void deletionRemovesTheVolumesWhenConfiguredTo() throws Exception {
+    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
+        "enable_persistent_volume_claim_deletion", "true"));
+    k8s.startOperator(false);
+    k8s.create(MINIMAL);
+    k8s.runPods("acid-minimal-cluster");
+    k8s.awaitStatus("acid-minimal-cluster", "Running");
+    // The StatefulSet controller would create these from the claim template, with the cluster's labels.
+    for (String pvc : List.of("pgdata-acid-minimal-cluster-0", "pgdata-acid-minimal-cluster-1")) {
+      k8s.client().persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
+          .withNewMetadata().withName(pvc).withNamespace(NS)
+          .withLabels(Map.of("application", "spilo", "cluster-name", "acid-minimal-cluster")).endMetadata()
+          .build()).create();
+    }
+    // Another cluster's volume carries another cluster-name and must survive.
+    k8s.client().persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("pgdata-acid-other-0").withNamespace(NS)
+        .withLabels(Map.of("application", "spilo", "cluster-name", "acid-other")).endMetadata()
+        .build()).create();
+
+    k8s.client().resources(Postgresql.class).inNamespace(NS).withName("acid-minimal-cluster").delete();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(k8s.get("acid-minimal-cluster")).isNull();
+      assertThat(k8s.client().persistentVolumeClaims().inNamespace(NS).withLabel("cluster-name",
+          "acid-minimal-cluster").list().getItems()).as("the cluster's volumes").isEmpty();
+    });
+    assertThat(k8s.client().persistentVolumeClaims().inNamespace(NS).withName("pgdata-acid-other-0").get())
+        .as("another cluster's volume").isNotNull();
+  }
+
+  @Test
+  void thePoolerDeploymentFollowsTheNumberOfInstancesInTheManifest() throws Exception {
+    k8s.startOperator(false);
+    k8s.create(WITH_POOLER);
+    await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().deployments().inNamespace(NS)
+        .withName("acid-minimal-cluster-pooler").get(), d -> d != null && d.getSpec().getReplicas() == 2);
+    String uidBefore = k8s.client().apps().deployments().inNamespace(NS).withName("acid-minimal-cluster-pooler")
+        .get().getMetadata().getUid();
+
+    k8s.editSpec("acid-minimal-cluster", spec -> spec.connectionPooler.numberOfInstances = 3);
+    Deployment scaled = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().deployments()
+        .inNamespace(NS).withName("acid-minimal-cluster-pooler").get(), d -> d.getSpec().getReplicas() == 3);
+    assertThat(scaled.getMetadata().getUid()).as("updated in place").isEqualTo(uidBefore);
+  }
+
+  @Test
+  void aTamperedPoolerUserListIsRestored() throws Exception {
+    k8s.startOperator(false);
+    k8s.create(WITH_POOLER);
+    var secrets = k8s.client().secrets().inNamespace(NS);
+    String userlist = await().atMost(Duration.ofSeconds(20)).until(() -> {
+      Secret s = secrets.withName("acid-minimal-cluster-pooler-u").get();
+      return s == null ? null : s.getData().get("userlist.txt");
+    }, v -> v != null);
+
+    // Someone edits PgBouncer's password list by hand: PgBouncer would then refuse the pooler user.
+    String tampered = Base64.getEncoder().encodeToString("\"pooler\" \"guessed\"\n".getBytes(StandardCharsets.UTF_8));
+    secrets.withName("acid-minimal-cluster-pooler-u").edit(s -> new SecretBuilder(s)
+        .addToData("userlist.txt", tampered).build());
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+        secrets.withName("acid-minimal-cluster-pooler-u").get().getData()).containsEntry("userlist.txt", userlist));
+    assertThat(new String(Base64.getDecoder().decode(userlist), StandardCharsets.UTF_8)).startsWith("\"pooler\" ");
   }
 
   @Test

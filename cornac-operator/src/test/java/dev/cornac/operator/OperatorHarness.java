@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.api.model.PostgresqlSpec;
+import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.testkit.Identity;
@@ -14,20 +16,28 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The strict test API server with our CRD and the shipped RBAC installed, the tests' administrator client with
@@ -40,19 +50,29 @@ public final class OperatorHarness implements AutoCloseable {
   private final StrictApiServer api;
   private final KubernetesClient client;
   private final List<CornacOperator> operators = new ArrayList<>();
-  private final Map<CornacOperator, KubernetesClient> operatorClients = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<CornacOperator, KubernetesClient> operatorClients = new ConcurrentHashMap<>();
+
+  /** The shipped RBAC of the kustomize install. */
+  public static final String RBAC = "manifests/operator-service-account-rbac.yaml";
+  /** The shipped RBAC of OpenShift installs, which use the ConfigMap DCS and grant nothing on Endpoints. */
+  public static final String OPENSHIFT_RBAC = "manifests/operator-service-account-rbac-openshift.yaml";
 
   public OperatorHarness(StrictApiServer api) {
-    this(api, true);
+    this(api, RBAC);
   }
 
-  private OperatorHarness(StrictApiServer api, boolean install) {
+  /** The operator installed with one of the shipped RBAC files. */
+  public OperatorHarness(StrictApiServer api, String rbacFile) {
+    this(api, rbacFile, true);
+  }
+
+  private OperatorHarness(StrictApiServer api, String rbacFile, boolean install) {
     this.api = api;
     this.client = KubernetesClients.builder(api.config(Identity.ADMIN), 0, 0).build();
     if (!install) {
       return;
     }
-    api.apply(repoRoot().resolve("manifests/operator-service-account-rbac.yaml"), NS);
+    api.apply(repoRoot().resolve(rbacFile), NS);
     var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
@@ -66,7 +86,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Another process's view of the same API server: nothing is installed again. */
   public static OperatorHarness attach(StrictApiServer api) {
-    return new OperatorHarness(api, false);
+    return new OperatorHarness(api, RBAC, false);
   }
 
   public StrictApiServer api() {
@@ -106,15 +126,31 @@ public final class OperatorHarness implements AutoCloseable {
     return startOperator(leaderElection, null);
   }
 
-  public CornacOperator startOperator(boolean leaderElection, dev.cornac.dataplane.MemberEndpoints endpoints) {
+  public CornacOperator startOperator(boolean leaderElection, MemberEndpoints endpoints) {
     return startOperator(leaderElection, endpoints, Clock.systemUTC());
   }
 
-  public CornacOperator startOperator(boolean leaderElection, dev.cornac.dataplane.MemberEndpoints endpoints,
-      Clock clock) {
-    OperatorEnvironment env = new OperatorEnvironment(Optional.of("postgres-operator"), Optional.empty(), NS,
-        Optional.empty(), "", false, false, 0, 0, leaderElection, OperatorEnvironment.DEFAULT_LEASE,
-        Duration.ofMillis(100), Duration.ofMillis(300));
+  public CornacOperator startOperator(boolean leaderElection, MemberEndpoints endpoints, Clock clock) {
+    return startOperator(environment(Optional.of("postgres-operator"), Optional.empty(), leaderElection), endpoints,
+        clock);
+  }
+
+  /** An operator started with another environment, e.g. configured by an OperatorConfiguration object. */
+  public CornacOperator startOperator(OperatorEnvironment env) {
+    return startOperator(env, null, Clock.systemUTC());
+  }
+
+  /**
+   * The environment of an operator in the test namespace: {@code CONFIG_MAP_NAME} and
+   * {@code POSTGRES_OPERATOR_CONFIGURATION_OBJECT} as given, short CRD waits so that start-up stays fast.
+   */
+  public static OperatorEnvironment environment(Optional<String> configMapName,
+      Optional<String> operatorConfigurationObject, boolean leaderElection) {
+    return new OperatorEnvironment(configMapName, operatorConfigurationObject, NS, Optional.empty(), "", false, false,
+        0, 0, leaderElection, OperatorEnvironment.DEFAULT_LEASE, Duration.ofMillis(100), Duration.ofMillis(300));
+  }
+
+  public CornacOperator startOperator(OperatorEnvironment env, MemberEndpoints endpoints, Clock clock) {
     KubernetesClient asOperator = operatorClient();
     CornacOperator op = new CornacOperator(asOperator, new CornacOperator.Options(env, "127.0.0.1", 0,
         Duration.ofSeconds(5), clock, () -> { }, endpoints));
@@ -126,13 +162,13 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** The superuser secret as Spilo would have left it: the password a real Patroni member was bootstrapped with. */
   public void superuserSecret(String cluster, String password) {
-    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
-    client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+    Base64.Encoder b64 = Base64.getEncoder();
+    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
         .withName("postgres." + cluster + ".credentials.postgresql.acid.zalan.do")
         .withLabels(Map.of("application", "spilo", "cluster-name", cluster, "team", "acid")).endMetadata()
         .withType("Opaque").withData(Map.of(
-            "username", b64.encodeToString("postgres".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-            "password", b64.encodeToString(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build())
+            "username", b64.encodeToString("postgres".getBytes(StandardCharsets.UTF_8)),
+            "password", b64.encodeToString(password.getBytes(StandardCharsets.UTF_8)))).build())
         .create();
   }
 
@@ -156,19 +192,19 @@ public final class OperatorHarness implements AutoCloseable {
   /** A JSON merge patch of one annotation: no resourceVersion, so it never conflicts with the operator's writes. */
   public void annotate(String name, String key, String value) {
     client.resources(Postgresql.class).inNamespace(NS).withName(name).patch(
-        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        PatchContext.of(PatchType.JSON_MERGE),
         "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
   }
 
   /** Edits a spec like a user would, retrying when the operator's status write got there first (HTTP 409). */
-  public void editSpec(String name, java.util.function.Consumer<dev.cornac.api.model.PostgresqlSpec> edit) {
+  public void editSpec(String name, Consumer<PostgresqlSpec> edit) {
     for (int attempt = 0; ; attempt++) {
       Postgresql pg = get(name);
       edit.accept(pg.getSpec());
       try {
         client.resource(pg).update();
         return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 10) {
           throw e;
         }

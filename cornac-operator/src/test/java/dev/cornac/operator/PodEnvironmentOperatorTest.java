@@ -121,4 +121,27 @@ class PodEnvironmentOperatorTest {
     assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("backup-env");
     assertThat(find(env, "LOGICAL_BACKUP_S3_BUCKET").getValue()).isEqualTo("logical-dumps");
   }
+
+  @Test
+  void theLogicalBackupJobFollowsAnEditedSchedule() throws Exception {
+    k8s = OperatorHarness.withExampleConfig(api);
+    k8s.startOperator(false);
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-dumps}
+        spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"},
+          enableLogicalBackup: true}
+        """);
+    var cronjobs = k8s.client().batch().v1().cronjobs().inNamespace(NS);
+    // Without a schedule in the manifest, logical_backup_schedule of the example ConfigMap applies.
+    var job = await().atMost(Duration.ofSeconds(20)).until(() -> cronjobs.withName("logical-backup-acid-dumps").get(),
+        j -> j != null);
+    assertThat(job.getSpec().getSchedule()).isEqualTo("30 00 * * *");
+
+    k8s.editSpec("acid-dumps", spec -> spec.logicalBackupSchedule = "15 3 * * 0");
+    var edited = await().atMost(Duration.ofSeconds(20)).until(() -> cronjobs.withName("logical-backup-acid-dumps")
+        .get(), j -> "15 3 * * 0".equals(j.getSpec().getSchedule()));
+    assertThat(edited.getMetadata().getUid()).as("updated in place").isEqualTo(job.getMetadata().getUid());
+  }
 }
