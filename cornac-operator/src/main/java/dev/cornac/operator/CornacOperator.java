@@ -13,6 +13,7 @@ import dev.cornac.operator.http.OperatorApi;
 import dev.cornac.operator.http.OperatorHttpServer;
 import dev.cornac.operator.http.OperatorMetrics;
 import dev.cornac.operator.kubernetes.KubernetesClients;
+import dev.cornac.operator.kubernetes.UnreadableKeepingCloner;
 import dev.cornac.operator.reconcile.Ownership;
 import dev.cornac.operator.reconcile.PostgresqlReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -87,6 +88,7 @@ public final class CornacOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
+          .withResourceCloner(new UnreadableKeepingCloner(client))
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withConcurrentReconciliationThreads((int) Math.max(1, config.integerOr("workers", 8)))
           .withReconciliationTerminationTimeout(options.terminationTimeout())

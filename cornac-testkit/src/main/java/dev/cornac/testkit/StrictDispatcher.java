@@ -155,17 +155,29 @@ final class StrictDispatcher extends Dispatcher {
     if (schema != null) {
       ObjectNode admitted = desired;
       if (status) {
+        // A status write is checked against the status schema alone: the stored spec may predate a stricter CRD.
         admitted = current.deepCopy();
+        ObjectNode statusOnly = admitted.objectNode();
         if (desired.has("status")) {
-          admitted.set("status", desired.get("status"));
+          statusOnly.set("status", desired.get("status"));
+        }
+        ObjectNode statusSchema = admitted.objectNode().put("type", "object");
+        statusSchema.putObject("properties").set("status", schema.path("properties").path("status"));
+        List<StructuralSchema.FieldError> errors = new StructuralSchema(statusSchema).admit(statusOnly);
+        if (!errors.isEmpty()) {
+          return StatusBodies.invalid(a.resource(), a.group(), a.name(), errors);
+        }
+        if (statusOnly.has("status")) {
+          admitted.set("status", statusOnly.get("status"));
         } else {
           admitted.remove("status");
         }
-      }
-      List<StructuralSchema.FieldError> errors = new StructuralSchema(schema).admit(admitted);
-      if (!errors.isEmpty()) {
-        String name = desired.path("metadata").path("name").asText(a.name());
-        return StatusBodies.invalid(a.resource(), a.group(), name, errors);
+      } else {
+        List<StructuralSchema.FieldError> errors = new StructuralSchema(schema).admit(admitted);
+        if (!errors.isEmpty()) {
+          String name = desired.path("metadata").path("name").asText(a.name());
+          return StatusBodies.invalid(a.resource(), a.group(), name, errors);
+        }
       }
       desired = admitted;
     }

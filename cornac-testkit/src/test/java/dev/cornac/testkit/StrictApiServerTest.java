@@ -93,6 +93,7 @@ class StrictApiServerTest {
                   required: [size]
                   properties:
                     size: {type: integer, format: int32, minimum: 0, maximum: 2147483647}
+                    count: {type: integer, format: int32}
                     mode: {type: string, enum: [fast, safe], default: safe}
                     name: {type: string, pattern: '^[a-z]+$'}
                     labels: {type: object, additionalProperties: {type: string}}
@@ -188,19 +189,27 @@ class StrictApiServerTest {
   }
 
   @Test
-  void theSchemaRefusesAnIntegerJavaCannotHoldAndNamesTheField() {
+  void theSchemaRefusesAnIntegerBeyondItsMaximumAndNamesTheField() {
     GenericKubernetesResource widget = widget("{\"size\": 2147483648, \"mode\": \"slow\"}");
 
     assertThatThrownBy(() -> api.adminClient().resource(widget).create())
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
           assertThat(e.getCode()).isEqualTo(422);
           assertThat(e.getStatus().getMessage()).startsWith("widgets.example.com \"w\" is invalid: [")
-              .contains("spec.size: Invalid value: 2147483648: spec.size in body must be of type int32")
-              .contains("spec.size in body should be less than or equal to 2147483647")
+              .contains("spec.size: Invalid value: 2147483648: spec.size in body should be less than or equal to "
+                  + "2147483647")
               .contains("spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"");
           assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField())
               .contains("spec.size", "spec.mode");
         });
+  }
+
+  @Test
+  void aNumericFormatAloneBoundsNothingAsOnKubernetesUpTo135() {
+    GenericKubernetesResource stored = api.adminClient().resource(widget("{\"size\": 1, \"count\": 2147483648}"))
+        .create();
+    assertThat(((Map<String, Object>) stored.getAdditionalProperties().get("spec")).get("count").toString())
+        .isEqualTo("2147483648");
   }
 
   @Test

@@ -11,15 +11,18 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Bounds every integer of a generated CRD schema by the Java type that reads it: {@code format: int32} with
- * minimum and maximum for {@code int}/{@code Integer}, {@code format: int64} for {@code long}/{@code Long}. The CRD
- * generator writes a bare {@code type: integer}, so the API server stored {@code numberOfInstances: 2147483648}, which
- * no informer could then read (docs/compatibility.md, "CRD schemas").
+ * Bounds every integer of a generated CRD schema by the Java type that reads it: minimum and maximum of
+ * {@code int} for {@code int}/{@code Integer}, of {@code long} for {@code long}/{@code Long}, with the matching
+ * {@code format}. The bounds are what counts: kube-apiserver strips numeric formats before validating, up to
+ * Kubernetes 1.35 (kubernetes/kubernetes#136091), so with a bare {@code type: integer} or a format alone it stored
+ * {@code numberOfInstances: 2147483648}, which no informer could then read.
  */
 final class IntegerBounds {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final BigDecimal INT32_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT32_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+  private static final BigDecimal INT64_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal INT64_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private IntegerBounds() {}
 
@@ -39,6 +42,17 @@ final class IntegerBounds {
     }
   }
 
+  /** {@code type: integer} with int64 format and bounds, kept narrower where the schema already is. */
+  static void int64(ObjectNode schema) {
+    schema.put("format", "int64");
+    if (!schema.has("minimum") || schema.get("minimum").decimalValue().compareTo(INT64_MIN) < 0) {
+      schema.put("minimum", Long.MIN_VALUE);
+    }
+    if (!schema.has("maximum") || schema.get("maximum").decimalValue().compareTo(INT64_MAX) > 0) {
+      schema.put("maximum", Long.MAX_VALUE);
+    }
+  }
+
   private static void walk(ObjectNode schema, JavaType type, Set<String> path) {
     if (type == null || schema == null) {
       return;
@@ -48,7 +62,7 @@ final class IntegerBounds {
       if (raw == Integer.class || raw == int.class || raw == Short.class || raw == short.class) {
         int32(schema);
       } else if (raw == Long.class || raw == long.class) {
-        schema.put("format", "int64");
+        int64(schema);
       }
       return;
     }

@@ -1,5 +1,6 @@
 package dev.cornac.api.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.Labels;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import java.util.Optional;
 import io.fabric8.kubernetes.model.annotation.Categories;
 
 /** The {@code postgresql} resource of group {@code acid.zalan.do/v1}, exactly as the Zalando operator defines it. */
@@ -40,4 +42,17 @@ public class Postgresql extends CustomResource<PostgresqlSpec, PostgresqlStatus>
   public static final String VERSION = "v1";
   public static final String KIND = "postgresql";
   public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** Why the stored object could not be read into this model (its spec is then null); see UnreadablePostgresql. */
+  @JsonIgnore
+  private String unreadable;
+
+  public Optional<String> unreadable() {
+    return Optional.ofNullable(unreadable);
+  }
+
+  /** Marks the object as not readable into the model; the mark lives in memory only, never in the stored object. */
+  public void markUnreadable(String why) {
+    this.unreadable = why;
+  }
 }

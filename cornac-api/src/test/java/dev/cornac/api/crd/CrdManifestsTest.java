@@ -65,7 +65,8 @@ class CrdManifestsTest {
     assertThat(instances.path("minimum").asLong()).as("upstream's own lower bound stays").isEqualTo(0);
     assertThat(spec.path("patroni").path("properties").path("ttl").path("maximum").asLong())
         .isEqualTo(Integer.MAX_VALUE);
-    assertThat(spec.path("spiloRunAsUser").path("format").asText()).isEqualTo("int64");
+    assertThat(spec.path("spiloRunAsUser").path("maximum").asLong()).as("formats alone bound nothing before 1.36")
+        .isEqualTo(Long.MAX_VALUE);
     assertThat(spec.path("sidecars").path("items").path("properties").path("ports").path("items").path("properties")
         .path("containerPort").path("format").asText()).as("fabric8's own types are walked too").isEqualTo("int32");
     JsonNode workers = CrdManifests.finished(CrdManifests.OPERATOR_CONFIGURATION).path("spec").path("versions")
@@ -75,11 +76,11 @@ class CrdManifestsTest {
     List<String> unbounded = new ArrayList<>();
     collectUnboundedIntegers(CrdManifests.finished(CrdManifests.POSTGRESQL), "", unbounded);
     // int-or-string values (ports, quantities) are read as fabric8's IntOrString and Quantity, not as Java ints
-    assertThat(unbounded).as("integers without a format").isEmpty();
+    assertThat(unbounded).as("integers without a maximum").isEmpty();
   }
 
   private static void collectUnboundedIntegers(JsonNode node, String path, List<String> out) {
-    if (node.isObject() && node.path("type").asText().equals("integer") && !node.has("format")
+    if (node.isObject() && node.path("type").asText().equals("integer") && !node.has("maximum")
         && !path.contains("additionalPrinterColumns") && !path.contains("anyOf")) {
       out.add(path);
     }

@@ -2,6 +2,7 @@ package dev.cornac.operator.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.UnreadablePostgresql;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,9 +38,12 @@ public final class KubernetesClients {
             new RequestRateLimiter(qps, burst)));
   }
 
-  /** fabric8's serialization with our manifest mapper, so that our types keep their unknown fields. */
+  /**
+   * fabric8's serialization with our manifest mapper, so that our types keep their unknown fields; each
+   * {@code postgresql} object is read on its own, so that one the model cannot hold does not stop the informer.
+   */
   public static KubernetesSerialization serialization() {
-    ObjectMapper mapper = ManifestMapper.json().copy();
+    ObjectMapper mapper = ManifestMapper.json().copy().registerModule(UnreadablePostgresql.module());
     return new KubernetesSerialization(mapper, true);
   }
 }

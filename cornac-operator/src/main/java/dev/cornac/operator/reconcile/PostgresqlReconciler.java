@@ -174,6 +174,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       handleDeletion(pg);
       return UpdateControl.noUpdate();
     }
+    if (pg.unreadable().isPresent()) {
+      return record(pg, StatusCalculator.Outcome.INVALID, false, pg.unreadable().get(), "Invalid",
+          NOT_READY_RECHECK.multipliedBy(6));
+    }
     ValidationResult validation = new ManifestValidator(config).validate(ManifestMapper.tree(pg));
     if (!validation.isValid()) {
       String message = validation.errors().stream().map(Violation::message).collect(Collectors.joining("; "));
