@@ -33,23 +33,21 @@ final class IntegerBounds {
 
   /** {@code type: integer} with int32 format and bounds, kept narrower where the schema already is. */
   static void int32(ObjectNode schema) {
-    schema.put("format", "int32");
-    if (!schema.has("minimum") || schema.get("minimum").decimalValue().compareTo(INT32_MIN) < 0) {
-      schema.put("minimum", Integer.MIN_VALUE);
-    }
-    if (!schema.has("maximum") || schema.get("maximum").decimalValue().compareTo(INT32_MAX) > 0) {
-      schema.put("maximum", Integer.MAX_VALUE);
-    }
+    bound(schema, "int32", INT32_MIN, INT32_MAX);
   }
 
   /** {@code type: integer} with int64 format and bounds, kept narrower where the schema already is. */
   static void int64(ObjectNode schema) {
-    schema.put("format", "int64");
-    if (!schema.has("minimum") || schema.get("minimum").decimalValue().compareTo(INT64_MIN) < 0) {
-      schema.put("minimum", Long.MIN_VALUE);
+    bound(schema, "int64", INT64_MIN, INT64_MAX);
+  }
+
+  private static void bound(ObjectNode schema, String format, BigDecimal min, BigDecimal max) {
+    schema.put("format", format);
+    if (!schema.has("minimum") || schema.get("minimum").decimalValue().compareTo(min) < 0) {
+      schema.put("minimum", min.longValueExact());
     }
-    if (!schema.has("maximum") || schema.get("maximum").decimalValue().compareTo(INT64_MAX) > 0) {
-      schema.put("maximum", Long.MAX_VALUE);
+    if (!schema.has("maximum") || schema.get("maximum").decimalValue().compareTo(max) > 0) {
+      schema.put("maximum", max.longValueExact());
     }
   }
 
