@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Operator scale benchmark (issue 9): bash bench/run.sh [clusters=1000]
-# Builds Cornac, then runs the mock API server and the operator (as shipped) over N clusters and prints a report.
+# Cornac's benchmarks. Builds Cornac, then runs the mock API server and the operator (as shipped) and prints a report.
+#   bash bench/run.sh [clusters=1000]                          scale: cold start, idle resync, spec-change latency
+#   bash bench/run.sh bulk-change [clusters=1000] [pod-ms=2500]  every cluster's image changed at once (issue 16)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/packages.sh
 ensure_build_tools
 mvn -B -ntp -q -DskipTests install >&2
 mkdir -p bench/target && : > bench/target/operator.log
-exec java -Xmx2g -cp "bench/target/cornac-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
-  dev.cornac.bench.OperatorScaleBenchmark "${1:-1000}" "$PWD"
+main=dev.cornac.bench.OperatorScaleBenchmark
+if [[ "${1:-}" == "bulk-change" ]]; then
+  main=dev.cornac.bench.BulkChangeBenchmark
+  shift
+  exec java -Xmx2g -cp "bench/target/cornac-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" "$main" \
+    "${1:-1000}" "$PWD" "${2:-2500}"
+fi
+exec java -Xmx2g -cp "bench/target/cornac-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" "$main" "${1:-1000}" "$PWD"

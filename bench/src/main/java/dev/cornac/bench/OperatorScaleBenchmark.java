@@ -1,14 +1,10 @@
 package dev.cornac.bench;
 
-import dev.cornac.api.crd.CrdManifests;
-import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -21,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,10 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Prints one report; every rate is also given as a ratio to the API server's own write rate measured first.
  */
 public final class OperatorScaleBenchmark {
-  static final String NS = "default";
+  static final String NS = BenchApiServer.NS;
 
   private final int clusters;
   private final Path repo;
+  private final BenchApiServer api;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final RequestCounter requests;
@@ -54,12 +50,9 @@ public final class OperatorScaleBenchmark {
   OperatorScaleBenchmark(int clusters, Path repo) {
     this.clusters = clusters;
     this.repo = repo;
-    // CRUD mode, as the tests use it: the mock stores, lists and watches what it is sent.
-    this.server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
-        new io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher(new java.util.HashMap<>()), true);
-    server.init();
-    this.client = server.createClient();
+    this.api = new BenchApiServer();
+    this.server = api.server;
+    this.client = api.client;
     this.requests = new RequestCounter(server);
   }
 
@@ -78,14 +71,14 @@ public final class OperatorScaleBenchmark {
   }
 
   void run() throws Exception {
-    install();
+    api.install();
     double rawWriteRate = rawWriteRate(3000);
     line("API server raw write rate (8 writers, ConfigMaps)", String.format("%.0f writes/s (the limit)", rawWriteRate));
 
     progress("creating " + clusters + " postgresql resources");
-    createClusters();
+    api.createClusters(clusters);
     int httpPort = freePort();
-    configure(httpPort);
+    api.configure(repo, httpPort, Map.of());
     requests.reset();
 
     OperatorProcess operator = OperatorProcess.start(repo, server, httpPort);
@@ -106,7 +99,7 @@ public final class OperatorScaleBenchmark {
 
     progress("playing the StatefulSet controller: " + 2 * clusters + " pods");
     runPods();
-    awaitRunning(Duration.ofMinutes(10));
+    api.awaitRunning(clusters, Duration.ofMinutes(10));
     Thread.sleep(3000);
     line("operator memory after convergence", operator.memory());
 
@@ -137,27 +130,6 @@ public final class OperatorScaleBenchmark {
     print();
   }
 
-  private void install() throws Exception {
-    var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
-    crd = client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    // A real API server reports the CRD Established at once; the mock does not, so the benchmark says it.
-    crd.setStatus(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
-        .addNewCondition().withType("Established").withStatus("True").endCondition().build());
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-  }
-
-  private void configure(int httpPort) throws IOException {
-    ConfigMap cm = ManifestMapper.yaml().readValue(Files.readString(repo.resolve("manifests/configmap.yaml")),
-        ConfigMap.class);
-    Map<String, String> data = new LinkedHashMap<>(cm.getData());
-    data.put("watched_namespace", NS);
-    data.put("api_port", String.valueOf(httpPort));
-    cm.setData(data);
-    cm.getMetadata().setNamespace(NS);
-    client.configMaps().inNamespace(NS).resource(cm).create();
-  }
-
   private double rawWriteRate(int writes) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     AtomicInteger next = new AtomicInteger();
@@ -176,33 +148,8 @@ public final class OperatorScaleBenchmark {
     return writes / ((System.nanoTime() - start) / 1e9);
   }
 
-  private void createClusters() throws Exception {
-    String template = """
-        apiVersion: acid.zalan.do/v1
-        kind: postgresql
-        metadata: {name: NAME, namespace: default}
-        spec:
-          teamId: acid
-          numberOfInstances: 2
-          volume: {size: 1Gi}
-          postgresql: {version: "18"}
-          users: {app: []}
-          databases: {app: app}
-        """;
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    for (int i = 0; i < clusters; i++) {
-      String yaml = template.replace("NAME", name(i));
-      pool.submit(() -> {
-        Postgresql pg = ManifestMapper.yaml().readValue(yaml, Postgresql.class);
-        return client.resources(Postgresql.class).inNamespace(NS).resource(pg).create();
-      });
-    }
-    pool.shutdown();
-    pool.awaitTermination(10, TimeUnit.MINUTES);
-  }
-
   static String name(int i) {
-    return String.format("acid-bench-%04d", i);
+    return BenchApiServer.name(i);
   }
 
   /**
@@ -254,24 +201,6 @@ public final class OperatorScaleBenchmark {
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
     requests.pause(false);
-  }
-
-  private void awaitRunning(Duration timeout) throws InterruptedException {
-    var informer = client.resources(Postgresql.class).inNamespace(NS).inform();
-    try {
-      Instant deadline = Instant.now().plus(timeout);
-      while (Instant.now().isBefore(deadline)) {
-        long running = informer.getStore().list().stream()
-            .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().postgresClusterStatus)).count();
-        if (running == clusters) {
-          return;
-        }
-        Thread.sleep(250);
-      }
-      throw new IllegalStateException("not every cluster reached Running within " + timeout);
-    } finally {
-      informer.close();
-    }
   }
 
   /** Waits until the API server saw no request for 3 s (the resync has passed over every cluster). */
@@ -354,8 +283,7 @@ public final class OperatorScaleBenchmark {
 
   private void close() {
     requests.close();
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   static HttpClient http() {

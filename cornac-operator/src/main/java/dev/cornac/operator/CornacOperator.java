@@ -81,7 +81,8 @@ public final class CornacOperator implements AutoCloseable {
     this.reconciler = new PostgresqlReconciler(config, client, events, options.clock(),
         options.memberEndpoints() == null ? dev.cornac.dataplane.MemberEndpoints.podIp() : options.memberEndpoints(),
         activity);
-    this.metrics = new OperatorMetrics(reconciler::informers, activity, options.clock(), config.podRoleLabel());
+    this.metrics = new OperatorMetrics(reconciler::informers, activity, options.clock(), config.podRoleLabel(),
+        reconciler.rollingSlots());
     reconciler.infrastructureRoles(dev.cornac.operator.infrastructure.InfrastructureRolesLoader.load(client, config,
         env.operatorNamespace()));
     this.operator = new Operator(o -> {

@@ -29,8 +29,13 @@ import java.util.OptionalLong;
 public final class PatroniClient {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
+  /**
+   * One HTTP client for every member: a client holds a selector thread and a connection pool, and the operator talks
+   * to thousands of members. Each request carries its own timeout.
+   */
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   private final URI base;
-  private final HttpClient http;
   private final Duration requestTimeout;
   private final Duration retryInterval;
   private final Duration retryTimeout;
@@ -40,13 +45,20 @@ public final class PatroniClient {
     this.requestTimeout = requestTimeout;
     this.retryInterval = retryInterval;
     this.retryTimeout = retryTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
   }
 
   /** A client with upstream's defaults: 5 s per request, reads retried every 1 s for up to 5 s. */
   public static PatroniClient of(String host, int port) {
     return new PatroniClient(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port),
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5));
+  }
+
+  /**
+   * The same member, each read tried once: for a reconcile pass, which must not wait on a member that is down (it
+   * looks again at its next pass).
+   */
+  public PatroniClient once() {
+    return new PatroniClient(base, requestTimeout, retryInterval, Duration.ZERO);
   }
 
   public URI base() {
@@ -117,19 +129,16 @@ public final class PatroniClient {
 
   private JsonNode getJson(String path) {
     long deadline = System.nanoTime() + retryTimeout.toNanos();
-    PatroniException last;
-    do {
+    while (true) {
       try {
         return parse(path, send("GET", path, null).body());
       } catch (PatroniException e) {
-        last = e;
-        if (e.status() >= 400 && e.status() < 500) {
+        if ((e.status() >= 400 && e.status() < 500) || System.nanoTime() + retryInterval.toNanos() > deadline) {
           throw e;
         }
       }
       sleep(retryInterval);
-    } while (System.nanoTime() < deadline);
-    throw last;
+    }
   }
 
   private HttpResponse<String> send(String method, String path, String body) {
@@ -141,7 +150,7 @@ public final class PatroniClient {
     }
     HttpResponse<String> r;
     try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
       throw new PatroniException("Patroni at " + base + " did not answer " + method + " " + path + " within "
           + requestTimeout.toSeconds() + " s", e);

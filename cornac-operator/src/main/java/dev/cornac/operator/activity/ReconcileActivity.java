@@ -1,5 +1,6 @@
 package dev.cornac.operator.activity;
 
+import java.util.function.LongConsumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
@@ -53,6 +54,10 @@ public final class ReconcileActivity {
   private final Map<Key, Deque<Change>> history = new ConcurrentHashMap<>();
   private final AtomicReference<Instant> lastSyncTime = new AtomicReference<>();
 
+  /** A pass starts and ends on its worker thread. */
+  private final ThreadLocal<Long> passStart = ThreadLocal.withInitial(System::nanoTime);
+  private volatile LongConsumer onPassEnded = nanos -> {};
+
   public ReconcileActivity(Clock clock, int workers) {
     this.clock = clock;
     this.workers = Math.max(1, workers);
@@ -71,10 +76,17 @@ public final class ReconcileActivity {
 
   public void started(Postgresql pg, String process) {
     running.put(Key.of(pg), new Running(process, clock.instant()));
+    passStart.set(System.nanoTime());
   }
 
   public void ended(Postgresql pg) {
     running.remove(Key.of(pg));
+    onPassEnded.accept(System.nanoTime() - passStart.get());
+  }
+
+  /** Called with the worker time of every pass (nanoseconds), for the metrics. */
+  public void onPassEnded(LongConsumer listener) {
+    this.onPassEnded = listener;
   }
 
   /** A pass's outcome; a success with a new spec records the change in the cluster's history. */

@@ -1,5 +1,9 @@
 package dev.cornac.operator.http;
 
+import dev.cornac.operator.rolling.RollingUpdateSlots;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.reconcile.ClusterInformers;
@@ -52,7 +56,7 @@ public final class OperatorMetrics implements AutoCloseable {
   private final Metrics josdk;
 
   public OperatorMetrics(Supplier<ClusterInformers> informers, ReconcileActivity activity, Clock clock,
-      String roleLabel) {
+      String roleLabel, RollingUpdateSlots rollingSlots) {
     this.informers = informers;
     this.activity = activity;
     this.clock = clock;
@@ -86,6 +90,17 @@ public final class OperatorMetrics implements AutoCloseable {
         .description("pods marked for recreation by a rolling update").register(registry);
     sinceSuccess = MultiGauge.builder("cornac.cluster.seconds.since.last.successful.sync")
         .description("seconds since the last sync that applied the manifest without error").register(registry);
+    // A pass holds a worker for this long: milliseconds plus its API calls, never a wait (issue 16).
+    Timer passes = Timer.builder("cornac.reconcile.pass")
+        .description("worker time of one reconciliation pass of one cluster")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    activity.onPassEnded(nanos -> passes.record(nanos, TimeUnit.NANOSECONDS));
+    Gauge.builder("cornac.rolling.updates.clusters", rollingSlots, RollingUpdateSlots::rolling)
+        .description("clusters rolling their pods now (at most max_concurrent_rolling_updates)").tag("state", "rolling")
+        .register(registry);
+    Gauge.builder("cornac.rolling.updates.clusters", rollingSlots, RollingUpdateSlots::waiting)
+        .description("clusters rolling their pods now (at most max_concurrent_rolling_updates)").tag("state", "waiting")
+        .register(registry);
   }
 
   /** For JOSDK's {@code withMetrics}. */

@@ -35,6 +35,7 @@ import dev.cornac.operator.reconcile.steps.StatefulSetSync;
  */
 public final class ClusterInformers {
   private final Map<Class<?>, InformerEventSource<?, Postgresql>> sources = new LinkedHashMap<>();
+  private final RecentPodWrites recentPodWrites = new RecentPodWrites();
   private final String clusterNameLabel;
   private final String podRoleLabel;
   private final io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Postgresql> clusters;
@@ -300,6 +301,11 @@ public final class ClusterInformers {
 
   public Optional<Postgresql> cluster(String namespace, String name) {
     return clusters.get(new ResourceID(name, namespace));
+  }
+
+  /** Our own pod writes the cache may not show yet. */
+  public RecentPodWrites recentPodWrites() {
+    return recentPodWrites;
   }
 
   public String clusterNameLabel() {

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
+import io.fabric8.kubernetes.api.model.Pod;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 
 /**
  * Every write the reconciler makes goes through here: create, update (PUT with the live resourceVersion), metadata
@@ -84,6 +86,15 @@ public final class KubernetesWriter {
 
   public void delete(HasMetadata actual) {
     client.resource(actual).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    if (actual instanceof Pod pod) {
+      informers.recentPodWrites().deleted(pod);
+    }
+  }
+
+  /** Marks a pod for a rolling update (upstream's annotation), remembered until the cache shows it. */
+  public void markForRollingUpdate(Pod pod) {
+    patchMetadata(pod, null, Map.of(StatefulSetSync.ROLLING_UPDATE_ANNOTATION, "true"), null);
+    informers.recentPodWrites().markedForRollingUpdate(pod);
   }
 
   public void deleteOrphaningDependents(HasMetadata actual) {

@@ -23,6 +23,10 @@ import dev.cornac.operator.reconcile.steps.SecretSync;
 import dev.cornac.operator.reconcile.steps.ServiceAccountSync;
 import dev.cornac.operator.reconcile.steps.ServiceSync;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.rolling.RollingUpdateSlots;
+import dev.cornac.operator.rolling.RollingUpdateSync;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import dev.cornac.operator.status.ClusterStatus;
 import dev.cornac.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -58,6 +62,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
+  /** A roll waits for a pod to come back or a replica to catch up: a pass every few seconds costs milliseconds. */
+  static final Duration ROLL_STEP_RECHECK = Duration.ofSeconds(2);
+  /** A cluster in line for a rolling-update slot is woken when one frees; this is only the safety net. */
+  static final Duration ROLL_SLOT_RECHECK = Duration.ofMinutes(1);
   /** Windows are compared at minute precision: a pass just after the opening minute starts is inside it. */
   static final Duration WINDOW_MARGIN = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(PostgresqlReconciler.class);
@@ -69,7 +77,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final DeleteProtection protection;
   private final ClusterDeletion deletion;
   private final dev.cornac.operator.dataplane.DataPlaneSync dataPlane;
-  private final dev.cornac.operator.rolling.RollingUpdateSync rolling;
+  private final RollingUpdateSync rolling;
+  private final RollingUpdateSlots rollingSlots;
   private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
   private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
   private final dev.cornac.operator.switchover.NodeDrainSwitchover nodeDrain;
@@ -87,7 +96,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.client = client;
     this.events = events;
     this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints, clock);
-    this.rolling = new dev.cornac.operator.rolling.RollingUpdateSync(config, client, endpoints);
+    this.rollingSlots = new RollingUpdateSlots((int) config.integerOr("max_concurrent_rolling_updates", 10));
+    this.rolling = new RollingUpdateSync(config, endpoints, rollingSlots, clock);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
     this.nodeDrain = new dev.cornac.operator.switchover.NodeDrainSwitchover(config, endpoints, clock);
@@ -113,6 +123,11 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     if (!config.configMapDcs()) {
       informers.watchEndpoints(context);
     }
+    List<EventSource<?, Postgresql>> sources = new ArrayList<>();
+    // A cluster waiting for a rolling-update slot gets its next pass as soon as one frees.
+    SimpleInboundEventSource<Postgresql> slotFreed = new SimpleInboundEventSource<>("rolling-update-slot");
+    rollingSlots.onFree(slotFreed::propagateEvent);
+    sources.add(slotFreed);
     // Watched with the exporter on even when its PodMonitors are off, so that turning them off deletes them; not
     // otherwise, as an operator running with upstream's RBAC may not list PodMonitors.
     boolean podMonitors = config.bool("enable_postgres_exporter_pod_monitor");
@@ -127,7 +142,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
             dev.cornac.generators.monitoring.PodMonitor.CRD);
       }
     }
-    return informers.all();
+    sources.addAll(informers.all());
+    return sources;
+  }
+
+  /** The fleet's rolling-update slots ({@code max_concurrent_rolling_updates}). */
+  public RollingUpdateSlots rollingSlots() {
+    return rollingSlots;
   }
 
   /** The informer caches; null until JOSDK has prepared the event sources. */
@@ -171,6 +192,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   private UpdateControl<Postgresql> reconcilePass(Postgresql pg) {
     if (pg.isMarkedForDeletion()) {
+      rolling.forget(ResourceID.fromResource(pg));
       handleDeletion(pg);
       return UpdateControl.noUpdate();
     }
@@ -215,17 +237,12 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       ConnectionPoolerSync.sync(r);
       dev.cornac.operator.reconcile.steps.PodMonitorSync.sync(r);
       boolean ready = podsReady(cluster);
-      boolean rollingPending = false;
-      if (ready) {
-        // Pod recreation waits for a successful Patroni configuration sync (reference c.3).
-        if (syncDataPlane(r)) {
-          rollingPending = rolling.sync(r);
-        } else {
-          rollingPending = true;
-        }
-      }
+      // Pod recreation waits for a successful Patroni configuration sync (reference c.3); a roll that has taken a
+      // pod down goes on while the pods are not all ready.
+      boolean dataPlaneSynced = !ready || syncDataPlane(r);
+      RollingUpdateSync.State roll = dataPlaneSynced ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
       List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
-      if (ready && !rollingPending) {
+      if (ready && roll == RollingUpdateSync.State.IDLE) {
         // A primary on a node being drained moves off it; then the switchover and restart asked for by annotation.
         onAddressedPods(r, pods -> {
           nodeDrain.sync(r, pods);
@@ -238,11 +255,17 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
             .ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
-      Duration next = ready && !rollingPending && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK;
+      Duration next = switch (roll) {
+        case ROLLING -> dataPlaneSynced ? ROLL_STEP_RECHECK : NOT_READY_RECHECK;
+        case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
+        case IDLE -> ready && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK;
+      };
       if (r.waitsForWindow()) {
         next = untilWindowOpens(cluster, next);
       }
-      return record(pg, StatusCalculator.Outcome.APPLIED, ready, message, null, next, reported, r.statusWritten());
+      StatusCalculator.Outcome outcome = roll == RollingUpdateSync.State.IDLE ? StatusCalculator.Outcome.APPLIED
+          : StatusCalculator.Outcome.ROLLING;
+      return record(pg, outcome, ready, message, null, next, reported, r.statusWritten());
     } catch (KubernetesClientException e) {
       if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
         // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
@@ -374,7 +397,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       String message, String warningReason, Duration next, List<io.fabric8.kubernetes.api.model.Condition> reported,
       boolean writtenDuringPass) {
     PostgresqlStatus status = statuses.next(pg, outcome, ready, message, reported);
-    activity.finished(pg, outcome == StatusCalculator.Outcome.APPLIED, message);
+    activity.finished(pg, outcome == StatusCalculator.Outcome.APPLIED || outcome == StatusCalculator.Outcome.ROLLING,
+        message);
     String before = pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
     if (warningReason != null && (!status.postgresClusterStatus.equals(before) || !sameMessage(pg, message))) {
       events.warning(pg, warningReason, message);

@@ -2,70 +2,196 @@ package dev.cornac.operator.rolling;
 
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.rolling.RollingUpdate;
+import dev.cornac.dataplane.patroni.ClusterMember;
+import dev.cornac.dataplane.patroni.PatroniException;
+import dev.cornac.dataplane.rolling.RollMember;
+import dev.cornac.dataplane.rolling.RollPlanner;
+import dev.cornac.dataplane.rolling.RollStep;
 import dev.cornac.generators.Cluster;
+import dev.cornac.operator.reconcile.RecentPodWrites;
 import dev.cornac.operator.reconcile.Reconciliation;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.switchover.PodMembers;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Recreates the pods marked for a rolling update (reference c.3, c.4): only when every pod runs, replicas first, then
- * one switchover to the best candidate, then the old primary, each awaited. A failure keeps the remaining marks, is
- * reported as a Warning, and the next sync resumes where this one stopped.
+ * Advances the rolling update of the pods marked for one (reference c.3, c.4) by one step per pass: the step comes
+ * from {@link RollPlanner}, this carries it out (delete a pod, ask Patroni for the switchover) and the pass is
+ * rescheduled; waiting for a pod to come back or a replica to catch up is the next pass, never a sleep. At most
+ * {@code max_concurrent_rolling_updates} clusters roll at once ({@link RollingUpdateSlots}).
  */
 public final class RollingUpdateSync {
   /** Patroni's default when neither the manifest nor Spilo sets maximum_lag_on_failover. */
   static final long DEFAULT_MAX_LAG = 1_048_576L;
 
-  private final OperatorConfig config;
-  private final KubernetesClient client;
-  private final MemberEndpoints endpoints;
-
-  public RollingUpdateSync(OperatorConfig config, KubernetesClient client, MemberEndpoints endpoints) {
-    this.config = config;
-    this.client = client;
-    this.endpoints = endpoints;
+  /** Where a cluster's roll stands after this pass. */
+  public enum State {
+    /** No roll: nothing marked. */
+    IDLE,
+    /** A step was taken or is awaited: look again in seconds. */
+    ROLLING,
+    /** Marked, but {@code max_concurrent_rolling_updates} clusters are rolling: woken when a slot frees. */
+    WAITING_FOR_SLOT
   }
 
-  /** Whether marks remain after this pass (the caller then looks again soon). */
-  public boolean sync(Reconciliation r) {
+  /** What a roll remembers between passes: its last switchover (exactly one per roll) and when it last moved. */
+  private record Progress(Instant lastStep, Optional<String> switchedTo, boolean warned) {}
+
+  private final OperatorConfig config;
+  private final MemberEndpoints endpoints;
+  private final RollingUpdateSlots slots;
+  private final Clock clock;
+  private final Map<ResourceID, Progress> progress = new ConcurrentHashMap<>();
+
+  public RollingUpdateSync(OperatorConfig config, MemberEndpoints endpoints, RollingUpdateSlots slots, Clock clock) {
+    this.config = config;
+    this.endpoints = endpoints;
+    this.slots = slots;
+    this.clock = clock;
+  }
+
+  public State sync(Reconciliation r) {
     Cluster c = r.cluster();
-    List<Pod> pods = r.informers().ofCluster(Pod.class, c.namespace(), c.name());
-    List<String> marked = pods.stream().filter(StatefulSetSync::isMarked).map(p -> p.getMetadata().getName())
-        .sorted().toList();
-    if (marked.isEmpty()) {
-      return false;
+    ResourceID id = new ResourceID(c.name(), c.namespace());
+    RecentPodWrites writes = r.informers().recentPodWrites();
+    List<Pod> pods = r.informers().ofCluster(Pod.class, c.namespace(), c.name()).stream()
+        .filter(p -> !writes.isDeleted(p)).toList();
+    List<String> marked = pods.stream().filter(writes::isMarked).map(p -> p.getMetadata().getName()).sorted()
+        .toList();
+    if (marked.isEmpty() && !slots.holds(id)) {
+      slots.release(id);
+      return State.IDLE;
     }
-    // Patroni is reached by pod address: a pod without one is not running yet, whatever its phase says.
-    boolean allRunning = pods.stream().allMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
-        && p.getStatus().getPodIP() != null && !p.getStatus().getPodIP().isEmpty());
-    if (!allRunning) {
-      return true;
+    if (!slots.holds(id)) {
+      slots.releaseGone(held -> r.informers().cluster(held.getNamespace().orElse(""), held.getName()).isPresent());
+      if (!slots.tryAcquire(id)) {
+        r.note("rolling update of " + String.join(", ", marked) + " waits its turn: " + slots.rolling()
+            + " cluster(s) are rolling (max_concurrent_rolling_updates " + slots.max() + ")");
+        return State.WAITING_FOR_SLOT;
+      }
+      r.acted("Update", "Performing rolling update of " + String.join(", ", marked));
+      progress.put(id, new Progress(clock.instant(), Optional.empty(), false));
     }
-    r.acted("Update", "Performing rolling update of " + String.join(", ", marked));
+    RollStep step = RollPlanner.next(facts(r, pods, writes));
+    Progress before = progress.getOrDefault(id, new Progress(clock.instant(), Optional.empty(), false));
+    if (step instanceof RollStep.Done) {
+      progress.remove(id);
+      slots.release(id);
+      r.acted("Update", "Rolling update done - pods have been recreated");
+      return State.IDLE;
+    } else if (step instanceof RollStep.Wait wait) {
+      waiting(r, id, before, wait.reason());
+    } else if (step instanceof RollStep.Recreate recreate) {
+      Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(recreate.member())).findFirst()
+          .orElseThrow();
+      r.writer().delete(pod);
+      r.acted("Update", "recreating pod " + recreate.member() + " for the rolling update" + (recreate.downtime()
+          ? " (the only instance: the cluster is down until it is back)" : ""));
+      progress.put(id, new Progress(clock.instant(), before.switchedTo(), false));
+    } else if (step instanceof RollStep.Switchover switchover) {
+      switchover(r, id, pods, before, switchover);
+    }
+    return State.ROLLING;
+  }
+
+  /** The cluster is gone: its slot and progress go with it. */
+  public void forget(ResourceID id) {
+    progress.remove(id);
+    slots.release(id);
+  }
+
+  private void switchover(Reconciliation r, ResourceID id, List<Pod> pods, Progress before,
+      RollStep.Switchover step) {
+    if (before.switchedTo().isPresent()) {
+      // Patroni has taken the switchover; its view may lag a moment behind. A roll switches over once.
+      waiting(r, id, before, "waiting for " + before.switchedTo().get() + " to lead after the switchover");
+      return;
+    }
+    try {
+      new PodMembers(endpoints, pods).client(step.leader()).once()
+          .switchover(step.leader(), step.candidate(), Optional.empty());
+      r.acted("Switchover", "switched over from " + step.leader() + " to " + step.candidate()
+          + " for the rolling update");
+      progress.put(id, new Progress(clock.instant(), Optional.of(step.candidate()), false));
+    } catch (PatroniException e) {
+      // 412: the candidate is not yet a healthy replica in Patroni's eyes; 503: Patroni could not do it now.
+      waiting(r, id, before, "Patroni did not switch over from " + step.leader() + " to " + step.candidate() + " ("
+          + e.getMessage() + ")");
+    }
+  }
+
+  /** A roll that has not moved for {@code pod_label_wait_timeout} is reported once, and keeps waiting. */
+  private void waiting(Reconciliation r, ResourceID id, Progress before, String reason) {
+    r.note("rolling update: " + reason);
+    Duration limit = podWait();
+    if (!before.warned() && Duration.between(before.lastStep(), clock.instant()).compareTo(limit) > 0) {
+      r.warn("Update", "rolling update has not moved for " + limit.toSeconds()
+          + " s (pod_label_wait_timeout): " + reason + "; it goes on as soon as that changes");
+      progress.put(id, new Progress(before.lastStep(), before.switchedTo(), true));
+    }
+  }
+
+  private RollPlanner.Facts facts(Reconciliation r, List<Pod> pods, RecentPodWrites writes) {
+    Cluster c = r.cluster();
+    String image = postgresImage(r.desired().statefulSet().getSpec().getTemplate().getSpec().getContainers());
+    int replicas = r.live(StatefulSet.class, r.desired().statefulSet()).map(s -> s.getSpec().getReplicas())
+        .filter(Objects::nonNull).orElse(pods.size());
+    List<RollMember> members = new ArrayList<>();
+    for (int i = 0; i < Math.max(replicas, pods.size()); i++) {
+      String name = c.name() + "-" + i;
+      Optional<Pod> pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
+      boolean marked = pod.map(writes::isMarked).orElse(false);
+      boolean current = pod.isPresent() && !marked
+          && Objects.equals(image, postgresImage(pod.get().getSpec() == null ? null
+              : pod.get().getSpec().getContainers()));
+      members.add(new RollMember(name, marked, pod.map(this::isUp).orElse(false), current));
+    }
     var patroni = c.spec().patroni;
     long maxLag = patroni != null && patroni.maximumLagOnFailover != null && patroni.maximumLagOnFailover > 0
         ? patroni.maximumLagOnFailover : DEFAULT_MAX_LAG;
     boolean synchronous = patroni != null && Boolean.TRUE.equals(patroni.synchronousMode);
-    Duration podWait = config.duration("pod_label_wait_timeout");
-    PodMemberControl control = new PodMemberControl(client, r.informers(), c, endpoints, config.podRoleLabel(),
-        podWait.isZero() ? Duration.ofMinutes(10) : podWait);
-    try {
-      List<RollingUpdate.Step> steps = new RollingUpdate(control, maxLag, synchronous,
-          podWait.isZero() ? Duration.ofMinutes(10) : podWait).run();
-      r.acted("Update", "Rolling update done - pods have been recreated ("
-          + steps.stream().map(s -> s.action() + " " + s.member()).collect(Collectors.joining(", ")) + ")");
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    } catch (Exception e) {
-      r.warn("Update", "rolling update stopped, resuming at the next sync: " + e.getMessage());
-      return true;
+    boolean allUp = members.stream().allMatch(RollMember::up);
+    return new RollPlanner.Facts(members, allUp ? patroniView(pods) : List.of(), maxLag, synchronous);
+  }
+
+  /** Patroni's view of the cluster from the first member that answers, each asked once. */
+  private List<ClusterMember> patroniView(List<Pod> pods) {
+    PodMembers members = new PodMembers(endpoints, pods);
+    for (Pod pod : pods) {
+      try {
+        return members.client(pod.getMetadata().getName()).once().cluster();
+      } catch (PatroniException e) {
+        // ask the next member
+      }
     }
+    return List.of();
+  }
+
+  private boolean isUp(Pod p) {
+    Map<String, String> labels = p.getMetadata().getLabels();
+    String role = labels == null ? null : labels.get(config.podRoleLabel());
+    return p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null
+        && !p.getStatus().getPodIP().isEmpty() && ("master".equals(role) || "replica".equals(role));
+  }
+
+  private Duration podWait() {
+    Duration wait = config.duration("pod_label_wait_timeout");
+    return wait.isZero() || wait.isNegative() ? Duration.ofMinutes(10) : wait;
+  }
+
+  private static String postgresImage(List<Container> containers) {
+    return containers == null ? null : containers.stream().filter(k -> "postgres".equals(k.getName()))
+        .map(Container::getImage).findFirst().orElse(null);
   }
 }

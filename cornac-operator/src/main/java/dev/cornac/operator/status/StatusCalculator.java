@@ -20,7 +20,8 @@ import java.util.Objects;
  * status and no write.
  */
 public final class StatusCalculator {
-  public enum Outcome { APPLIED, INVALID, FAILED }
+  /** ROLLING: applied to the objects, the pods are being recreated (or wait their turn) to match. */
+  public enum Outcome { APPLIED, ROLLING, INVALID, FAILED }
 
   public static final String READY = "Ready";
   public static final String RECONCILED = "Reconciled";
@@ -51,6 +52,7 @@ public final class StatusCalculator {
       case INVALID -> ClusterStatus.INVALID;
       case FAILED -> !everRan ? ClusterStatus.CREATE_FAILED
           : specChanged ? ClusterStatus.UPDATE_FAILED : ClusterStatus.SYNC_FAILED;
+      case ROLLING -> everRan ? ClusterStatus.UPDATING : ClusterStatus.CREATING;
       case APPLIED -> {
         if (podsReady) {
           yield ClusterStatus.RUNNING;
@@ -65,14 +67,16 @@ public final class StatusCalculator {
       }
     };
     PostgresqlStatus next = new PostgresqlStatus(value);
-    next.observedGeneration = outcome == Outcome.APPLIED ? Long.valueOf(generation) : previous.observedGeneration;
+    boolean applied = outcome == Outcome.APPLIED || outcome == Outcome.ROLLING;
+    next.observedGeneration = applied ? Long.valueOf(generation) : previous.observedGeneration;
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(previous, READY, podsReady && outcome == Outcome.APPLIED,
+    conditions.add(condition(previous, READY, podsReady && applied,
         podsReady ? "PodsReady" : "PodsNotReady",
         podsReady ? "every instance has a Patroni role" : "waiting for the pods to get a Patroni role"));
-    conditions.add(condition(previous, RECONCILED, outcome == Outcome.APPLIED,
+    conditions.add(condition(previous, RECONCILED, applied,
         switch (outcome) {
           case APPLIED -> "Applied";
+          case ROLLING -> "RollingUpdate";
           case INVALID -> "InvalidManifest";
           case FAILED -> "Failed";
         }, message));

@@ -94,7 +94,7 @@ public final class StatefulSetSync {
       String podImage = pod.getSpec() == null || pod.getSpec().getContainers() == null
           ? null : pod.getSpec().getContainers().stream().filter(c -> "postgres".equals(c.getName()))
               .map(Container::getImage).findFirst().orElse(null);
-      if (podImage != null && !podImage.equals(image) && !isMarked(pod)) {
+      if (podImage != null && !podImage.equals(image) && !r.informers().recentPodWrites().isMarked(pod)) {
         mark(r, pod, "runs image " + podImage + " instead of " + image);
       }
     }
@@ -102,14 +102,14 @@ public final class StatefulSetSync {
 
   public static void markPodsForRollingUpdate(Reconciliation r, String why) {
     for (Pod pod : r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name())) {
-      if (!isMarked(pod)) {
+      if (!r.informers().recentPodWrites().isMarked(pod)) {
         mark(r, pod, why);
       }
     }
   }
 
   private static void mark(Reconciliation r, Pod pod, String why) {
-    r.writer().patchMetadata(pod, null, Map.of(ROLLING_UPDATE_ANNOTATION, "true"), null);
+    r.writer().markForRollingUpdate(pod);
     r.acted("Update", "marked pod " + pod.getMetadata().getName() + " for a rolling update: " + why);
   }
 
