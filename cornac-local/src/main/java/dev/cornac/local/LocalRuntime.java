@@ -7,7 +7,7 @@ import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.config.OperatorConfigReader;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniRole;
-import dev.cornac.dataplane.patroni.SwitchoverCandidates;
+import dev.cornac.dataplane.switchover.Switchover;
 import dev.cornac.generators.Cluster;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -176,7 +176,7 @@ public final class LocalRuntime {
     requireRunning(layout);
     LocalState.Member leader = currentLeader(layout, state);
     List<ClusterMember> view = LocalPatroni.clusterView(state).orElseThrow();
-    String candidate = to.orElseGet(() -> SwitchoverCandidates.best(view, false).map(ClusterMember::name)
+    String candidate = to.orElseGet(() -> Switchover.candidate(view, false, m -> true)
         .orElseThrow(() -> new LocalRuntimeException(name + " has no running replica to switch over to; "
             + "see `cornac local status " + name + "`")));
     if (candidate.equals(leader.name())) {
@@ -611,22 +611,27 @@ public final class LocalRuntime {
   /** Returns once the target leads and the old primary runs again as a replica (stopping it mid-demotion is unsafe). */
   private Boolean switchover(LocalLayout layout, LocalState state, LocalState.Member leader, LocalState.Member target)
       throws InterruptedException {
-    LocalPatroni.patientClient(leader).switchover(leader.name(), target.name(), Optional.empty());
-    return Waits.until(Duration.ofSeconds(60), POLL, () -> LocalPatroni.clusterView(state).filter(v -> {
-      boolean led = v.stream().anyMatch(m -> m.role() == PatroniRole.LEADER && m.name().equals(target.name())
-          && "running".equals(m.state()));
-      boolean demoted = v.stream().anyMatch(m -> m.name().equals(leader.name()) && m.role() != PatroniRole.LEADER
-          && m.isStreamingOrRunning());
-      return led && demoted;
-    }).map(v -> Boolean.TRUE), () -> target.name() + " did not become the primary, with " + leader.name()
+    // A replica that has just started is briefly no candidate for Patroni (412): ask again for a while.
+    Waits.until(Duration.ofSeconds(30), POLL, () -> {
+      Switchover.Result result = Switchover.request(LocalPatroni.patientClient(leader), leader.name(), target.name(),
+          Optional.empty());
+      if (result instanceof Switchover.Failed failed) {
+        throw new LocalRuntimeException("Patroni refused to switch over from " + leader.name() + " to "
+            + target.name() + ": " + failed.reason());
+      }
+      return result instanceof Switchover.Done ? Optional.of(Boolean.TRUE) : Optional.empty();
+    }, () -> "Patroni did not take the switchover from " + leader.name() + " to " + target.name() + " within 30 s; "
+        + "see `cornac local status " + state.name() + "`");
+    return Waits.until(Duration.ofSeconds(60), POLL, () -> LocalPatroni.clusterView(state)
+        .filter(v -> Switchover.settled(v, leader.name(), target.name())).map(v -> Boolean.TRUE),
+        () -> target.name() + " did not become the primary, with " + leader.name()
         + " following it, within 60 s; see `cornac local status " + state.name() + "`");
   }
 
   private String pickSwitchoverTarget(LocalState previous, LocalState next, LocalState.Member leader) {
     List<ClusterMember> view = LocalPatroni.clusterView(previous).orElseThrow(() -> notAnswering(previous.name()));
     Set<String> kept = new HashSet<>(next.members().stream().map(LocalState.Member::name).toList());
-    return SwitchoverCandidates.best(view.stream().filter(m -> kept.contains(m.name())
-        || m.name().equals(leader.name())).toList(), false).map(ClusterMember::name)
+    return Switchover.candidate(view, false, m -> kept.contains(m) || m.equals(leader.name()))
         .orElseThrow(() -> new LocalRuntimeException("the primary " + leader.name() + " would be removed, but no "
             + "remaining member is a running replica to take over; wait until `cornac local status " + previous.name()
             + "` shows them running"));

@@ -58,6 +58,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     final String name;
     final String ip;
     boolean running;
+    int serverVersion = 150000;
 
     Member(String name, String ip) {
       this.name = name;
@@ -227,6 +228,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         byIp.put(member.ip, member);
         clusterOfIp.put(member.ip, cluster);
         member.running = true;
+        member.serverVersion = serverVersion(sts);
         if (sim.members.values().stream().allMatch(m -> m.running)) {
           disrupted.remove(cluster);
         }
@@ -348,7 +350,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     ObjectNode p = JSON.createObjectNode();
     p.put("state", "running");
     p.put("role", member.name.equals(sim.leader) ? "master" : "replica");
-    p.put("server_version", 150000);
+    p.put("server_version", member.serverVersion);
     p.put("timeline", sim.timeline);
     p.putObject("patroni").put("version", "3.0.4").put("scope", sim.name);
     return p;
@@ -411,6 +413,13 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     int host = n % 254 + 1;
     int subnet = n / 254;
     return "127." + (1 + subnet / 256) + "." + (subnet % 256) + "." + host;
+  }
+
+  /** Spilo runs the major version of its PGVERSION variable (e.g. 15 → server_version 150000). */
+  private static int serverVersion(StatefulSet sts) {
+    return sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> "PGVERSION".equals(e.getName()) && e.getValue() != null).findFirst()
+        .map(e -> Integer.parseInt(e.getValue().strip()) * 10000).orElse(150000);
   }
 
   private static String label(Pod pod, String key) {

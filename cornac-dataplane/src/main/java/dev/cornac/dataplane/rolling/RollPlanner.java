@@ -1,8 +1,7 @@
 package dev.cornac.dataplane.rolling;
 
 import dev.cornac.dataplane.patroni.ClusterMember;
-import dev.cornac.dataplane.patroni.PatroniRole;
-import dev.cornac.dataplane.patroni.SwitchoverCandidates;
+import dev.cornac.dataplane.switchover.Switchover;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +21,15 @@ public final class RollPlanner {
    * @param patroni Patroni's view ({@code GET /cluster}); empty when no member answered
    * @param maxLagBytes {@code maximum_lag_on_failover}
    * @param synchronousMode Patroni's {@code synchronous_mode}: only a synchronous standby may take over
+   * @param demoting the old primary of this roll's switchover, until it has been recreated: it is not stopped before
+   *     it follows the new leader ({@link Switchover#settled})
    */
   public record Facts(List<RollMember> members, List<ClusterMember> patroni, long maxLagBytes,
-      boolean synchronousMode) {}
+      boolean synchronousMode, Optional<String> demoting) {
+    public Facts(List<RollMember> members, List<ClusterMember> patroni, long maxLagBytes, boolean synchronousMode) {
+      this(members, patroni, maxLagBytes, synchronousMode, Optional.empty());
+    }
+  }
 
   private RollPlanner() {}
 
@@ -42,10 +47,12 @@ public final class RollPlanner {
     if (f.patroni().isEmpty()) {
       return new RollStep.Wait("no member answers Patroni's REST API");
     }
-    Optional<String> leader = f.patroni().stream().filter(m -> m.role() == PatroniRole.LEADER
-        || m.role() == PatroniRole.STANDBY_LEADER).map(ClusterMember::name).findFirst();
+    Optional<String> leader = Switchover.leader(f.patroni());
     if (leader.isEmpty()) {
       return new RollStep.Wait("the cluster has no leader right now");
+    }
+    if (f.demoting().isPresent() && !Switchover.settled(f.patroni(), f.demoting().get(), leader.get())) {
+      return new RollStep.Wait("the old primary " + f.demoting().get() + " is still demoting");
     }
     Set<String> marked = members.stream().filter(RollMember::marked).map(RollMember::name).collect(Collectors.toSet());
     // Every member already rolled must stream again before the next one goes: a roll never takes two down.
@@ -67,13 +74,12 @@ public final class RollPlanner {
     }
     Set<String> current = members.stream().filter(RollMember::currentSpec).map(RollMember::name)
         .collect(Collectors.toSet());
-    Optional<ClusterMember> candidate = SwitchoverCandidates.best(f.patroni().stream()
-        .filter(m -> current.contains(m.name())).toList(), f.synchronousMode());
+    Optional<String> candidate = Switchover.candidate(f.patroni(), f.synchronousMode(), current::contains);
     if (candidate.isEmpty()) {
       return new RollStep.Wait("no replica running the new spec is ready to take over from " + leader.get()
           + (f.synchronousMode() ? " (synchronous mode: a synchronous standby is needed)" : ""));
     }
-    return new RollStep.Switchover(leader.get(), candidate.get().name());
+    return new RollStep.Switchover(leader.get(), candidate.get());
   }
 
   private static Optional<String> unhealthy(String name, Facts f) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniRole;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,17 @@ class RollPlannerTest {
     // After the switchover the old leader is a marked replica like any other.
     assertThat(next(List.of(marked("a-0"), rolled("a-1")), List.of(replica("a-0", "streaming", 0), leader("a-1"))))
         .isEqualTo(new RollStep.Recreate("a-0", false));
+  }
+
+  @Test
+  void theOldPrimaryIsNotStoppedBeforeItFollowsTheNewLeader() {
+    List<RollMember> members = List.of(marked("a-0"), rolled("a-1"));
+    ClusterMember demoting = new ClusterMember("a-0", PatroniRole.REPLICA, "stopping", "", 5432, "",
+        OptionalInt.of(1), OptionalLong.empty(), false);
+    assertThat(RollPlanner.next(new RollPlanner.Facts(members, List.of(demoting, leader("a-1")), MAX_LAG, false,
+        Optional.of("a-0")))).isEqualTo(new RollStep.Wait("the old primary a-0 is still demoting"));
+    assertThat(RollPlanner.next(new RollPlanner.Facts(members, List.of(replica("a-0", "streaming", 0), leader("a-1")),
+        MAX_LAG, false, Optional.of("a-0")))).isEqualTo(new RollStep.Recreate("a-0", false));
   }
 
   @Test

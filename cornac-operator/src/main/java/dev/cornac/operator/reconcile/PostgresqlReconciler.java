@@ -62,8 +62,6 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
-  /** A roll waits for a pod to come back or a replica to catch up: a pass every few seconds costs milliseconds. */
-  static final Duration ROLL_STEP_RECHECK = Duration.ofSeconds(2);
   /** A cluster in line for a rolling-update slot is woken when one frees; this is only the safety net. */
   static final Duration ROLL_SLOT_RECHECK = Duration.ofMinutes(1);
   /** Windows are compared at minute precision: a pass just after the opening minute starts is inside it. */
@@ -101,7 +99,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
     this.nodeDrain = new dev.cornac.operator.switchover.NodeDrainSwitchover(config, endpoints, clock);
-    this.restart = new dev.cornac.operator.switchover.DeclarativeRestart(endpoints);
+    this.restart = new dev.cornac.operator.switchover.DeclarativeRestart(endpoints, clock);
     this.majorUpgrade = new dev.cornac.operator.upgrade.MajorVersionUpgrade(config, endpoints, client, clock);
     this.statuses = new StatusCalculator(clock);
     this.clock = clock;
@@ -230,7 +228,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
         dev.cornac.operator.reconcile.steps.PasswordRotationSync.sync(r, clock);
       }
       PodDisruptionBudgetSync.sync(r);
-      scaleDown.prepare(r);
+      scaleDown.moveThePrimaryBeforeScalingDown(r);
       StatefulSetSync.sync(r);
       dev.cornac.operator.reconcile.steps.VolumeResizeSync.sync(r);
       LogicalBackupSync.sync(r);
@@ -256,9 +254,9 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       Duration next = switch (roll) {
-        case ROLLING -> dataPlaneSynced ? ROLL_STEP_RECHECK : NOT_READY_RECHECK;
+        case ROLLING -> dataPlaneSynced ? Reconciliation.NEXT_STEP : NOT_READY_RECHECK;
         case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
-        case IDLE -> ready && !r.recheckRequested() ? resyncInterval() : NOT_READY_RECHECK;
+        case IDLE -> !ready ? NOT_READY_RECHECK : r.recheck().orElseGet(this::resyncInterval);
       };
       if (r.waitsForWindow()) {
         next = untilWindowOpens(cluster, next);

@@ -5,6 +5,7 @@ import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredState;
 import dev.cornac.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class Reconciliation {
   private final KubernetesWriter writer;
   private final EventRecorder events;
   private final List<String> actions = new ArrayList<>();
-  private boolean recheckSoon;
+  private Duration recheck;
   private boolean statusWritten;
   private boolean waitsForWindow;
 
@@ -78,9 +79,17 @@ public final class Reconciliation {
     events.warning(resource(), reason, message);
   }
 
-  /** Something waits (a held scale-down): look again in seconds rather than at the next resync. */
-  public void recheckSoon() {
-    recheckSoon = true;
+  /** The next member step of an operation under way (a restart, a switchover Patroni is not ready for). */
+  public static final Duration NEXT_STEP = Duration.ofSeconds(2);
+  /** Something waits on the cluster's members or nodes (an upgrade's preconditions, a drained node). */
+  public static final Duration SOON = Duration.ofSeconds(10);
+
+  /**
+   * Something waits: look again after this rather than at the next resync (the shortest asked for in the pass wins).
+   * Waiting is always a later pass, never a sleep on the worker.
+   */
+  public void recheckIn(Duration after) {
+    recheck = recheck == null || after.compareTo(recheck) < 0 ? after : recheck;
   }
 
   /** The status was written during the pass (a long operation's progress): the final one is written the same way. */
@@ -101,8 +110,8 @@ public final class Reconciliation {
     return waitsForWindow;
   }
 
-  public boolean recheckRequested() {
-    return recheckSoon;
+  public Optional<Duration> recheck() {
+    return Optional.ofNullable(recheck);
   }
 
   public List<String> actions() {

@@ -7,6 +7,7 @@ import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.rolling.RollMember;
 import dev.cornac.dataplane.rolling.RollPlanner;
 import dev.cornac.dataplane.rolling.RollStep;
+import dev.cornac.dataplane.switchover.Switchover;
 import dev.cornac.generators.Cluster;
 import dev.cornac.operator.reconcile.RecentPodWrites;
 import dev.cornac.operator.reconcile.Reconciliation;
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RollingUpdateSync {
   /** Patroni's default when neither the manifest nor Spilo sets maximum_lag_on_failover. */
   static final long DEFAULT_MAX_LAG = 1_048_576L;
+  private static final Duration SWITCHOVER_SETTLING = Duration.ofSeconds(30);
 
   /** Where a cluster's roll stands after this pass. */
   public enum State {
@@ -45,8 +47,20 @@ public final class RollingUpdateSync {
     WAITING_FOR_SLOT
   }
 
-  /** What a roll remembers between passes: its last switchover (exactly one per roll) and when it last moved. */
-  private record Progress(Instant lastStep, Optional<String> switchedTo, boolean warned) {}
+  /**
+   * What a roll remembers between passes: when it last moved, its switchover (exactly one per roll: the new leader;
+   * the old one until it has been recreated, as it must finish demoting first), whether it warned.
+   */
+  private record Progress(Instant lastStep, Optional<String> switchedFrom, Optional<String> switchedTo,
+      boolean warned) {
+    static Progress start(Instant now) {
+      return new Progress(now, Optional.empty(), Optional.empty(), false);
+    }
+
+    Progress moved(Instant now) {
+      return new Progress(now, switchedFrom, switchedTo, false);
+    }
+  }
 
   private final OperatorConfig config;
   private final MemberEndpoints endpoints;
@@ -81,10 +95,10 @@ public final class RollingUpdateSync {
         return State.WAITING_FOR_SLOT;
       }
       r.acted("Update", "Performing rolling update of " + String.join(", ", marked));
-      progress.put(id, new Progress(clock.instant(), Optional.empty(), false));
+      progress.put(id, Progress.start(clock.instant()));
     }
-    RollStep step = RollPlanner.next(facts(r, pods, writes));
-    Progress before = progress.getOrDefault(id, new Progress(clock.instant(), Optional.empty(), false));
+    Progress before = progress.getOrDefault(id, Progress.start(clock.instant()));
+    RollStep step = RollPlanner.next(facts(r, pods, writes, before.switchedFrom()));
     if (step instanceof RollStep.Done) {
       progress.remove(id);
       slots.release(id);
@@ -98,7 +112,9 @@ public final class RollingUpdateSync {
       r.writer().delete(pod);
       r.acted("Update", "recreating pod " + recreate.member() + " for the rolling update" + (recreate.downtime()
           ? " (the only instance: the cluster is down until it is back)" : ""));
-      progress.put(id, new Progress(clock.instant(), before.switchedTo(), false));
+      Progress moved = before.moved(clock.instant());
+      progress.put(id, recreate.member().equals(before.switchedFrom().orElse(null))
+          ? new Progress(moved.lastStep(), Optional.empty(), moved.switchedTo(), false) : moved);
     } else if (step instanceof RollStep.Switchover switchover) {
       switchover(r, id, pods, before, switchover);
     }
@@ -113,21 +129,27 @@ public final class RollingUpdateSync {
 
   private void switchover(Reconciliation r, ResourceID id, List<Pod> pods, Progress before,
       RollStep.Switchover step) {
-    if (before.switchedTo().isPresent()) {
-      // Patroni has taken the switchover; its view may lag a moment behind. A roll switches over once.
+    if (before.switchedTo().isPresent()
+        && Duration.between(before.lastStep(), clock.instant()).compareTo(SWITCHOVER_SETTLING) < 0) {
+      // Patroni has taken the switchover and a view may lag a moment behind: a roll switches over once. Only a
+      // failover back to the old primary, seen after this while, calls for another.
       waiting(r, id, before, "waiting for " + before.switchedTo().get() + " to lead after the switchover");
       return;
     }
-    try {
-      new PodMembers(endpoints, pods).client(step.leader()).once()
-          .switchover(step.leader(), step.candidate(), Optional.empty());
+    Switchover.Result result = Switchover.request(new PodMembers(endpoints, pods).client(step.leader()).once(),
+        step.leader(), step.candidate(), Optional.empty());
+    if (result instanceof Switchover.Done) {
       r.acted("Switchover", "switched over from " + step.leader() + " to " + step.candidate()
           + " for the rolling update");
-      progress.put(id, new Progress(clock.instant(), Optional.of(step.candidate()), false));
-    } catch (PatroniException e) {
-      // 412: the candidate is not yet a healthy replica in Patroni's eyes; 503: Patroni could not do it now.
-      waiting(r, id, before, "Patroni did not switch over from " + step.leader() + " to " + step.candidate() + " ("
-          + e.getMessage() + ")");
+      progress.put(id, new Progress(clock.instant(), Optional.of(step.leader()), Optional.of(step.candidate()),
+          false));
+    } else if (result instanceof Switchover.NotYet notYet) {
+      waiting(r, id, before, "Patroni does not switch over from " + step.leader() + " to " + step.candidate()
+          + " yet (" + notYet.reason() + ")");
+    } else if (result instanceof Switchover.Failed failed) {
+      r.warn("Switchover", "Patroni refused to switch over from " + step.leader() + " to " + step.candidate()
+          + " for the rolling update: " + failed.reason() + "; retrying at the next sync");
+      waiting(r, id, before, "Patroni refused the switchover (" + failed.reason() + ")");
     }
   }
 
@@ -138,11 +160,12 @@ public final class RollingUpdateSync {
     if (!before.warned() && Duration.between(before.lastStep(), clock.instant()).compareTo(limit) > 0) {
       r.warn("Update", "rolling update has not moved for " + limit.toSeconds()
           + " s (pod_label_wait_timeout): " + reason + "; it goes on as soon as that changes");
-      progress.put(id, new Progress(before.lastStep(), before.switchedTo(), true));
+      progress.put(id, new Progress(before.lastStep(), before.switchedFrom(), before.switchedTo(), true));
     }
   }
 
-  private RollPlanner.Facts facts(Reconciliation r, List<Pod> pods, RecentPodWrites writes) {
+  private RollPlanner.Facts facts(Reconciliation r, List<Pod> pods, RecentPodWrites writes,
+      Optional<String> demoting) {
     Cluster c = r.cluster();
     String image = postgresImage(r.desired().statefulSet().getSpec().getTemplate().getSpec().getContainers());
     int replicas = r.live(StatefulSet.class, r.desired().statefulSet()).map(s -> s.getSpec().getReplicas())
@@ -162,7 +185,7 @@ public final class RollingUpdateSync {
         ? patroni.maximumLagOnFailover : DEFAULT_MAX_LAG;
     boolean synchronous = patroni != null && Boolean.TRUE.equals(patroni.synchronousMode);
     boolean allUp = members.stream().allMatch(RollMember::up);
-    return new RollPlanner.Facts(members, allUp ? patroniView(pods) : List.of(), maxLag, synchronous);
+    return new RollPlanner.Facts(members, allUp ? patroniView(pods) : List.of(), maxLag, synchronous, demoting);
   }
 
   /** Patroni's view of the cluster from the first member that answers, each asked once. */

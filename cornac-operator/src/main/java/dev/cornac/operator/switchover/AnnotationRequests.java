@@ -1,5 +1,7 @@
 package dev.cornac.operator.switchover;
 
+import java.time.Duration;
+import java.time.Instant;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -17,10 +19,17 @@ final class AnnotationRequests {
   private final String annotation;
   private final String conditionType;
   private final Map<String, String> handledHere = new ConcurrentHashMap<>();
+  private final Map<String, Instant> triedSince = new ConcurrentHashMap<>();
 
   AnnotationRequests(String annotation, String conditionType) {
     this.annotation = annotation;
     this.conditionType = conditionType;
+  }
+
+  /** The annotation's value now, handled or not. */
+  Optional<String> current(Reconciliation r) {
+    String raw = r.cluster().annotations().get(annotation);
+    return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
   }
 
   /** The value of a request not handled yet, now marked as handled by this process. */
@@ -35,6 +44,27 @@ final class AnnotationRequests {
     }
     handledHere.put(r.cluster().uid(), value);
     return Optional.of(value);
+  }
+
+  /**
+   * The request could not be carried out yet (Patroni said "not yet"): it is taken again at the next pass, for as
+   * long as {@code patience} from its first try.
+   *
+   * @return false when the patience is used up: the caller reports it as failed
+   */
+  boolean retryLater(Reconciliation r, String value, Duration patience, Instant now) {
+    Instant first = triedSince.computeIfAbsent(r.cluster().uid() + "\n" + value, k -> now);
+    if (Duration.between(first, now).compareTo(patience) >= 0) {
+      triedSince.remove(r.cluster().uid() + "\n" + value);
+      return false;
+    }
+    handledHere.remove(r.cluster().uid(), value);
+    return true;
+  }
+
+  /** The request is settled (succeeded, failed, scheduled): its retry clock goes. */
+  void settled(Reconciliation r, String value) {
+    triedSince.remove(r.cluster().uid() + "\n" + value);
   }
 
   private boolean reported(Reconciliation r, String value) {

@@ -3,8 +3,7 @@ package dev.cornac.operator.switchover;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniException;
-import dev.cornac.dataplane.patroni.PatroniRole;
-import dev.cornac.dataplane.patroni.SwitchoverCandidates;
+import dev.cornac.dataplane.switchover.Switchover;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -22,8 +21,8 @@ import java.util.Optional;
  */
 public final class DeclarativeSwitchover {
   public static final String CONDITION = "Switchover";
-  private static final Duration LEAD_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration CANDIDATE_WAIT = Duration.ofSeconds(30);
+  /** How long "not yet" from Patroni is retried before the request is reported failed. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private final MemberEndpoints endpoints;
   private final Clock clock;
@@ -34,80 +33,81 @@ public final class DeclarativeSwitchover {
     this.clock = clock;
   }
 
-  /** The condition to report, when the annotation holds a request not handled yet. */
-  public Optional<Condition> sync(Reconciliation r, List<Pod> pods) throws InterruptedException {
+  /** The condition to report, when the annotation holds a request not handled yet and settled in this pass. */
+  public Optional<Condition> sync(Reconciliation r, List<Pod> pods) {
     Optional<String> taken = requests.take(r);
     if (taken.isEmpty()) {
       return Optional.empty();
     }
     String value = taken.get();
-    PodMembers pod = new PodMembers(endpoints, pods);
     SwitchoverRequest request;
     try {
       request = SwitchoverRequest.parse(value);
     } catch (IllegalArgumentException e) {
       r.warn("Switchover", AnnotationRequests.prefix(value) + e.getMessage());
-      return Optional.of(requests.condition(value, false, "Invalid", e.getMessage()));
+      return Optional.of(settled(r, value, false, "Invalid", e.getMessage()));
     }
+    PodMembers members = new PodMembers(endpoints, pods);
+    String notYet;
     try {
-      // A member that has just switched or restarted is briefly no candidate (and Patroni answers 412): wait a
-      // little for one, as a person retrying would.
-      Instant patience = Instant.now().plus(CANDIDATE_WAIT);
-      String leader;
-      String candidate;
-      while (true) {
-        List<ClusterMember> members = pod.client(pods.get(0).getMetadata().getName()).cluster();
-        leader = members.stream().filter(m -> m.role() == PatroniRole.LEADER).map(ClusterMember::name)
-            .findFirst().orElse(null);
-        Optional<String> chosen = request.candidate().isPresent() ? request.candidate()
-            : SwitchoverCandidates.best(members, false).map(ClusterMember::name);
-        if (request.candidate().isPresent() && members.stream().noneMatch(m -> m.name().equals(chosen.get()))) {
-          throw new IllegalStateException("no member " + chosen.get() + "; members: "
-              + String.join(", ", members.stream().map(ClusterMember::name).toList()));
-        }
-        if (leader != null && leader.equals(chosen.orElse(null))) {
-          throw new IllegalStateException(leader + " is already the primary");
-        }
-        if (leader != null && chosen.isPresent()) {
-          candidate = chosen.get();
-          break;
-        }
-        if (Instant.now().isAfter(patience)) {
-          throw new IllegalStateException(leader == null ? "the cluster has no leader right now"
-              : "no running replica to switch to");
-        }
-        Thread.sleep(500);
+      List<ClusterMember> view = members.client(pods.get(0).getMetadata().getName()).once().cluster();
+      Optional<String> leader = Switchover.leader(view);
+      Optional<String> candidate = request.candidate().isPresent() ? request.candidate()
+          : Switchover.candidate(view, false, m -> true);
+      if (request.candidate().isPresent() && view.stream().noneMatch(m -> m.name().equals(candidate.get()))) {
+        return Optional.of(failed(r, value, "no member " + candidate.get() + "; members: "
+            + String.join(", ", view.stream().map(ClusterMember::name).toList())));
       }
-      Optional<OffsetDateTime> at = request.at().filter(t -> t.toInstant().isAfter(Instant.now(clock)));
-      switchover(pod, leader, candidate, at, patience);
-      if (at.isPresent()) {
-        String message = "Patroni will switch over from " + leader + " to " + candidate + " at " + at.get();
-        r.acted("Switchover", AnnotationRequests.prefix(value) + message);
-        return Optional.of(requests.condition(value, true, "Scheduled", message));
+      if (leader.isPresent() && leader.equals(candidate)) {
+        return Optional.of(failed(r, value, leader.get() + " is already the primary"));
       }
-      pod.awaitLeader(candidate, LEAD_TIMEOUT);
-      String message = "switched over from " + leader + " to " + candidate;
-      r.acted("Switchover", AnnotationRequests.prefix(value) + message);
-      return Optional.of(requests.condition(value, true, "Succeeded", message));
-    } catch (PatroniException | IllegalStateException e) {
-      String message = "failed: " + e.getMessage() + "; set a new value to try again";
-      r.warn("Switchover", AnnotationRequests.prefix(value) + message);
-      return Optional.of(requests.condition(value, false, "Failed", message));
+      if (leader.isEmpty() || candidate.isEmpty()) {
+        notYet = leader.isEmpty() ? "the cluster has no leader right now" : "no running replica to switch to";
+      } else {
+        Optional<OffsetDateTime> at = request.at().filter(t -> t.toInstant().isAfter(Instant.now(clock)));
+        Switchover.Result result = Switchover.request(members.client(leader.get()).once(), leader.get(),
+            candidate.get(), at);
+        if (result instanceof Switchover.Done) {
+          return Optional.of(done(r, value, leader.get(), candidate.get(), at));
+        }
+        if (result instanceof Switchover.Failed failed) {
+          return Optional.of(failed(r, value, failed.reason()));
+        }
+        notYet = ((Switchover.NotYet) result).reason();
+      }
+    } catch (PatroniException e) {
+      notYet = e.getMessage();
     }
+    // A member that has just switched or restarted is briefly no candidate (Patroni answers 412): the request is
+    // taken again at the next passes for a while, as a person retrying would.
+    if (requests.retryLater(r, value, PATIENCE, clock.instant())) {
+      r.note("switchover " + AnnotationRequests.prefix(value) + "not yet: " + notYet);
+      r.recheckIn(Reconciliation.NEXT_STEP);
+      return Optional.empty();
+    }
+    return Optional.of(failed(r, value, notYet));
   }
 
-  private void switchover(PodMembers pod, String leader, String candidate, Optional<OffsetDateTime> at,
-      Instant patience) throws InterruptedException {
-    while (true) {
-      try {
-        pod.client(leader).switchover(leader, candidate, at);
-        return;
-      } catch (PatroniException e) {
-        if ((e.status() != 412 && e.status() != 503) || Instant.now().isAfter(patience)) {
-          throw e;
-        }
-        Thread.sleep(500);
-      }
+  private Condition done(Reconciliation r, String value, String leader, String candidate,
+      Optional<OffsetDateTime> at) {
+    if (at.isPresent()) {
+      String message = "Patroni will switch over from " + leader + " to " + candidate + " at " + at.get();
+      r.acted("Switchover", AnnotationRequests.prefix(value) + message);
+      return settled(r, value, true, "Scheduled", message);
     }
+    String message = "switched over from " + leader + " to " + candidate;
+    r.acted("Switchover", AnnotationRequests.prefix(value) + message);
+    return settled(r, value, true, "Succeeded", message);
+  }
+
+  private Condition failed(Reconciliation r, String value, String reason) {
+    String message = "failed: " + reason + "; set a new value to try again";
+    r.warn("Switchover", AnnotationRequests.prefix(value) + message);
+    return settled(r, value, false, "Failed", message);
+  }
+
+  private Condition settled(Reconciliation r, String value, boolean ok, String reason, String message) {
+    requests.settled(r, value);
+    return requests.condition(value, ok, reason, message);
   }
 }

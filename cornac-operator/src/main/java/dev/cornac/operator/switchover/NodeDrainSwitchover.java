@@ -3,15 +3,14 @@ package dev.cornac.operator.switchover;
 import dev.cornac.api.cluster.MaintenanceWindows;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.patroni.ClusterMember;
 import dev.cornac.dataplane.patroni.PatroniClient;
-import dev.cornac.dataplane.patroni.SwitchoverCandidates;
+import dev.cornac.dataplane.patroni.PatroniException;
+import dev.cornac.dataplane.switchover.Switchover;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +25,6 @@ import java.util.stream.Collectors;
  * lets the drain evict it (see {@code PodDisruptionBudgetGenerator}) and the status says so.
  */
 public final class NodeDrainSwitchover {
-  private static final Duration LEAD_TIMEOUT = Duration.ofSeconds(60);
-
   private final OperatorConfig config;
   private final MemberEndpoints endpoints;
   private final Clock clock;
@@ -53,7 +50,7 @@ public final class NodeDrainSwitchover {
         .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 
-  public void sync(Reconciliation r, List<Pod> pods) throws InterruptedException {
+  public void sync(Reconciliation r, List<Pod> pods) {
     ClusterInformers informers = r.informers();
     String roleLabel = config.podRoleLabel();
     Optional<Pod> primary = pods.stream().filter(p -> "master".equals(label(p, roleLabel))).findFirst();
@@ -81,23 +78,31 @@ public final class NodeDrainSwitchover {
         .map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     PodMembers members = new PodMembers(endpoints, pods);
     try {
-      PatroniClient leaderClient = members.client(leader);
-      List<ClusterMember> staying = leaderClient.cluster().stream().filter(m -> !leaving.contains(m.name())).toList();
-      Optional<String> candidate = SwitchoverCandidates.best(staying, false).map(ClusterMember::name);
+      PatroniClient leaderClient = members.client(leader).once();
+      Optional<String> candidate = Switchover.candidate(leaderClient.cluster(), false, m -> !leaving.contains(m));
       if (candidate.isEmpty()) {
         r.note("the primary " + leader + " should leave node " + nodeName + " (being drained), but no running "
             + "replica is on a node that stays");
-        r.recheckSoon();
+        r.recheckIn(Reconciliation.SOON);
         return;
       }
-      leaderClient.switchover(leader, candidate.get(), Optional.empty());
-      members.awaitLeader(candidate.get(), LEAD_TIMEOUT);
-      r.acted("Switchover", "moved the primary off node " + nodeName + " (being drained): switched over from "
-          + leader + " to " + candidate.get());
-    } catch (RuntimeException e) {
-      r.warn("Switchover", "the primary " + leader + " could not leave node " + nodeName + " (being drained): "
-          + e.getMessage() + "; retrying");
-      r.recheckSoon();
+      Switchover.Result result = Switchover.request(leaderClient, leader, candidate.get(), Optional.empty());
+      if (result instanceof Switchover.Done) {
+        r.acted("Switchover", "moved the primary off node " + nodeName + " (being drained): switched over from "
+            + leader + " to " + candidate.get());
+      } else if (result instanceof Switchover.NotYet notYet) {
+        r.note("the primary " + leader + " leaves node " + nodeName + " (being drained) as soon as Patroni takes "
+            + "the switchover to " + candidate.get() + " (" + notYet.reason() + ")");
+        r.recheckIn(Reconciliation.SOON);
+      } else if (result instanceof Switchover.Failed failed) {
+        r.warn("Switchover", "the primary " + leader + " could not leave node " + nodeName + " (being drained): "
+            + failed.reason() + "; retrying");
+        r.recheckIn(Reconciliation.SOON);
+      }
+    } catch (PatroniException e) {
+      r.note("the primary " + leader + " should leave node " + nodeName + " (being drained), but Patroni does not "
+          + "answer (" + e.getMessage() + ")");
+      r.recheckIn(Reconciliation.SOON);
     }
   }
 

@@ -2,11 +2,7 @@ package dev.cornac.operator.switchover;
 
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.PatroniClient;
-import dev.cornac.dataplane.patroni.PatroniException;
-import dev.cornac.dataplane.patroni.PatroniRole;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /** A cluster's pods as Patroni members: each reached by its pod address, named and ordered as the StatefulSet's. */
@@ -30,22 +26,6 @@ public final class PodMembers {
   public static MemberEndpoints.Member address(Pod p) {
     return new MemberEndpoints.Member(p.getMetadata().getNamespace(), p.getMetadata().getName(),
         p.getStatus() == null ? null : p.getStatus().getPodIP());
-  }
-
-  /** Waits until the member says it leads; an IllegalStateException after the timeout. */
-  public void awaitLeader(String member, Duration timeout) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        if (client(member).patroni().role() == PatroniRole.LEADER) {
-          return;
-        }
-      } catch (PatroniException e) {
-        // not answering yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException(member + " did not become the primary within " + timeout.toSeconds() + " s");
   }
 
   /** The StatefulSet ordinal of a pod name ({@code <cluster>-<ordinal>}); unparsable names sort last. */

@@ -1,14 +1,12 @@
 package dev.cornac.operator.switchover;
 
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.patroni.ClusterMember;
+import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.patroni.PatroniClient;
-import dev.cornac.dataplane.patroni.SwitchoverCandidates;
+import dev.cornac.dataplane.switchover.Switchover;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +17,6 @@ import java.util.Optional;
  * scale-down waits (the StatefulSet keeps its size this pass) and the status says why.
  */
 public final class ScaleDownSwitchover {
-  private static final Duration LEAD_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration CANDIDATE_WAIT = Duration.ofSeconds(30);
   private final MemberEndpoints endpoints;
   private final String roleLabel;
 
@@ -29,7 +25,11 @@ public final class ScaleDownSwitchover {
     this.roleLabel = roleLabel;
   }
 
-  public void prepare(Reconciliation r) {
+  /**
+   * Switches over when the primary would be removed, else holds the StatefulSet at its size this pass (the desired
+   * replicas are set back) and looks again in seconds.
+   */
+  public void moveThePrimaryBeforeScalingDown(Reconciliation r) {
     StatefulSet desired = r.desired().statefulSet();
     Optional<StatefulSet> live = r.live(StatefulSet.class, desired);
     if (live.isEmpty() || live.get().getSpec().getReplicas() == null) {
@@ -46,38 +46,30 @@ public final class ScaleDownSwitchover {
       return;
     }
     String leader = primary.get().getMetadata().getName();
+    PodMembers members = new PodMembers(endpoints, pods);
+    String outcome;
     try {
-      PodMembers members = new PodMembers(endpoints, pods);
-      PatroniClient leaderClient = members.client(leader);
-      // A replica that has just restarted is briefly no candidate: give it a moment before holding the scale-down.
-      Instant patience = Instant.now().plus(CANDIDATE_WAIT);
-      Optional<String> best = Optional.empty();
-      while (best.isEmpty() && Instant.now().isBefore(patience)) {
-        List<ClusterMember> staying = leaderClient.cluster().stream()
-            .filter(m -> PodMembers.ordinal(m.name()) < keep).toList();
-        best = SwitchoverCandidates.best(staying, false).map(ClusterMember::name);
-        if (best.isEmpty()) {
-          Thread.sleep(500);
+      PatroniClient leaderClient = members.client(leader).once();
+      Optional<String> candidate = Switchover.candidate(leaderClient.cluster(), false,
+          m -> PodMembers.ordinal(m) < keep);
+      if (candidate.isPresent()) {
+        Switchover.Result result = Switchover.request(leaderClient, leader, candidate.get(), Optional.empty());
+        if (result instanceof Switchover.Done) {
+          r.acted("Switchover", "switched over from " + leader + " to " + candidate.get() + " before scaling down to "
+              + keep + " instance(s)");
+          return;
         }
+        outcome = result instanceof Switchover.NotYet notYet ? notYet.reason() : ((Switchover.Failed) result).reason();
+      } else {
+        // A replica that has just restarted is briefly no candidate: the next pass looks again.
+        outcome = "no running replica among the " + keep + " pod(s) that stay";
       }
-      String candidate = best.orElseThrow(
-          () -> new IllegalStateException("no running replica among the " + keep + " pod(s) that stay"));
-      leaderClient.switchover(leader, candidate, Optional.empty());
-      members.awaitLeader(candidate, LEAD_TIMEOUT);
-      r.acted("Switchover", "switched over from " + leader + " to " + candidate + " before scaling down to " + keep
-          + " instance(s)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      desired.getSpec().setReplicas(now);
-      r.recheckSoon();
-    } catch (RuntimeException e) {
-      // Patroni unreachable or refusing, no candidate, no address yet: all mean "not now".
-      desired.getSpec().setReplicas(now);
-      r.warn("Switchover", "scaling down to " + keep + " waits: the primary " + leader + " would be removed and "
-          + "could not hand over (" + e.getMessage() + "); retrying at the next sync");
-      r.note("scale-down to " + keep + " waits for the primary " + leader + " to hand over");
-      r.recheckSoon();
+    } catch (PatroniException e) {
+      outcome = e.getMessage();
     }
+    desired.getSpec().setReplicas(now);
+    r.note("scale-down to " + keep + " waits for the primary " + leader + " to hand over (" + outcome + ")");
+    r.recheckIn(Reconciliation.NEXT_STEP);
   }
 
   private String label(Pod p) {

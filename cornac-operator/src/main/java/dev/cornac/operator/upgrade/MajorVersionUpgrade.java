@@ -152,7 +152,7 @@ public final class MajorVersionUpgrade {
       case SKIP -> {
         decision.reason().ifPresent(r::note);
         if (decision.waiting()) {
-          r.recheckSoon();
+          r.recheckIn(Reconciliation.SOON);
         } else if (!inWindow && decision.reason().isPresent()) {
           r.waitForWindow();
         }
