@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code cornac}: the one entry point for the operator, the UI, offline rendering and the local runtime. */
 @Command(name = "cornac", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Cornac: a PostgreSQL operator for Kubernetes, drop-in for the Zalando postgres-operator.",
-    subcommands = {OperatorCommand.class, UiCommand.class, LocalCommand.class, ClusterStatusCommand.class, SwitchoverCommand.class, RestartCommand.class, ClusterPsqlCommand.class, RenderCommand.class, ValidateCommand.class, CrdsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OperatorCommand.class, UiCommand.class, LocalCommand.class, ClusterStatusCommand.class, SwitchoverCommand.class, RestartCommand.class, ClusterPsqlCommand.class, RenderCommand.class, ValidateCommand.class, DiffCommand.class, CrdsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -11,7 +11,7 @@ import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.secrets.Credentials;
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.ObjectMatcher;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;

@@ -3,7 +3,7 @@ package dev.cornac.operator.config;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.ObjectMatcher;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

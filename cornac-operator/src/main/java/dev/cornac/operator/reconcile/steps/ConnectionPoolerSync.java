@@ -3,7 +3,7 @@ package dev.cornac.operator.reconcile.steps;
 import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.naming.Role;
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.ObjectMatcher;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;

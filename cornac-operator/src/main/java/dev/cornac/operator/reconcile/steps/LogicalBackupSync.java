@@ -1,7 +1,7 @@
 package dev.cornac.operator.reconcile.steps;
 
 import dev.cornac.generators.naming.ClusterNames;
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.ObjectMatcher;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 

@@ -1,6 +1,6 @@
 package dev.cornac.operator.reconcile.steps;
 
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.ObjectMatcher;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.cornac.operator.reconcile.steps;
 
 import dev.cornac.generators.monitoring.PodMonitor;
 import dev.cornac.generators.monitoring.PodMonitorGenerator;
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.ObjectMatcher;
 import dev.cornac.operator.reconcile.Reconciliation;
 import java.util.Optional;
 

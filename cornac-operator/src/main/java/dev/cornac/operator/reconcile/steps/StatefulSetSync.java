@@ -1,14 +1,11 @@
 package dev.cornac.operator.reconcile.steps;
 
-import dev.cornac.api.model.ManifestMapper;
-import dev.cornac.operator.reconcile.ObjectMatcher;
+import dev.cornac.generators.plan.StatefulSetChange;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The StatefulSet (reference c.1): created when missing; updated in place when only replicas or the pod template
@@ -24,64 +21,37 @@ public final class StatefulSetSync {
   public static void sync(Reconciliation r) {
     StatefulSet desired = r.desired().statefulSet();
     var live = r.live(StatefulSet.class, desired);
-    if (live.isEmpty()) {
+    StatefulSetChange change = StatefulSetChange.of(desired, live, r.cluster().config().bool("enable_lazy_spilo_upgrade"));
+    if (change.action() == StatefulSetChange.Action.CREATE) {
       r.writer().create(desired);
       r.acted("StatefulSet", "created statefulset " + desired.getMetadata().getName() + " with "
           + desired.getSpec().getReplicas() + " instance(s)");
       return;
     }
     StatefulSet current = live.get();
-    boolean templateChanged = !ObjectMatcher.covers(ManifestMapper.tree(desired.getSpec().getTemplate()),
-        ManifestMapper.tree(current.getSpec().getTemplate()), ".spec.template");
-    if (templateChanged && !lazyImageOnly(r, desired, current)) {
+    if (change.rollsPods()) {
       markPodsForRollingUpdate(r, "pod template changed");
     }
     markPodsWithOutdatedImage(r, desired);
-    if (ObjectMatcher.covers(desired, current)) {
-      return;
+    switch (change.action()) {
+      case REPLACE -> {
+        r.writer().deleteOrphaningDependents(current);
+        r.writer().create(desired);
+        r.acted("StatefulSet", "replaced statefulset " + desired.getMetadata().getName()
+            + " (pods kept running; Kubernetes refuses this change in place)");
+      }
+      case UPDATE -> {
+        desired.getMetadata().setLabels(ServiceSync.merge(current.getMetadata().getLabels(),
+            desired.getMetadata().getLabels()));
+        r.writer().update(desired, current);
+        r.acted("StatefulSet", change.scales() ? "scaled statefulset " + desired.getMetadata().getName() + " from "
+            + change.replicasFrom().get() + " to " + change.replicasTo() + " instance(s)"
+            : "updated statefulset " + desired.getMetadata().getName());
+      }
+      default -> {
+        // in sync
+      }
     }
-    if (needsReplace(desired, current)) {
-      r.writer().deleteOrphaningDependents(current);
-      r.writer().create(desired);
-      r.acted("StatefulSet", "replaced statefulset " + desired.getMetadata().getName()
-          + " (pods kept running; Kubernetes refuses this change in place)");
-      return;
-    }
-    desired.getMetadata().setLabels(ServiceSync.merge(current.getMetadata().getLabels(),
-        desired.getMetadata().getLabels()));
-    r.writer().update(desired, current);
-    if (!Objects.equals(desired.getSpec().getReplicas(), current.getSpec().getReplicas())) {
-      r.acted("StatefulSet", "scaled statefulset " + desired.getMetadata().getName() + " from "
-          + current.getSpec().getReplicas() + " to " + desired.getSpec().getReplicas() + " instance(s)");
-    } else {
-      r.acted("StatefulSet", "updated statefulset " + desired.getMetadata().getName());
-    }
-  }
-
-  private static boolean needsReplace(StatefulSet desired, StatefulSet current) {
-    StatefulSetSpec d = desired.getSpec();
-    StatefulSetSpec c = current.getSpec();
-    return !ObjectMatcher.covers(d.getSelector(), c.getSelector())
-        || !ObjectMatcher.covers(ManifestMapper.tree(d.getVolumeClaimTemplates()),
-            ManifestMapper.tree(c.getVolumeClaimTemplates()), ".spec.volumeClaimTemplates")
-        || !Objects.equals(d.getPodManagementPolicy(), c.getPodManagementPolicy())
-        || !Objects.equals(d.getServiceName(), c.getServiceName())
-        || !ObjectMatcher.covers(d.getPersistentVolumeClaimRetentionPolicy(),
-            c.getPersistentVolumeClaimRetentionPolicy())
-        || !ObjectMatcher.covers(desired.getMetadata().getOwnerReferences(), current.getMetadata().getOwnerReferences())
-        || !ObjectMatcher.covers(desired.getMetadata().getAnnotations(), current.getMetadata().getAnnotations());
-  }
-
-  /** With {@code enable_lazy_spilo_upgrade} an image change alone updates the template without rolling pods. */
-  private static boolean lazyImageOnly(Reconciliation r, StatefulSet desired, StatefulSet current) {
-    if (!r.cluster().config().bool("enable_lazy_spilo_upgrade")) {
-      return false;
-    }
-    StatefulSet probe = ManifestMapper.convert(desired, StatefulSet.class);
-    Container desiredPostgres = probe.getSpec().getTemplate().getSpec().getContainers().get(0);
-    desiredPostgres.setImage(current.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
-    return ObjectMatcher.covers(ManifestMapper.tree(probe.getSpec().getTemplate()),
-        ManifestMapper.tree(current.getSpec().getTemplate()), ".spec.template");
   }
 
   /** Without lazy upgrades, a pod running another image than the desired one must be recreated (c.2). */

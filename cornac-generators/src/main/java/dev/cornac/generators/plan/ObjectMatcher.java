@@ -1,9 +1,11 @@
-package dev.cornac.operator.reconcile;
+package dev.cornac.generators.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.quantity.Quantities;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +19,32 @@ public final class ObjectMatcher {
 
   public static boolean covers(Object desired, Object actual) {
     return covers(ManifestMapper.tree(desired), ManifestMapper.tree(actual), "");
+  }
+
+  /**
+   * Where the live object does not say what we want: the paths (e.g. {@code .spec.template.spec.containers[0].image})
+   * of the smallest parts that differ, by the same rules as {@link #covers}.
+   */
+  public static List<String> differences(Object desired, Object actual) {
+    List<String> out = new ArrayList<>();
+    collect(ManifestMapper.tree(desired), ManifestMapper.tree(actual), "", out);
+    return out;
+  }
+
+  private static void collect(JsonNode desired, JsonNode actual, String path, List<String> out) {
+    if (covers(desired, actual, path)) {
+      return;
+    }
+    if (desired.isObject() && actual != null && actual.isObject() && !desired.isEmpty()) {
+      desired.fields().forEachRemaining(f -> collect(f.getValue(), actual.get(f.getKey()), path + "." + f.getKey(),
+          out));
+    } else if (desired.isArray() && actual != null && actual.isArray() && actual.size() == desired.size()) {
+      for (int i = 0; i < desired.size(); i++) {
+        collect(desired.get(i), actual.get(i), path + "[" + i + "]", out);
+      }
+    } else {
+      out.add(path.isEmpty() ? "." : path);
+    }
   }
 
   public static boolean covers(JsonNode desired, JsonNode actual, String path) {
