@@ -1,9 +1,6 @@
 package dev.cornac.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.validation.ValidationResult;
@@ -12,6 +9,7 @@ import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.plan.ChangePlan;
+import dev.cornac.generators.plan.ChangePlanJson;
 import dev.cornac.generators.plan.ChangePlanner;
 import dev.cornac.generators.secrets.Credentials;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -115,7 +112,7 @@ final class DiffCommand implements Callable<Integer> {
       }
     }
     if (output.equals("json")) {
-      out.println(json(plan, base).toPrettyString());
+      out.println(ChangePlanJson.of(plan, base).toPrettyString());
     } else {
       text(plan, base, out);
     }
@@ -253,32 +250,5 @@ final class DiffCommand implements Callable<Integer> {
       out.println(title);
       lines.forEach(l -> out.println("  " + l));
     }
-  }
-
-  static ObjectNode json(ChangePlan plan, String base) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    root.put("cluster", plan.cluster());
-    root.put("against", base);
-    root.put("changes", !plan.changesNothing());
-    strings(root.putArray("refused"), plan.refused());
-    ArrayNode objects = root.putArray("objects");
-    for (ChangePlan.ObjectChange o : plan.objects()) {
-      ObjectNode n = objects.addObject();
-      n.put("kind", o.kind());
-      n.put("name", o.name());
-      n.put("action", o.action().name().toLowerCase(Locale.ROOT));
-      strings(n.putArray("fields"), o.fields());
-    }
-    strings(root.putArray("podRestarts"), plan.podRestarts());
-    plan.switchover().ifPresentOrElse(s -> root.put("switchover", s), () -> root.putNull("switchover"));
-    strings(root.putArray("scaling"), plan.scaling());
-    strings(root.putArray("waits"), plan.waits());
-    strings(root.putArray("inside"), plan.inside());
-    return root;
-  }
-
-  private static void strings(ArrayNode array, List<String> values) {
-    values.forEach(array::add);
   }
 }

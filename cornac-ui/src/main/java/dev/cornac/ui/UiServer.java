@@ -6,9 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.validation.ManifestValidator;
 import dev.cornac.api.validation.ValidationResult;
 import dev.cornac.api.validation.Violation;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.DesiredStateGenerator;
+import dev.cornac.generators.plan.ChangePlan;
+import dev.cornac.generators.plan.ChangePlanJson;
+import dev.cornac.generators.plan.ChangePlanner;
+import dev.cornac.generators.secrets.Credentials;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -18,8 +26,11 @@ import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +52,7 @@ public final class UiServer implements AutoCloseable {
   private final Authenticator auth;
   private final Sessions sessions;
   private final ClusterViews views;
+  private final OperatorConfig planConfig;
   private final OperatorProxy operator;
   private final ManifestValidator validator;
   private final Javalin app;
@@ -66,6 +78,7 @@ public final class UiServer implements AutoCloseable {
     this.operator = new OperatorProxy(settings.operatorApiUrl());
     // The operator's own rules, with upstream UI's name rule: <team>-<name>.
     this.validator = new ManifestValidator(OperatorConfig.defaults().with("enable_team_id_clustername_prefix", true));
+    this.planConfig = OperatorConfig.defaults().with("cluster_name_label", settings.clusterNameLabel());
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.router.ignoreTrailingSlashes = true;
@@ -313,6 +326,17 @@ public final class UiServer implements AutoCloseable {
 
   /** The YAML a form or a YAML text becomes, with every problem the operator would find in it. */
   ObjectNode preview(JsonNode body) {
+    Optional<GenericKubernetesResource> edited = Optional.empty();
+    if (body.has("edit")) {
+      String ns = body.path("edit").path("namespace").asText("");
+      String name = body.path("edit").path("name").asText("");
+      guardNamespace(ns);
+      GenericKubernetesResource g = views.postgresqls().inNamespace(ns).withName(name).get();
+      if (g == null) {
+        throw new HttpError(404, "there is no cluster " + name + " in namespace " + ns);
+      }
+      edited = Optional.of(g);
+    }
     ObjectNode manifest;
     if (body.has("yaml")) {
       try {
@@ -328,15 +352,9 @@ public final class UiServer implements AutoCloseable {
         out.putArray("warnings");
         return out;
       }
-    } else if (body.has("edit")) {
-      String ns = body.path("edit").path("namespace").asText("");
-      String name = body.path("edit").path("name").asText("");
-      guardNamespace(ns);
-      GenericKubernetesResource g = views.postgresqls().inNamespace(ns).withName(name).get();
-      if (g == null) {
-        throw new HttpError(404, "there is no cluster " + name + " in namespace " + ns);
-      }
-      manifest = JSON.convertValue(body.path("form"), ClusterForm.class).applyTo(ClusterViews.userManifest(g));
+    } else if (edited.isPresent()) {
+      manifest = JSON.convertValue(body.path("form"), ClusterForm.class).applyTo(ClusterViews.userManifest(
+          edited.get()));
     } else {
       manifest = JSON.convertValue(body.path("form"), ClusterForm.class).toManifest();
     }
@@ -354,7 +372,30 @@ public final class UiServer implements AutoCloseable {
         errors.add(e.getMessage());
       }
     }
+    if (edited.isPresent() && errors.isEmpty()) {
+      out.set("plan", plan(edited.get(), manifest));
+    }
     return out;
+  }
+
+  /**
+   * What applying the edit would do (the same plan as {@code cornac diff}): the stored cluster's objects against
+   * the edited manifest's, under the configuration the UI validates with, and the running pods for the roll order.
+   */
+  private ObjectNode plan(GenericKubernetesResource stored, ObjectNode manifest) {
+    String ns = stored.getMetadata().getNamespace();
+    Postgresql before = ManifestMapper.convert(stored, Postgresql.class);
+    Postgresql after = ManifestMapper.convert(manifest, Postgresql.class);
+    after.getMetadata().setNamespace(ns);
+    after.getMetadata().setUid(stored.getMetadata().getUid());
+    Cluster was = new Cluster(before, planConfig);
+    Cluster now = new Cluster(after, planConfig);
+    List<Pod> pods = client.pods().inNamespace(ns).withLabel(settings.clusterNameLabel(),
+        stored.getMetadata().getName()).list().getItems();
+    ChangePlan plan = ChangePlanner.plan(now, DesiredStateGenerator.generate(now, Credentials.placeholder()),
+        new ChangePlanner.Current(Optional.of(was.spec()), DesiredStateGenerator.generate(was,
+            Credentials.placeholder()).inCreationOrder(), pods, Set.of()), Instant.now());
+    return ChangePlanJson.of(plan, "the cluster as stored");
   }
 
   private java.util.List<Violation> problems(ObjectNode manifest) {

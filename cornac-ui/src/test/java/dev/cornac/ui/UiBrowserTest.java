@@ -192,6 +192,10 @@ class UiBrowserTest {
     type("instances", "3");
     wait.until(d -> byId("yaml-preview").getText().contains("numberOfInstances: 3"));
     assertThat(byId("yaml-preview").getText()).contains("ttl: 45", "matchLabels", "sidecars");
+    // Before applying, the page says what the change does, as `cornac diff` would.
+    wait.until(d -> byId("plan").getText().contains("pod acid-keep-2 added"));
+    assertThat(byId("plan").getText()).contains("What this change does", "~ StatefulSet acid-keep: update",
+        ".spec.replicas").doesNotContain("Pods recreated");
     screenshot("edit-form");
     byId("apply-form").click();
     wait.until(ExpectedConditions.urlContains("#/status/default/acid-keep"));
@@ -208,10 +212,13 @@ class UiBrowserTest {
     byId("tab-yaml").click();
     WebElement editor = byId("yaml-editor");
     wait.until(d -> editor.getAttribute("value").contains("numberOfInstances: 3"));
-    String yaml = editor.getAttribute("value").replace("numberOfInstances: 3", "numberOfInstances: 4");
+    String yaml = editor.getAttribute("value").replace("numberOfInstances: 3", "numberOfInstances: 4")
+        .replace("cpu: 500m", "cpu: 600m");
     editor.clear();
     ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
         "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", editor, yaml);
+    wait.until(d -> byId("plan").getText().contains("Pods recreated"));
+    assertThat(byId("plan-pods").getText()).contains("then one switchover");
     screenshot("edit-yaml");
     wait.until(ExpectedConditions.elementToBeClickable(By.id("apply-yaml"))).click();
     wait.until(ExpectedConditions.urlContains("#/status/default/acid-keep"));

@@ -362,6 +362,23 @@ function wireForm(onChange) {
   });
 }
 
+// What applying the edit would do, as `cornac diff` says it: objects, pods recreated in order, waits, roles.
+function showPlan(plan) {
+  const box = $('#plan');
+  if (!box) return;
+  if (!plan) { box.innerHTML = ''; return; }
+  if (!plan.changes) { box.innerHTML = '<h2>What this change does</h2><p>No changes.</p>'; return; }
+  const mark = { create: '+', update: '~', replace: '!', delete: '-' };
+  const objects = plan.objects.map(o => `<li>${mark[o.action]} ${esc(o.kind)} ${esc(o.name)}: ${esc(o.action)}${o.action === 'replace' ? ' (Kubernetes refuses this change in place; the pods keep running)' : ''}${o.fields.length ? '<br><code>' + o.fields.map(esc).join('</code><br><code>') + '</code>' : ''}</li>`).join('');
+  const pods = plan.podRestarts.map((p, i) => (i === plan.podRestarts.length - 1 && plan.switchover ? `<li class="switchover">then ${esc(plan.switchover)}</li>` : '') + `<li>${esc(p)}</li>`).join('');
+  const list = (title, items, id) => items.length ? `<h3>${title}</h3><ul id="${id}">${items.map(i => `<li>${esc(i)}</li>`).join('')}</ul>` : '';
+  box.innerHTML = '<h2>What this change does</h2>'
+    + (objects ? `<h3>Objects</h3><ul id="plan-objects">${objects}</ul>` : '')
+    + (pods ? `<h3>Pods recreated, in this order</h3><ol id="plan-pods">${pods}</ol>` : '')
+    + list('Scaling', plan.scaling, 'plan-scaling') + list('Waits', plan.waits, 'plan-waits')
+    + list('Inside PostgreSQL', plan.inside, 'plan-inside');
+}
+
 function showProblems(p) {
   $('#validation').innerHTML = (p.errors || []).map(e => `<li>${esc(e)}</li>`).join('');
   $('#validation-warnings').innerHTML = (p.warnings || []).map(e => `<li>${esc(e)}</li>`).join('');
@@ -439,7 +456,8 @@ async function editCluster(ns, name) {
       <section>${formHtml(true)}</section></div>
     <div id="pane-yaml" class="hidden"><textarea id="yaml-editor" class="yaml" spellcheck="false"></textarea>
       <button type="button" id="apply-yaml">Apply YAML</button></div>
-    <ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul>`;
+    <ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul>
+    <section id="plan" class="plan"></section>`;
   fillForm(current.form);
   $('#yaml-editor').value = current.yaml;
   const base = current.manifest;
@@ -448,13 +466,15 @@ async function editCluster(ns, name) {
       const p = await api('POST', '/preview', { form: readForm(), edit: { namespace: ns, name } });
       $('#yaml-preview').textContent = p.yaml;
       showProblems(p);
+      showPlan(p.plan);
       $('#apply-form').disabled = p.errors.length > 0;
     } catch (e) { alertBox(e.message); }
   };
   const updateYaml = async () => {
     try {
-      const p = await api('POST', '/preview', { yaml: $('#yaml-editor').value });
+      const p = await api('POST', '/preview', { yaml: $('#yaml-editor').value, edit: { namespace: ns, name } });
       showProblems(p);
+      showPlan(p.plan);
       $('#apply-yaml').disabled = p.errors.length > 0;
     } catch (e) { alertBox(e.message); }
   };
