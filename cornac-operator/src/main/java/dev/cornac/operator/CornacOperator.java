@@ -5,7 +5,6 @@ import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.config.CrdRegistration;
 import dev.cornac.operator.config.OperatorConfigLoader;
 import dev.cornac.operator.config.OperatorEnvironment;
-import dev.cornac.operator.deletion.DeletionWatcher;
 import dev.cornac.operator.events.EventRecorder;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running operator: configuration read once, one JOSDK controller for {@code postgresql}, Lease-based leader
- * election, the deletion watcher and the HTTP endpoints. {@link #close()} stops it gracefully: in-flight
+ * election and the HTTP endpoints. {@link #close()} stops it gracefully: in-flight
  * reconciliations get {@code terminationTimeout} to finish.
  */
 public final class CornacOperator implements AutoCloseable {
@@ -38,7 +37,6 @@ public final class CornacOperator implements AutoCloseable {
 
   private final Operator operator;
   private final PostgresqlReconciler reconciler;
-  private final DeletionWatcher deletionWatcher;
   private final OperatorHttpServer http;
   private final AtomicBoolean leader = new AtomicBoolean(false);
   private final AtomicBoolean started = new AtomicBoolean(false);
@@ -126,12 +124,11 @@ public final class CornacOperator implements AutoCloseable {
         c.settingNamespace(watched);
       }
       c.withGenerationAware(false)
+          .withTriggerReconcilerOnAllEvents(true)
           .withGenericFilter(ownership::owns)
           .withOnUpdateFilter(CornacOperator::changeMatters)
           .withReconciliationMaxInterval(maxInterval(config));
     });
-    this.deletionWatcher = new DeletionWatcher(client, watched, ownership, reconciler.deletion(),
-        reconciler::handleDeletion, !config.bool("enable_owner_references"), leader::get);
     this.http = new OperatorHttpServer(options.httpHost(),
         options.httpPort() < 0 ? (int) config.integerOr("api_port", 8080) : options.httpPort(),
         () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get,
@@ -191,7 +188,6 @@ public final class CornacOperator implements AutoCloseable {
     try {
       operator.stop();
     } finally {
-      deletionWatcher.close();
       http.close();
       metrics.close();
       if (ringLog != null) {

@@ -180,20 +180,33 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   @Override
   public UpdateControl<Postgresql> reconcile(Postgresql pg, Context<Postgresql> context) {
     ReconcileActivity.Key key = ReconcileActivity.Key.of(pg);
-    activity.started(pg, pg.isMarkedForDeletion() ? "delete cluster" : "sync cluster");
+    boolean deleting = pg.isMarkedForDeletion() || context.isPrimaryResourceDeleted();
+    activity.started(pg, deleting ? "delete cluster" : "sync cluster");
     try {
-      return RingLog.within(key.toString(), activity.workerOf(key), () -> reconcilePass(pg));
+      return RingLog.within(key.toString(), activity.workerOf(key), () -> deleting
+          ? deletionPass(pg, context.isPrimaryResourceDeleted()) : reconcilePass(pg));
     } finally {
       activity.ended(pg);
     }
   }
 
-  private UpdateControl<Postgresql> reconcilePass(Postgresql pg) {
-    if (pg.isMarkedForDeletion()) {
-      rolling.forget(ResourceID.fromResource(pg));
+  /**
+   * Deletion, on the cluster's own worker like every pass (JOSDK calls the reconciler for every event, the delete
+   * event included): with our finalizer, clean up (unless protected) and let the resource go; without one, clean up
+   * once the resource is gone, unless owner references make Kubernetes' garbage collector do it.
+   */
+  private UpdateControl<Postgresql> deletionPass(Postgresql pg, boolean gone) {
+    rolling.forget(ResourceID.fromResource(pg));
+    List<String> finalizers = pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
+    if (!gone) {
       handleDeletion(pg);
-      return UpdateControl.noUpdate();
+    } else if (!finalizers.contains(FINALIZER) && !config.bool("enable_owner_references")) {
+      deletion.delete(pg);
     }
+    return UpdateControl.noUpdate();
+  }
+
+  private UpdateControl<Postgresql> reconcilePass(Postgresql pg) {
     if (pg.unreadable().isPresent()) {
       return record(pg, StatusCalculator.Outcome.INVALID, false, pg.unreadable().get(), "Invalid",
           NOT_READY_RECHECK.multipliedBy(6));
