@@ -178,6 +178,11 @@ public final class CornacOperator implements AutoCloseable {
     events.flush(timeout);
   }
 
+  /** The reconciliation activity: running passes, outcomes, pass counts. */
+  public ReconcileActivity activity() {
+    return activity;
+  }
+
   public PostgresqlReconciler reconciler() {
     return reconciler;
   }

@@ -68,7 +68,7 @@ class AdoptionAndScaleTest {
 
     k8s.startOperator(false);
     await().atMost(Duration.ofSeconds(20)).until(() -> k8s.get("acid-minimal-cluster").getStatus().conditions != null);
-    Thread.sleep(2000);
+    k8s.awaitQuiet("acid-minimal-cluster");
     List<String> writes = OperatorHarness.writes(k8s.requests());
     assertThat(writes).allMatch(w -> w.startsWith("PATCH /apis/acid.zalan.do/v1/namespaces/default/postgresqls/"
         + "acid-minimal-cluster/status"), "only status writes").isNotEmpty();
@@ -167,7 +167,8 @@ class AdoptionAndScaleTest {
         "metadata: {name: acid-other, annotations: {acid.zalan.do/controller: second-operator}}"));
     k8s.create(ClusterLifecycleTest.MINIMAL);
     k8s.awaitStatus("acid-minimal-cluster", "Creating");
-    Thread.sleep(1000);
+    // Events arrive in order: once the cluster created after it has been reconciled, acid-other's were seen.
+    k8s.awaitQuiet("acid-minimal-cluster");
     assertThat(k8s.status("acid-other")).isNull();
     assertThat(k8s.client().apps().statefulSets().inNamespace(NS).withName("acid-other").get()).isNull();
   }

@@ -350,13 +350,13 @@ class ClusterLifecycleTest {
     k8s.awaitStatus("acid-minimal-cluster", "Running");
     await().atMost(Duration.ofSeconds(20)).until(() ->
         k8s.client().services().inNamespace(NS).withName("acid-minimal-cluster-repl").get() != null);
-    Thread.sleep(500);
+    k8s.awaitQuiet("acid-minimal-cluster");
 
     k8s.close();
     k8s.forgetRequests();
     OperatorHarness again = OperatorHarness.attach(api);
     again.startOperator(false);
-    Thread.sleep(3000);
+    again.awaitQuiet("acid-minimal-cluster");
     List<String> writes = OperatorHarness.writes(again.requests());
     assertThat(writes).as("an idle resync writes nothing").isEmpty();
     again.close();

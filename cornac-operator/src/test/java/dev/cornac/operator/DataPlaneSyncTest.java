@@ -102,8 +102,8 @@ class DataPlaneSyncTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !syncEvents().isEmpty());
     int before = syncEvents().size();
-    k8s.annotate(CLUSTER, "cornac.dev/sync", "again");
-    Thread.sleep(5000);
+    k8s.afterNextPass(CLUSTER, () -> k8s.annotate(CLUSTER, "cornac.dev/sync", "again"));
+    k8s.flushEvents();
     assertThat(syncEvents()).as("a resync of an unchanged cluster issues no statement and no patch")
         .hasSize(before);
   }

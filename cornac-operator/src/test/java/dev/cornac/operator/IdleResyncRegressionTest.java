@@ -44,10 +44,11 @@ class IdleResyncRegressionTest {
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
         assertThat(names).allSatisfy(n -> assertThat(k8s.status(n)).isEqualTo("Running")));
     operator.flushEvents(Duration.ofSeconds(90));
-    Thread.sleep(4000);
+    k8s.awaitPasses(names, 1);
     k8s.forgetRequests();
 
-    Thread.sleep(8000);
+    // Two whole resyncs of every cluster (resync_period 3 s).
+    k8s.awaitPasses(names, 2);
     List<String> requests = k8s.requests();
     assertThat(OperatorHarness.writes(requests)).as("writes during idle resyncs").isEmpty();
     assertThat(requests.stream().filter(r -> r.startsWith("GET ") && ApiPaths.isNamedObject(r.substring(4))

@@ -145,10 +145,9 @@ class MajorVersionUpgradeTest {
     k8s.editSpec(CLUSTER, s -> s.postgresql.version = v);
   }
 
-  /** Another pass of the operator, and time for it to act if it were going to. */
-  private void anotherPass(String value) throws InterruptedException {
-    k8s.annotate(CLUSTER, "cornac.dev/test-touch", value);
-    Thread.sleep(3000);
+  /** Another whole pass of the operator, which would have acted if it were going to. */
+  private void anotherPass(String value) {
+    k8s.afterNextPass(CLUSTER, () -> k8s.annotate(CLUSTER, "cornac.dev/test-touch", value));
   }
 
   private String status() {

@@ -7,6 +7,7 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresqlSpec;
 import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.testkit.Identity;
@@ -158,6 +159,47 @@ public final class OperatorHarness implements AutoCloseable {
     op.start();
     operators.add(op);
     return op;
+  }
+
+  /**
+   * Makes a change (an annotation, an edit) and waits for the whole pass it causes (of the operator started last): a
+   * pass running at the time does not count, as it may have missed the change. What a test that checks that
+   * "nothing happens" waits on, instead of a fixed sleep.
+   */
+  public void afterNextPass(String cluster, Runnable change) {
+    CornacOperator op = operators.get(operators.size() - 1);
+    ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
+    long target = op.activity().passes(key)[0] + 1;
+    change.run();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> op.activity().passes(key)[1] >= target);
+  }
+
+  /** Waits until the Events the operator started last has queued are sent. */
+  public void flushEvents() {
+    operators.get(operators.size() - 1).flushEvents(Duration.ofSeconds(30));
+  }
+
+  /** Waits until the cluster has had a pass and none is running. */
+  public void awaitQuiet(String cluster) {
+    CornacOperator op = operators.get(operators.size() - 1);
+    ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      long[] passes = op.activity().passes(key);
+      return passes[1] >= 1 && passes[0] == passes[1];
+    });
+  }
+
+  /** Waits for {@code count} whole passes of each cluster that began after this call (resyncs, say). */
+  public void awaitPasses(List<String> clusters, int count) {
+    CornacOperator op = operators.get(operators.size() - 1);
+    Map<ReconcileActivity.Key, Long> targets = new LinkedHashMap<>();
+    for (String cluster : clusters) {
+      ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
+      targets.put(key, op.activity().passes(key)[0] + count);
+    }
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> targets.entrySet().stream()
+        .allMatch(t -> op.activity().passes(t.getKey())[1] >= t.getValue()));
   }
 
   /** The superuser secret as Spilo would have left it: the password a real Patroni member was bootstrapped with. */

@@ -88,10 +88,9 @@ class PodMonitorOperatorTest {
         });
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(podMonitor().getSpec().podMetricsEndpoints.get(0).port).isEqualTo("exporter"));
-    Thread.sleep(1000);
+    k8s.awaitQuiet(CLUSTER);
     k8s.forgetRequests();
-    k8s.annotate(CLUSTER, "cornac.dev/test-touch", "1");
-    Thread.sleep(2000);
+    k8s.afterNextPass(CLUSTER, () -> k8s.annotate(CLUSTER, "cornac.dev/test-touch", "1"));
     assertThat(OperatorHarness.writes(k8s.requests())).noneMatch(w -> w.contains("podmonitors"));
 
     // Turned off (the exporter stays): the PodMonitor goes.

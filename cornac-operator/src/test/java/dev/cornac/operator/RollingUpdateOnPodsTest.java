@@ -107,8 +107,11 @@ class RollingUpdateOnPodsTest {
     // Events are sent asynchronously, after the status.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(events()).contains("\"now\": switched over from " + leader + " to " + replica));
-    k8s.annotate(CLUSTER, "cornac.dev/sync", "again");
-    Thread.sleep(4000);
+    // The new leader writes the timeline history into the DCS on one of its next HA loops.
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+        assertThat(patroni.leader().client(PatroniClient::of).history()).hasSize(timelines + 1));
+    k8s.afterNextPass(CLUSTER, () -> k8s.annotate(CLUSTER, "cornac.dev/sync", "again"));
+    assertThat(patroni.leader().name()).isEqualTo(replica);
     assertThat(patroni.leader().client(PatroniClient::of)
         .history()).as("the same request runs once").hasSize(timelines + 1);
 

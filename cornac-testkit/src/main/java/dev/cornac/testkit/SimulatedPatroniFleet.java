@@ -245,7 +245,8 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
               .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
           .build(), member.ip);
     } catch (KubernetesClientException e) {
-      // already there, or the namespace is going: the next StatefulSet event looks again
+      // The old pod not quite gone yet, say: the StatefulSet controller tries again.
+      executor.schedule(() -> converge(cluster), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       pending.remove(name);
     }

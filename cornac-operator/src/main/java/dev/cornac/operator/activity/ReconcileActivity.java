@@ -49,6 +49,7 @@ public final class ReconcileActivity {
   private final Clock clock;
   private final int workers;
   private final Map<Key, Running> running = new ConcurrentHashMap<>();
+  private final Map<Key, long[]> passes = new ConcurrentHashMap<>();
   private final Map<Key, Record> records = new ConcurrentHashMap<>();
   private final Map<Key, JsonNode> appliedSpecs = new ConcurrentHashMap<>();
   private final Map<Key, Deque<Change>> history = new ConcurrentHashMap<>();
@@ -77,11 +78,31 @@ public final class ReconcileActivity {
   public void started(Postgresql pg, String process) {
     running.put(Key.of(pg), new Running(process, clock.instant()));
     passStart.set(System.nanoTime());
+    count(Key.of(pg), 0);
   }
 
   public void ended(Postgresql pg) {
     running.remove(Key.of(pg));
+    count(Key.of(pg), 1);
     onPassEnded.accept(System.nanoTime() - passStart.get());
+  }
+
+  private void count(Key key, int which) {
+    long[] counts = passes.computeIfAbsent(key, k -> new long[2]);
+    synchronized (counts) {
+      counts[which]++;
+    }
+  }
+
+  /**
+   * Passes of a cluster so far: {@code [started, ended]}. What the tests of "nothing happens" wait on (a pass that
+   * began after the change has ended), rather than on a fixed sleep.
+   */
+  public long[] passes(Key key) {
+    long[] counts = passes.getOrDefault(key, new long[2]);
+    synchronized (counts) {
+      return counts.clone();
+    }
   }
 
   /** Called with the worker time of every pass (nanoseconds), for the metrics. */
@@ -119,6 +140,7 @@ public final class ReconcileActivity {
 
   /** A deleted cluster leaves no trace (its metrics series end). */
   public void forget(Key key) {
+    passes.remove(key);
     running.remove(key);
     records.remove(key);
     appliedSpecs.remove(key);
