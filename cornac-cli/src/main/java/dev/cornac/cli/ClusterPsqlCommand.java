@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
 final class ClusterPsqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin KubeOptions kube;
+  @Mixin ClusterLabelOptions clusterLabels;
   @Parameters(index = "0", description = "cluster (postgresql resource) name") String name;
   @Parameters(index = "1..*", description = "extra psql arguments (after --)") List<String> extra = new ArrayList<>();
   @Option(names = "--replica", description = "connect to a replica instead of the primary") boolean replica;
@@ -83,11 +84,11 @@ final class ClusterPsqlCommand implements Callable<Integer> {
 
   private Pod target(KubernetesClient client, String ns) {
     String wanted = replica ? "replica" : "master";
-    List<Pod> pods = client.pods().inNamespace(ns).withLabel(ClusterStatusCommand.CLUSTER_LABEL, name).list()
+    List<Pod> pods = client.pods().inNamespace(ns).withLabel(clusterLabels.clusterName(), name).list()
         .getItems();
     return pods.stream()
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-        .filter(p -> wanted.equals(labels(p).get(ClusterStatusCommand.ROLE_LABEL)))
+        .filter(p -> wanted.equals(labels(p).get(clusterLabels.podRole())))
         .min(Comparator.comparing(p -> p.getMetadata().getName()))
         .orElseThrow(() -> new ClusterLookup.NotFound(name + " has no running " + (replica ? "replica" : "primary")
             + " pod (" + pods.size() + " pod(s) found); see `cornac status " + name + " -n " + ns + "`"));
@@ -96,7 +97,7 @@ final class ClusterPsqlCommand implements Callable<Integer> {
   private String password(KubernetesClient client, String ns) {
     List<Secret> secrets;
     try {
-      secrets = client.secrets().inNamespace(ns).withLabel(ClusterStatusCommand.CLUSTER_LABEL, name).list()
+      secrets = client.secrets().inNamespace(ns).withLabel(clusterLabels.clusterName(), name).list()
           .getItems();
     } catch (KubernetesClientException e) {
       throw new ClusterLookup.NotFound("cannot read the secrets of " + name + " in namespace " + ns + " (HTTP "

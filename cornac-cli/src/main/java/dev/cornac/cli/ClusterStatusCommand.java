@@ -35,11 +35,10 @@ import picocli.CommandLine.Spec;
     description = "Show a postgresql cluster on Kubernetes: status and conditions, pods with their Patroni roles, "
         + "pending rolling updates, services, secret names and recent events.")
 final class ClusterStatusCommand implements Callable<Integer> {
-  static final String CLUSTER_LABEL = "cluster-name";
-  static final String ROLE_LABEL = "spilo-role";
 
   @Spec CommandSpec spec;
   @Mixin KubeOptions kube;
+  @Mixin ClusterLabelOptions clusterLabels;
   @Parameters(index = "0", description = "cluster (postgresql resource) name") String name;
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json") String output;
 
@@ -54,16 +53,17 @@ final class ClusterStatusCommand implements Callable<Integer> {
     try (KubernetesClient client = kube.client()) {
       String ns = kube.namespace(client);
       Postgresql pg = ClusterLookup.find(client, ns, name);
-      List<Pod> pods = new ArrayList<>(client.pods().inNamespace(ns).withLabel(CLUSTER_LABEL, name).list().getItems());
+      String label = clusterLabels.clusterName();
+      List<Pod> pods = new ArrayList<>(client.pods().inNamespace(ns).withLabel(label, name).list().getItems());
       pods.sort(Comparator.comparing(p -> p.getMetadata().getName()));
-      List<Service> services = client.services().inNamespace(ns).withLabel(CLUSTER_LABEL, name).list().getItems();
-      List<Secret> secrets = client.secrets().inNamespace(ns).withLabel(CLUSTER_LABEL, name).list().getItems();
+      List<Service> services = client.services().inNamespace(ns).withLabel(label, name).list().getItems();
+      List<Secret> secrets = client.secrets().inNamespace(ns).withLabel(label, name).list().getItems();
       List<Event> events = client.v1().events().inNamespace(ns).list().getItems().stream()
           .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
           .sorted(Comparator.comparing(ClusterStatusCommand::eventTime)).toList();
       events = events.subList(Math.max(0, events.size() - 10), events.size());
-      Map<String, ClusterMember> members = patroniView(client, ns, pods, err);
-      ObjectNode view = view(pg, pods, members, services, secrets, events);
+      Map<String, ClusterMember> members = patroniView(client, ns, pods, clusterLabels.podRole(), err);
+      ObjectNode view = view(pg, pods, members, services, secrets, events, clusterLabels.podRole());
       if (output.equals("json")) {
         out.println(view.toPrettyString());
       } else {
@@ -82,9 +82,9 @@ final class ClusterStatusCommand implements Callable<Integer> {
    * primary's first; empty, with a note on stderr, when no member answers.
    */
   private static Map<String, ClusterMember> patroniView(KubernetesClient client, String ns, List<Pod> pods,
-      PrintWriter err) {
+      String roleLabel, PrintWriter err) {
     List<Pod> running = pods.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-        .sorted(Comparator.comparing(p -> "master".equals(labels(p).get(ROLE_LABEL)) ? 0 : 1)).toList();
+        .sorted(Comparator.comparing(p -> "master".equals(labels(p).get(roleLabel)) ? 0 : 1)).toList();
     String failure = "no pod is running";
     try (PortForwardEndpoints forwards = new PortForwardEndpoints(client, ns)) {
       for (Pod p : running) {
@@ -107,7 +107,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
   }
 
   static ObjectNode view(Postgresql pg, List<Pod> pods, Map<String, ClusterMember> patroni, List<Service> services,
-      List<Secret> secrets, List<Event> events) {
+      List<Secret> secrets, List<Event> events, String roleLabel) {
     ObjectNode v = ManifestMapper.json().createObjectNode();
     v.put("name", pg.getMetadata().getName());
     v.put("namespace", pg.getMetadata().getNamespace());
@@ -125,7 +125,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
     ArrayNode members = v.putArray("pods");
     for (Pod p : pods) {
       ObjectNode member = members.addObject().put("name", p.getMetadata().getName())
-          .put("role", labels(p).getOrDefault(ROLE_LABEL, "-"));
+          .put("role", labels(p).getOrDefault(roleLabel, "-"));
       ClusterMember m = patroni.get(p.getMetadata().getName());
       if (m != null) {
         member.put("state", m.state()).put("pendingRestart", m.pendingRestart());

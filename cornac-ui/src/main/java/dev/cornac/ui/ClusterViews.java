@@ -21,7 +21,6 @@ import java.util.Set;
 
 /** What the pages show, read from the API server: the cluster list and one cluster's page. */
 public final class ClusterViews {
-  static final String ROLE_LABEL = "spilo-role";
   /** Upstream's default secret_name_template: the UI names secrets without reading them. */
   private static final String SECRET_TEMPLATE =
       dev.cornac.api.config.OperatorConfig.defaults().string("secret_name_template");
@@ -107,7 +106,7 @@ public final class ClusterViews {
     client.pods().inNamespace(ns).withLabel(settings.clusterNameLabel(), name).list().getItems().stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).forEach(p -> pods.addObject()
             .put("name", p.getMetadata().getName())
-            .put("role", p.getMetadata().getLabels() == null ? "" : p.getMetadata().getLabels().getOrDefault(ROLE_LABEL, ""))
+            .put("role", p.getMetadata().getLabels() == null ? "" : p.getMetadata().getLabels().getOrDefault(settings.podRoleLabel(), ""))
             .put("phase", p.getStatus() == null ? "" : String.valueOf(p.getStatus().getPhase()))
             .put("ready", ready(p))
             .put("ip", p.getStatus() == null || p.getStatus().getPodIP() == null ? "" : p.getStatus().getPodIP())

@@ -78,7 +78,8 @@ public final class UiServer implements AutoCloseable {
     this.operator = new OperatorProxy(settings.operatorApiUrl());
     // The operator's own rules, with upstream UI's name rule: <team>-<name>.
     this.validator = new ManifestValidator(OperatorConfig.defaults().with("enable_team_id_clustername_prefix", true));
-    this.planConfig = OperatorConfig.defaults().with("cluster_name_label", settings.clusterNameLabel());
+    this.planConfig = OperatorConfig.defaults().with("cluster_name_label", settings.clusterNameLabel())
+        .with("pod_role_label", settings.podRoleLabel());
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.router.ignoreTrailingSlashes = true;

@@ -2,6 +2,7 @@ package dev.cornac.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.ManifestMapper;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +11,14 @@ import java.util.Map;
 /**
  * The UI's settings, from upstream's environment variables ({@code TARGET_NAMESPACE}, {@code TEAMS},
  * {@code OPERATOR_API_URL}, {@code OPERATOR_UI_CONFIG}, {@code READ_ONLY_MODE}, {@code SUPERUSER_TEAM},
- * {@code SERVER_PORT}, {@code OPERATOR_CLUSTER_NAME_LABEL}) and Cornac's for authentication:
+ * {@code SERVER_PORT}, {@code OPERATOR_CLUSTER_NAME_LABEL}), Cornac's {@code OPERATOR_POD_ROLE_LABEL} (the operator's
+ * {@code pod_role_label}) and Cornac's for authentication:
  * {@code CORNAC_UI_AUTH} ({@code basic}: {@code CORNAC_UI_USERNAME}/{@code CORNAC_UI_PASSWORD}, given from a Secret;
  * {@code token}: Kubernetes TokenReview and SubjectAccessReview) and {@code CORNAC_UI_ANONYMOUS_READ}.
  */
 public record UiSettings(String targetNamespace, List<String> teams, String operatorApiUrl, ObjectNode uiConfig,
-    boolean readOnly, String superuserTeam, int port, String clusterNameLabel, AuthMode auth, String username,
-    String password, boolean anonymousRead) {
+    boolean readOnly, String superuserTeam, int port, String clusterNameLabel, String podRoleLabel, AuthMode auth,
+    String username, String password, boolean anonymousRead) {
 
   public enum AuthMode { BASIC, TOKEN }
 
@@ -65,7 +67,8 @@ public record UiSettings(String targetNamespace, List<String> teams, String oper
     return new UiSettings(env.getOrDefault("TARGET_NAMESPACE", ""), List.copyOf(teams),
         env.getOrDefault("OPERATOR_API_URL", "http://postgres-operator:8080"), config,
         Boolean.parseBoolean(env.getOrDefault("READ_ONLY_MODE", "false")), env.getOrDefault("SUPERUSER_TEAM", "acid"),
-        port, env.getOrDefault("OPERATOR_CLUSTER_NAME_LABEL", "cluster-name"), auth, user, password,
+        port, env.getOrDefault("OPERATOR_CLUSTER_NAME_LABEL", OperatorConfig.defaults().clusterNameLabel()),
+        env.getOrDefault("OPERATOR_POD_ROLE_LABEL", OperatorConfig.defaults().podRoleLabel()), auth, user, password,
         Boolean.parseBoolean(env.getOrDefault("CORNAC_UI_ANONYMOUS_READ", "false")));
   }
 

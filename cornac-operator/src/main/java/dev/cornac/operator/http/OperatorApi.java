@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.generators.Cluster;
+import dev.cornac.generators.naming.ClusterNames;
+import dev.cornac.generators.naming.Role;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.activity.ReconcileActivity;
@@ -230,16 +233,15 @@ public final class OperatorApi {
     out.put("Team", pg.getSpec() == null ? "" : pg.getSpec().teamId);
     out.put("Cluster", name);
     out.put("Namespace", ns);
-    out.set("MasterService", object(i.get(Service.class, ns, name)));
-    out.set("ReplicaService", object(i.get(Service.class, ns, name + "-repl")));
-    out.set("MasterEndpoint", object(i.get(Endpoints.class, ns, name)));
-    out.set("ReplicaEndpoint", object(i.get(Endpoints.class, ns, name + "-repl")));
+    Cluster c = new Cluster(pg, config);
+    out.set("MasterService", object(i.get(Service.class, ns, ClusterNames.service(c, Role.MASTER))));
+    out.set("ReplicaService", object(i.get(Service.class, ns, ClusterNames.service(c, Role.REPLICA))));
+    out.set("MasterEndpoint", object(i.get(Endpoints.class, ns, ClusterNames.service(c, Role.MASTER))));
+    out.set("ReplicaEndpoint", object(i.get(Endpoints.class, ns, ClusterNames.service(c, Role.REPLICA))));
     out.set("StatefulSet", redactEnv(object(i.get(StatefulSet.class, ns, name))));
-    List<PodDisruptionBudget> pdbs = i.ofCluster(PodDisruptionBudget.class, ns, name);
-    out.set("PrimaryPodDisruptionBudget", object(pdbs.stream()
-        .filter(p -> !p.getMetadata().getName().endsWith("-critical-op-pdb")).findFirst()));
-    out.set("CriticalOpPodDisruptionBudget", object(pdbs.stream()
-        .filter(p -> p.getMetadata().getName().endsWith("-critical-op-pdb")).findFirst()));
+    out.set("PrimaryPodDisruptionBudget", object(i.get(PodDisruptionBudget.class, ns, ClusterNames.primaryPdb(c))));
+    out.set("CriticalOpPodDisruptionBudget", object(i.get(PodDisruptionBudget.class, ns,
+        ClusterNames.criticalOpPdb(c))));
     ObjectNode process = out.putObject("CurrentProcess");
     activity.running(key).ifPresentOrElse(r -> process.put("Name", r.process()).put("StartTime", r.startTime().toString()),
         () -> process.put("Name", "").put("StartTime", ""));
