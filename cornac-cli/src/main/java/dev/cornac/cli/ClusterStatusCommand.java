@@ -3,6 +3,7 @@ package dev.cornac.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.events.EventTimes;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.dataplane.patroni.ClusterMember;
@@ -190,7 +191,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
   }
 
   static String eventTime(Event e) {
-    return dev.cornac.operator.events.EventTimes.of(e);
+    return EventTimes.of(e);
   }
 
 }

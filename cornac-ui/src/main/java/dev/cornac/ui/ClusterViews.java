@@ -3,6 +3,7 @@ package dev.cornac.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.events.EventTimes;
 import dev.cornac.api.model.ManifestMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -127,8 +128,8 @@ public final class ClusterViews {
     ArrayNode events = out.putArray("events");
     client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing(dev.cornac.operator.events.EventTimes::of).reversed()).limit(20)
-        .forEach(e -> events.addObject().put("time", dev.cornac.operator.events.EventTimes.of(e)).put("type", e.getType())
+        .sorted(Comparator.comparing(EventTimes::of).reversed()).limit(20)
+        .forEach(e -> events.addObject().put("time", EventTimes.of(e)).put("type", e.getType())
             .put("reason", e.getReason()).put("message", e.getMessage()));
     ObjectNode connect = out.putObject("connect");
     String host = name + "." + ns + ".svc";

@@ -1,4 +1,4 @@
-package dev.cornac.operator.events;
+package dev.cornac.api.events;
 
 import io.fabric8.kubernetes.api.model.Event;
 
