@@ -138,6 +138,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
           @Override
           public void onDelete(StatefulSet sts, boolean unknown) {}
         });
+    executor.scheduleWithFixedDelay(this::convergeAll, 5, 5, TimeUnit.SECONDS);
   }
 
   public static SimulatedPatroniFleet start(KubernetesClient client, Options options) throws IOException {
@@ -206,11 +207,23 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         executor.schedule(() -> create(cluster, name), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
-    for (Pod pod : pods.getStore().list()) {
-      String name = pod.getMetadata().getName();
-      if (cluster.equals(label(pod, options.clusterLabel())) && ordinal(name) >= replicas) {
-        delete(pod);
+    // The StatefulSet controller removes the highest ordinals first; a shrink of more than a few at once is not played.
+    for (int i = replicas; i < replicas + 8; i++) {
+      Pod extra = pods.getStore().getByKey(options.namespace() + "/" + cluster + "-" + i);
+      if (extra != null) {
+        delete(extra);
       }
+    }
+  }
+
+  /** Like the controller's own resync: a deletion whose event was missed (a watch reconnecting) is caught up. */
+  private void convergeAll() {
+    try {
+      for (String key : statefulSets.getStore().listKeys()) {
+        converge(key.substring(key.indexOf('/') + 1));
+      }
+    } catch (RuntimeException e) {
+      // a store changing under the loop: the next round looks again (an exception would end the schedule)
     }
   }
 
