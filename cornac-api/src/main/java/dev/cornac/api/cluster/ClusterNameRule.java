@@ -9,6 +9,10 @@ import java.util.Optional;
  */
 public final class ClusterNameRule {
   public static final int MAX_NAME_LENGTH = 58;
+  /** The suffixes of the Services a cluster's name is the stem of; the longest one bounds the name. */
+  public static final String REPLICA_SUFFIX = "-repl";
+  public static final String POOLER_SUFFIX = "-pooler";
+  public static final String REPLICA_POOLER_SUFFIX = "-pooler-repl";
 
   private ClusterNameRule() {}
 

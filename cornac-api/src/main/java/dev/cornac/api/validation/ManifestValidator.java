@@ -98,10 +98,10 @@ public final class ManifestValidator {
     PostgresqlSpec spec = pg.getSpec();
     boolean masterPooler = Boolean.TRUE.equals(spec.enableConnectionPooler)
         || (spec.enableConnectionPooler == null && spec.connectionPooler != null);
-    if (Boolean.TRUE.equals(spec.enableReplicaConnectionPooler) && (name + "-pooler-repl").length() > MAX_SERVICE_NAME) {
+    if (Boolean.TRUE.equals(spec.enableReplicaConnectionPooler) && (name + ClusterNameRule.REPLICA_POOLER_SUFFIX).length() > MAX_SERVICE_NAME) {
       out.add(Violation.error("metadata.name", name, "is too long for a replica connection pooler",
           "use at most 51 characters: the Service <name>-pooler-repl must fit in 63"));
-    } else if (masterPooler && (name + "-pooler").length() > MAX_SERVICE_NAME) {
+    } else if (masterPooler && (name + ClusterNameRule.POOLER_SUFFIX).length() > MAX_SERVICE_NAME) {
       out.add(Violation.error("metadata.name", name, "is too long for a connection pooler",
           "use at most 56 characters: the Service <name>-pooler must fit in 63"));
     }

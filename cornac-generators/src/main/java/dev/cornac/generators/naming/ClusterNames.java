@@ -17,7 +17,7 @@ public final class ClusterNames {
   private ClusterNames() {}
 
   public static String service(Cluster c, Role role) {
-    return role == Role.MASTER ? c.name() : c.name() + "-repl";
+    return role == Role.MASTER ? c.name() : c.name() + ClusterNameRule.REPLICA_SUFFIX;
   }
 
   public static String patroniConfigService(Cluster c) {
@@ -57,7 +57,7 @@ public final class ClusterNames {
   }
 
   public static String pooler(Cluster c, Role role) {
-    return role == Role.MASTER ? c.name() + "-pooler" : c.name() + "-pooler-repl";
+    return c.name() + (role == Role.MASTER ? ClusterNameRule.POOLER_SUFFIX : ClusterNameRule.REPLICA_POOLER_SUFFIX);
   }
 
   public static String poolerAuthSecret(Cluster c, Role role) {
@@ -90,7 +90,7 @@ public final class ClusterNames {
   /** The pooler's host name uses {@code <cluster>-pooler} as {cluster}, and no legacy name (reference 3.12). */
   public static String poolerDnsName(Cluster c, Role role) {
     String format = c.config().string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
-    return dnsName(format, c.name() + "-pooler", c.namespace(), c.teamId(), c.config().string("db_hosted_zone"));
+    return dnsName(format, c.name() + ClusterNameRule.POOLER_SUFFIX, c.namespace(), c.teamId(), c.config().string("db_hosted_zone"));
   }
 
   private static String dnsName(String format, String cluster, String namespace, String team, String zone) {
