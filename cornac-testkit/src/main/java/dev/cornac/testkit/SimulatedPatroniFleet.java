@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Many clusters' pods without a process behind them: plays the StatefulSet controller (a deleted pod comes back
@@ -87,6 +88,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
   private final Map<String, String> clusterOfIp = new ConcurrentHashMap<>();
   private final Set<String> stalled = ConcurrentHashMap.newKeySet();
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final Set<String> missedDeletions = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
     Thread t = new Thread(r, "simulated-patroni");
     t.setDaemon(true);
@@ -138,7 +140,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
           @Override
           public void onDelete(StatefulSet sts, boolean unknown) {}
         });
-    executor.scheduleWithFixedDelay(this::convergeAll, 5, 5, TimeUnit.SECONDS);
+    executor.scheduleWithFixedDelay(this::convergeAll, 10, 10, TimeUnit.SECONDS);
   }
 
   public static SimulatedPatroniFleet start(KubernetesClient client, Options options) throws IOException {
@@ -195,6 +197,10 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
 
   /** The StatefulSet controller's work for one cluster: every ordinal below the replicas has a pod. */
   private void converge(String cluster) {
+    converge(cluster, name -> pods.getStore().getByKey(options.namespace() + "/" + name) != null);
+  }
+
+  private void converge(String cluster, Predicate<String> exists) {
     StatefulSet sts = statefulSets.getStore().getByKey(options.namespace() + "/" + cluster);
     if (sts == null || sts.getSpec().getReplicas() == null) {
       return;
@@ -202,8 +208,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     int replicas = sts.getSpec().getReplicas();
     for (int i = 0; i < replicas; i++) {
       String name = cluster + "-" + i;
-      if (pods.getStore().getByKey(options.namespace() + "/" + name) == null && !stalled.contains(cluster)
-          && pending.add(name)) {
+      if (!exists.test(name) && !stalled.contains(cluster) && pending.add(name)) {
         executor.schedule(() -> create(cluster, name), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
@@ -216,14 +221,26 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     }
   }
 
-  /** Like the controller's own resync: a deletion whose event was missed (a watch reconnecting) is caught up. */
+  /**
+   * Like the controller's own resync: the pods as the API server lists them, so that a deletion whose watch event
+   * never came (the mock server under load drops some) is seen and the pod comes back all the same.
+   */
   private void convergeAll() {
     try {
+      Set<String> live = new HashSet<>();
+      client.pods().inNamespace(options.namespace()).withLabel(options.clusterLabel()).list().getItems()
+          .forEach(p -> live.add(p.getMetadata().getName()));
+      for (Pod pod : pods.getStore().list()) {
+        if (!live.contains(pod.getMetadata().getName()) && missedDeletions.add(pod.getMetadata().getUid())) {
+          podGone(pod);
+        }
+      }
       for (String key : statefulSets.getStore().listKeys()) {
-        converge(key.substring(key.indexOf('/') + 1));
+        converge(key.substring(key.indexOf('/') + 1), live::contains);
       }
     } catch (RuntimeException e) {
-      // a store changing under the loop: the next round looks again (an exception would end the schedule)
+      // the API server busy, a store changing under the loop: the next round looks again (an exception would end
+      // the schedule)
     }
   }
 
