@@ -215,8 +215,16 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     activity.finished(pg, false, message);
     if (!StatusCalculator.sameStatus(pg.getStatus(), status)) {
       events.warning(pg, "Sync", message);
+      try {
+        // A merge patch of the status alone, as every status write: JOSDK's own patch would be computed against the
+        // cached resource, which may lag behind the status this pass's predecessor wrote.
+        writeStatusNow(pg, status);
+      } catch (KubernetesClientException writeFailed) {
+        LOG.warn("cluster {}/{}: the failure could not be recorded in the status: {}",
+            pg.getMetadata().getNamespace(), pg.getMetadata().getName(), kubernetesError(writeFailed));
+      }
     }
-    return ErrorStatusUpdateControl.patchStatus(statusOnly(pg, status));
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
