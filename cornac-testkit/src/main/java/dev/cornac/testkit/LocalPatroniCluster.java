@@ -255,14 +255,24 @@ public final class LocalPatroniCluster implements AutoCloseable {
     }
   }
 
-  /** Patroni's {@code GET /cluster}, asked of the first member: the members as Patroni 3 reports them. */
+  /**
+   * Patroni's {@code GET /cluster}, asked of each member in turn until one answers (one may be restarting, as a
+   * recreated pod's is): the members as Patroni 3 reports them.
+   */
   private List<JsonNode> clusterView() throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-        + members.get(0).restPort() + "/cluster")).timeout(Duration.ofSeconds(3)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    List<JsonNode> out = new ArrayList<>();
-    JSON.readTree(r.body()).path("members").forEach(out::add);
-    return out;
+    IOException last = new IOException("no member");
+    for (Member m : List.copyOf(members)) {
+      try {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.restPort()
+            + "/cluster")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(r.body()).path("members").forEach(out::add);
+        return out;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private static boolean isLeader(JsonNode member) {
