@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -189,42 +188,6 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     } finally {
       activity.ended(pg);
     }
-  }
-
-  /**
-   * The record step for a pass that failed in a way no step expected (JOSDK's error status handler): the cluster
-   * still gets a status that says so and a Warning event, in words, without a stack trace or a class name (those go
-   * to the operator's log); JOSDK retries with backoff, and the other clusters are served as usual.
-   */
-  @Override
-  public ErrorStatusUpdateControl<Postgresql> updateErrorStatus(Postgresql pg, Context<Postgresql> context,
-      Exception e) {
-    LOG.error("cluster {}/{}: the pass failed unexpectedly; it is retried", pg.getMetadata().getNamespace(),
-        pg.getMetadata().getName(), e);
-    String cause = null;
-    for (Throwable t = e; t != null && cause == null; t = t.getCause()) {
-      // Our own wording (or Kubernetes'); any other message may name Java's internals.
-      cause = t instanceof IllegalStateException || t instanceof IllegalArgumentException
-          || t instanceof GenerationException ? t.getMessage()
-          : t instanceof KubernetesClientException k ? kubernetesError(k) : null;
-    }
-    String message = "the operator failed on this cluster" + (cause == null ? " (an internal error)" : ": " + cause)
-        + "; it tries again, and its log has the details (cluster " + pg.getMetadata().getNamespace() + "/"
-        + pg.getMetadata().getName() + ")";
-    PostgresqlStatus status = statuses.next(pg, StatusCalculator.Outcome.FAILED, false, message);
-    activity.finished(pg, false, message);
-    if (!StatusCalculator.sameStatus(pg.getStatus(), status)) {
-      events.warning(pg, "Sync", message);
-      try {
-        // A merge patch of the status alone, as every status write: JOSDK's own patch would be computed against the
-        // cached resource, which may lag behind the status this pass's predecessor wrote.
-        writeStatusNow(pg, status);
-      } catch (KubernetesClientException writeFailed) {
-        LOG.warn("cluster {}/{}: the failure could not be recorded in the status: {}",
-            pg.getMetadata().getNamespace(), pg.getMetadata().getName(), kubernetesError(writeFailed));
-      }
-    }
-    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
