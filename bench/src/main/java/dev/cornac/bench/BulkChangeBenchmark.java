@@ -36,7 +36,7 @@ public final class BulkChangeBenchmark {
   private final int clusters;
   private final Path repo;
   private final Duration podStart;
-  private final Map<String, String> report = new LinkedHashMap<>();
+  private final BenchReport report = new BenchReport();
 
   BulkChangeBenchmark(int clusters, Path repo, Duration podStart) {
     this.clusters = clusters;
@@ -61,8 +61,8 @@ public final class BulkChangeBenchmark {
       api.configure(repo, httpPort, Map.of("enable_database_access", "false"));
       try (SimulatedPatroniFleet fleet = SimulatedPatroniFleet.start(api.client,
           SimulatedPatroniFleet.Options.of(BenchApiServer.NS, 8008, podStart))) {
-        progress("creating " + clusters + " clusters on simulated pods (a pod starts in " + podStart.toMillis()
-            + " ms)");
+        BenchReport.progress("creating " + clusters + " clusters on simulated pods (a pod starts in "
+            + podStart.toMillis() + " ms)");
         api.createClusters(clusters);
         OperatorProcess operator = OperatorProcess.start(repo, api.server, httpPort);
         try {
@@ -74,7 +74,7 @@ public final class BulkChangeBenchmark {
         }
       }
     }
-    print();
+    report.print("clusters: " + clusters + "; simulated pod start: " + podStart.toMillis() + " ms");
   }
 
   private void measure(BenchApiServer api, SimulatedPatroniFleet fleet, OperatorProcess operator, int httpPort)
@@ -87,7 +87,7 @@ public final class BulkChangeBenchmark {
         .inNamespace(BenchApiServer.NS).inform();
     try {
       double cpuBefore = operator.cpuSeconds();
-      progress("changing the image of every cluster");
+      BenchReport.progress("changing the image of every cluster");
       Instant changed = Instant.now();
       ExecutorService pool = Executors.newFixedThreadPool(8);
       for (int i = 0; i < clusters; i++) {
@@ -104,9 +104,10 @@ public final class BulkChangeBenchmark {
         Thread.sleep(10);
       }
       double newCluster = seconds(created);
-      line("image changed on every cluster (" + clusters + " merge patches, 8 writers)",
+      report.line("image changed on every cluster (" + clusters + " merge patches, 8 writers)",
           String.format("%.1f s", patching));
-      line("a cluster created right after: seconds until its StatefulSet exists (goal < 2 s, independent of N)",
+      report.line("a cluster created right after: seconds until its StatefulSet exists (goal < 2 s, "
+          + "independent of N)",
           String.format("%.2f s", newCluster));
       Instant deadline = Instant.now().plus(Duration.ofHours(2));
       long rolled = 0;
@@ -125,17 +126,17 @@ public final class BulkChangeBenchmark {
           while (statefulSets.getStore().getByKey(BenchApiServer.NS + "/acid-bench-during") == null) {
             Thread.sleep(10);
           }
-          line("a cluster created while the fleet rolls (" + rolled + " rolled): seconds until its StatefulSet "
+          report.line("a cluster created while the fleet rolls (" + rolled + " rolled): seconds until its StatefulSet "
               + "exists", String.format("%.2f s", seconds(during)));
         }
         if (System.nanoTime() - lastReport > 30_000_000_000L) {
-          progress(rolled + " of " + clusters + " clusters rolled after " + (long) seconds(changed) + " s");
+          BenchReport.progress(rolled + " of " + clusters + " clusters rolled after " + (long) seconds(changed) + " s");
           lastReport = System.nanoTime();
         }
         Thread.sleep(200);
       }
       double all = seconds(changed);
-      line("every cluster rolled (image change → last cluster Running on the new image), " + maxRolling + " at once",
+      report.line("every cluster rolled (image change → last cluster Running on the new image), " + maxRolling + " at once",
           String.format("%.0f s for %d of %d clusters (%.1f clusters/s; one roll = 2 pods × %.1f s start + steps)",
               all, rolled, clusters, rolled / all, podStart.toMillis() / 1000.0));
       Map<Integer, Integer> histogram = new TreeMap<>();
@@ -146,15 +147,15 @@ public final class BulkChangeBenchmark {
       for (int i = 0; i < clusters; i++) {
         failovers += fleet.failovers(BenchApiServer.name(i));
       }
-      line("switchovers per cluster (goal: exactly 1)", "clusters by switchover count " + histogram
+      report.line("switchovers per cluster (goal: exactly 1)", "clusters by switchover count " + histogram
           + ", failovers " + failovers);
-      line("most clusters with a pod down at once", String.valueOf(fleet.peakDisruptedClusters()));
+      report.line("most clusters with a pod down at once", String.valueOf(fleet.peakDisruptedClusters()));
       String metrics = get(httpPort, "/metrics");
-      line("worker time per pass (whole run, every pass of every cluster)", String.format(
+      report.line("worker time per pass (whole run, every pass of every cluster)", String.format(
           "p50 %.1f ms, p99 %.1f ms, max %.1f ms over %.0f passes", 1000 * metric(metrics, "quantile=\"0.5\""),
           1000 * metric(metrics, "quantile=\"0.99\""), 1000 * metric(metrics, "_max"),
           metric(metrics, "_count")));
-      line("operator CPU during the rollout", String.format("%.0f CPU-s over %.0f s wall",
+      report.line("operator CPU during the rollout", String.format("%.0f CPU-s over %.0f s wall",
           operator.cpuSeconds() - cpuBefore, all));
     } finally {
       pods.close();
@@ -194,22 +195,5 @@ public final class BulkChangeBenchmark {
     return Duration.between(since, Instant.now()).toMillis() / 1000.0;
   }
 
-  private void line(String what, String value) {
-    report.put(what, value);
-    progress(what + ": " + value);
-  }
 
-  private static void progress(String s) {
-    System.err.println("[bench] " + s);
-  }
-
-  private void print() {
-    System.out.println();
-    System.out.println("| measure | value |");
-    System.out.println("|---|---|");
-    report.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
-    System.out.println();
-    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + Runtime.version() + "; clusters: " + clusters + "; simulated pod start: " + podStart.toMillis() + " ms");
-  }
 }

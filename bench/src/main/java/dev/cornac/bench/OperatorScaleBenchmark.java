@@ -45,7 +45,7 @@ public final class OperatorScaleBenchmark {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final RequestCounter requests;
-  private final Map<String, String> report = new LinkedHashMap<>();
+  private final BenchReport report = new BenchReport();
 
   OperatorScaleBenchmark(int clusters, Path repo) {
     this.clusters = clusters;
@@ -73,9 +73,9 @@ public final class OperatorScaleBenchmark {
   void run() throws Exception {
     api.install();
     double rawWriteRate = rawWriteRate(3000);
-    line("API server raw write rate (8 writers, ConfigMaps)", String.format("%.0f writes/s (the limit)", rawWriteRate));
+    report.line("API server raw write rate (8 writers, ConfigMaps)", String.format("%.0f writes/s (the limit)", rawWriteRate));
 
-    progress("creating " + clusters + " postgresql resources");
+    BenchReport.progress("creating " + clusters + " postgresql resources");
     api.createClusters(clusters);
     int httpPort = freePort();
     api.configure(repo, httpPort, Map.of());
@@ -84,50 +84,50 @@ public final class OperatorScaleBenchmark {
     OperatorProcess operator = OperatorProcess.start(repo, server, httpPort);
     Instant started = Instant.now();
     double ready = operator.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
-    line("cold start: process start → ready (caches synced)", String.format("%.1f s", ready));
+    report.line("cold start: process start → ready (caches synced)", String.format("%.1f s", ready));
     long expectedObjects = awaitChildren(Duration.ofMinutes(30));
     double cold = Duration.between(started, Instant.now()).toMillis() / 1000.0;
     long coldWrites = requests.writes.get();
     double objectRate = expectedObjects / cold;
-    line("cold start: every child object exists", String.format("%.1f s for %d objects (%.0f objects/s, %d API "
+    report.line("cold start: every child object exists", String.format("%.1f s for %d objects (%.0f objects/s, %d API "
         + "writes in all incl. events and status)", cold, expectedObjects, objectRate, coldWrites));
-    line("operator CPU during the cold start", String.format("%.0f CPU-s of %.0f s wall on %d cores (the mock API "
+    report.line("operator CPU during the cold start", String.format("%.0f CPU-s of %.0f s wall on %d cores (the mock API "
         + "server in the benchmark process uses the rest)", operator.cpuSeconds(), cold,
         Runtime.getRuntime().availableProcessors()));
-    line("cold start ratio to the limit (objects/s ÷ raw writes/s; goal ≥ 0.5)",
+    report.line("cold start ratio to the limit (objects/s ÷ raw writes/s; goal ≥ 0.5)",
         String.format("%.2f (all writes: %.2f)", objectRate / rawWriteRate, coldWrites / cold / rawWriteRate));
 
-    progress("playing the StatefulSet controller: " + 2 * clusters + " pods");
+    BenchReport.progress("playing the StatefulSet controller: " + 2 * clusters + " pods");
     runPods();
     api.awaitRunning(clusters, Duration.ofMinutes(10));
     Thread.sleep(3000);
-    line("operator memory after convergence", operator.memory());
+    report.line("operator memory after convergence", operator.memory());
 
-    progress("idle resync: restarting the operator over " + clusters + " converged clusters");
+    BenchReport.progress("idle resync: restarting the operator over " + clusters + " converged clusters");
     operator.stop();
     requests.reset();
     Instant restart = Instant.now();
     OperatorProcess second = OperatorProcess.start(repo, server, httpPort);
     double warmReady = second.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
     waitQuiet();
-    line("restart with " + clusters + " existing clusters: process start → ready", String.format("%.1f s", warmReady));
-    line("idle resync of all clusters: API writes (goal 0)", String.valueOf(requests.writes.get()));
-    line("idle resync: reads bypassing the informers (goal 0)", requests.bypassReads.get()
+    report.line("restart with " + clusters + " existing clusters: process start → ready", String.format("%.1f s", warmReady));
+    report.line("idle resync of all clusters: API writes (goal 0)", String.valueOf(requests.writes.get()));
+    report.line("idle resync: reads bypassing the informers (goal 0)", requests.bypassReads.get()
         + " (plus " + requests.startupReads.get() + " start-up reads of the ConfigMap, CRD and namespace)");
-    requests.bypassSamples().forEach(p -> progress("bypass read: " + p));
-    requests.writeSamples().forEach(p -> progress("write during the idle resync: " + p));
-    line("idle resync duration (restart → quiet)",
+    requests.bypassSamples().forEach(p -> BenchReport.progress("bypass read: " + p));
+    requests.writeSamples().forEach(p -> BenchReport.progress("write during the idle resync: " + p));
+    report.line("idle resync duration (restart → quiet)",
         String.format("%.1f s", Duration.between(restart, Instant.now()).toMillis() / 1000.0));
 
     List<Long> latencies = specChangeLatencies(Math.min(50, clusters));
     Collections.sort(latencies);
-    progress("slowest changes (ms): " + latencies.subList(Math.max(0, latencies.size() - 5), latencies.size()));
-    line("spec change → StatefulSet updated, with " + clusters + " loaded (goal p99 < 1 s)",
+    BenchReport.progress("slowest changes (ms): " + latencies.subList(Math.max(0, latencies.size() - 5), latencies.size()));
+    report.line("spec change → StatefulSet updated, with " + clusters + " loaded (goal p99 < 1 s)",
         String.format("p50 %d ms, p99 %d ms, max %d ms (%d changes)", pct(latencies, 50), pct(latencies, 99),
             latencies.get(latencies.size() - 1), latencies.size()));
-    line("operator memory at the end", second.memory());
+    report.line("operator memory at the end", second.memory());
     second.stop();
-    print();
+    report.print("clusters: " + clusters);
   }
 
   private double rawWriteRate(int writes) throws Exception {
@@ -256,24 +256,7 @@ public final class OperatorScaleBenchmark {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
   }
 
-  private void line(String what, String value) {
-    report.put(what, value);
-    progress(what + ": " + value);
-  }
 
-  private static void progress(String s) {
-    System.err.println("[bench] " + s);
-  }
-
-  private void print() {
-    System.out.println();
-    System.out.println("| measure | value |");
-    System.out.println("|---|---|");
-    report.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
-    System.out.println();
-    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + Runtime.version() + "; clusters: " + clusters);
-  }
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
