@@ -1,11 +1,11 @@
 package dev.cornac.cli;
 
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.dataplane.wait.Poll;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,21 +36,18 @@ final class OperatorRequest {
     });
     err.println("  asked the operator: " + annotation + "=\"" + value + "\"; waiting ...");
     err.flush();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
     String prefix = "\"" + value + "\": ";
-    while (Instant.now().isBefore(deadline)) {
-      Optional<Condition> outcome = outcome(client, ns, name, conditionType, prefix);
-      if (outcome.isPresent()) {
-        String message = outcome.get().getMessage().substring(prefix.length());
-        if ("True".equals(outcome.get().getStatus())) {
-          out.println(message);
-          out.flush();
-          return CliErrors.EXIT_OK;
-        }
-        err.println("error: " + message);
-        return CliErrors.EXIT_ERROR;
+    Optional<Condition> outcome = Poll.within(Duration.ofSeconds(timeoutSeconds), Duration.ofMillis(500),
+        () -> outcome(client, ns, name, conditionType, prefix), e -> false);
+    if (outcome.isPresent()) {
+      String message = outcome.get().getMessage().substring(prefix.length());
+      if ("True".equals(outcome.get().getStatus())) {
+        out.println(message);
+        out.flush();
+        return CliErrors.EXIT_OK;
       }
-      Thread.sleep(500);
+      err.println("error: " + message);
+      return CliErrors.EXIT_ERROR;
     }
     err.println("error: the operator did not act on the request within " + timeoutSeconds + " s; check that it "
         + "runs and watches namespace " + ns + " (kubectl get pods -A -l name=postgres-operator), then see "

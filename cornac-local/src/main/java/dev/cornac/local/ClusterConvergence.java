@@ -25,6 +25,9 @@ import java.util.Map;
  * then the local extras: the exporter's role and the poolers' lookup function.
  */
 final class ClusterConvergence {
+  /** How long a convergence waits for the restarts a configuration change asks for. */
+  static final Duration CONFIG_RESTARTS = Duration.ofSeconds(60);
+
   private ClusterConvergence() {}
 
   /** Every role that will log in gets its password now, saved before any statement uses it. */
@@ -43,20 +46,14 @@ final class ClusterConvergence {
       throws SQLException, InterruptedException {
     List<String> actions = new ArrayList<>();
     List<PatroniClient> members = state.membersByOrdinal().stream().map(LocalPatroni::patientClient).toList();
+    // Waits for the restarts the change asks for (replicas first, in PatroniConfigSync's order), a member that joined
+    // or restarted during the change included, for a bounded while; what is left is caught at the next convergence.
     var config = PatroniConfigSync.sync(members, c.spec().patroni, SpiloConfiguration.dcsParameters(c),
-        c.config().bool("enable_patroni_failsafe_mode"), Duration.ofSeconds(12));
+        c.config().bool("enable_patroni_failsafe_mode"), CONFIG_RESTARTS);
     if (config.changed()) {
       actions.add("patched Patroni's dynamic configuration: " + config.patch());
     }
     config.restarted().forEach(m -> actions.add("restarted PostgreSQL of the member at " + m));
-    // A member that joined or restarted during the change may raise its pending flag late: look again until none
-    // is left (each look restarts what is pending, replicas first), for a bounded while.
-    for (int look = 0; look < 10 && members.stream().anyMatch(ClusterConvergence::pending); look++) {
-      Thread.sleep(1000);
-      PatroniConfigSync.sync(members, c.spec().patroni, SpiloConfiguration.dcsParameters(c),
-          c.config().bool("enable_patroni_failsafe_mode"), Duration.ofSeconds(12))
-          .restarted().forEach(m -> actions.add("restarted PostgreSQL of the member at " + m));
-    }
     DatabaseSync.Connector connector = connector(leader, c.config().superUsername(),
         credentials.passwordOf(c.config().superUsername()));
     actions.addAll(ClusterSqlSync.sync(c, connector, credentials::passwordOf));
@@ -68,14 +65,6 @@ final class ClusterConvergence {
       actions.addAll(new RoleSync(encryption).sync(conn, List.of(exporter), credentials::passwordOf).executed());
     }
     return actions;
-  }
-
-  private static boolean pending(PatroniClient member) {
-    try {
-      return member.patroni().pendingRestart();
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   static DatabaseSync.Connector connector(LocalState.Member member, String user, String password) {

@@ -52,21 +52,14 @@ public final class SupervisorProcess {
       throw new LocalRuntimeException("cannot start the supervisor (" + String.join(" ", cmd.subList(0, 2)) + "): "
           + e.getMessage(), e);
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<ProcessHandle> running = running(layout);
-      if (running.isPresent()) {
-        return running.get();
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      return Waits.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> running(layout),
+          () -> "the supervisor of " + layout.cluster() + " did not start within 30 s; see " + layout.supervisorLog());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalRuntimeException("interrupted while waiting for the supervisor of " + layout.cluster() + " to start",
+          e);
     }
-    throw new LocalRuntimeException("the supervisor of " + layout.cluster() + " did not start within 30 s; see "
-        + layout.supervisorLog());
   }
 
   /** SIGTERM, then wait while it stops everything in order; SIGKILL only if it hangs past the timeout. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +72,7 @@ class DataPlaneSyncTest {
         return "jdbc:postgresql://127.0.0.1:" + member.pgPort() + "/" + database;
       }
     };
-    k8s.startOperator(false, local);
+    var operator = k8s.startOperator(false, local);
     k8s.create(MANIFEST);
     StatefulSet sts = await().atMost(Duration.ofSeconds(20)).until(() -> k8s.client().apps().statefulSets()
         .inNamespace(NS).withName(CLUSTER).get(), s -> s != null);
@@ -106,6 +107,19 @@ class DataPlaneSyncTest {
     k8s.flushEvents();
     assertThat(syncEvents()).as("a resync of an unchanged cluster issues no statement and no patch")
         .hasSize(before);
+
+    // A setting that needs a restart: the member restarts once the change has settled, and no pass waits for it (the
+    // pod is marked for a rolling update too, as the setting is in its environment; no kubelet brings it back here).
+    AtomicLong longestPass = new AtomicLong();
+    operator.activity().onPassEnded(nanos -> longestPass.accumulateAndGet(nanos, Math::max));
+    k8s.editSpec(CLUSTER, spec -> spec.postgresql.parameters = Map.of("work_mem", "12MB", "max_connections", "150"));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
+        patroni.queryOne(member, "postgres", "show max_connections")).isEqualTo("150"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> syncEvents().stream()
+        .anyMatch(e -> e.getMessage().startsWith("restarted PostgreSQL at ")));
+    assertThat(member.client(PatroniClient::of).patroni().pendingRestart()).isFalse();
+    assertThat(Duration.ofNanos(longestPass.get())).as("the restart is a later pass, not a wait on the worker")
+        .isLessThan(Duration.ofSeconds(5));
   }
 
   private List<Event> syncEvents() {

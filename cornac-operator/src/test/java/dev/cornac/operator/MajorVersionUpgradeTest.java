@@ -219,15 +219,24 @@ class MajorVersionUpgradeTest {
     // 3. The user fixes the cause and removes the annotation: it runs again (the container runs as root this time,
     //    so through su), succeeds, and is recorded; members now report 16 and nothing runs again.
     uid = "0";
+    //    The script runs until the test lets it end: meanwhile the cluster's passes go on (no worker waits for it).
+    Path go = dir.resolve("go");
     stand_in("""
         echo "2026-11-28 10:05:00,000 INFO: upgrading"
+        while [ ! -f "%s" ]; do sleep 0.1; done
         echo 160004 > "%s"
         echo "2026-11-28 10:05:09,000 INFO: upgrade complete"
-        """.formatted(dir.resolve("server_version")));
+        """.formatted(go, dir.resolve("server_version")));
     k8s.client().resources(dev.cornac.api.model.Postgresql.class).inNamespace(NS).withName(CLUSTER)
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
             io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"remove\",\"path\":"
             + "\"/metadata/annotations/" + MajorVersionUpgrade.FAILURE_ANNOTATION + "\"}]");
+    await().atMost(Duration.ofSeconds(60)).until(() -> upgrades().size() == 2);
+    anotherPass("while-running");
+    assertThat(status()).contains("upgrade from PostgreSQL 15 to 16 running in pod ");
+    assertThat(upgradeCondition()).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("InProgress"));
+    assertThat(annotation(MajorVersionUpgrade.SUCCESS_ANNOTATION)).isNull();
+    Files.writeString(go, "");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(annotation(MajorVersionUpgrade.SUCCESS_ANNOTATION)).matches(STAMP));
     assertThat(upgrades()).hasSize(2);

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.model.Patroni;
+import dev.cornac.dataplane.wait.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -17,12 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The manifest's {@code patroni} section and DCS-level {@code postgresql.parameters} kept in Patroni's dynamic
  * configuration (reference d.2): one PATCH with only what differs, then a restart of every member that reports a
- * pending restart — replicas first, except when the only changes lower max_connections-type settings, where the
- * leader goes first (a hot standby cannot run with lower values than its primary).
+ * pending restart in {@link PendingRestarts}' order. The operator takes one {@link #restartStep} per pass; the local
+ * runtime waits with {@link #sync}.
  */
 public final class PatroniConfigSync {
-  /** Two HA loops at the local runtime's loop_wait: how long all pending flags take to appear once one has. */
-  static final Duration SETTLE = Duration.ofSeconds(5);
+  /** How often a blocking {@link #sync} looks at the members again. */
+  private static final Duration LOOK_AGAIN = Duration.ofMillis(500);
   private static final Logger LOG = LoggerFactory.getLogger(PatroniConfigSync.class);
   static final Set<String> LEADER_FIRST_WHEN_LOWERED = Set.of("max_connections", "max_prepared_transactions",
       "max_locks_per_transaction", "max_worker_processes", "max_wal_senders");
@@ -127,89 +129,91 @@ public final class PatroniConfigSync {
   }
 
   /**
-   * Applies the diff through one member and restarts pending members.
+   * Sends what differs through one member: the patch (empty when nothing) and the round of restarts it starts, or
+   * {@link RestartRound#none()} when no parameter changed (DCS timings, slots, failsafe and pg_hba apply without a
+   * restart; only restarts an earlier change left pending are then due).
+   */
+  public static Change apply(PatroniClient any, Patroni patroni, Map<String, String> dcsParameters,
+      boolean failsafeDefault, Instant now) {
+    JsonNode effective = any.config();
+    ObjectNode patch = diff(effective, patroni, dcsParameters, failsafeDefault);
+    if (patch.isEmpty()) {
+      return new Change(patch, RestartRound.none());
+    }
+    LOG.info("patching Patroni's dynamic configuration: {}", patch);
+    JsonNode after = any.patchConfig(patch);
+    if (patch.path("postgresql").path("parameters").isEmpty()) {
+      return new Change(patch, RestartRound.none());
+    }
+    // Each member notices the change on its own next HA loop: two loops and a margin for every flag to show.
+    long loopWait = after.path("loop_wait").asLong(effective.path("loop_wait").asLong(10));
+    return new Change(patch, RestartRound.afterChange(leaderFirst(effective, patch), now,
+        Duration.ofSeconds(2 * loopWait + 2)));
+  }
+
+  /** What {@link #apply} sent and the restarts it asks for. */
+  public record Change(ObjectNode patch, RestartRound round) {}
+
+  /** One look at the members and the restarts due now ({@link PendingRestarts}); a pass's worth of work. */
+  public record Step(RestartRound round, List<String> restarted, boolean inProgress, List<String> givenUp) {}
+
+  public static Step restartStep(List<PatroniClient> members, RestartRound round, Instant now) {
+    List<PendingRestarts.Member> seen = new ArrayList<>();
+    Map<String, PatroniClient> byName = new TreeMap<>();
+    for (PatroniClient m : members) {
+      String name = m.base().toString();
+      byName.put(name, m);
+      try {
+        MemberStatus status = m.patroni();
+        seen.add(new PendingRestarts.Member(name, status.role().isLeader(), true, status.pendingRestart()));
+      } catch (PatroniException e) {
+        seen.add(new PendingRestarts.Member(name, false, false, false));
+      }
+    }
+    PendingRestarts.Decision decision = PendingRestarts.decide(seen, round, now);
+    List<String> restarted = new ArrayList<>();
+    for (String name : decision.restartNow()) {
+      if (restart(byName.get(name))) {
+        restarted.add(name);
+      }
+    }
+    return new Step(round.restarted(decision.restartNow(), now), restarted, decision.inProgress(),
+        decision.givenUp());
+  }
+
+  /**
+   * Applies the diff and restarts pending members, waiting for them (the local runtime, a CLI: it may block) up to
+   * {@code timeout}; what is still pending then is caught at the next sync.
    *
    * @param members every member's client, any order
    */
   public static Result sync(List<PatroniClient> members, Patroni patroni, Map<String, String> dcsParameters,
-      boolean failsafeDefault, Duration restartWait) throws InterruptedException {
-    PatroniClient any = members.get(0);
-    JsonNode effective = any.config();
-    ObjectNode patch = diff(effective, patroni, dcsParameters, failsafeDefault);
+      boolean failsafeDefault, Duration timeout) throws InterruptedException {
+    Change change = apply(members.get(0), patroni, dcsParameters, failsafeDefault, Instant.now());
     List<String> restarted = new ArrayList<>();
-    if (!patch.isEmpty()) {
-      LOG.info("patching Patroni's dynamic configuration: {}", patch);
-      any.patchConfig(patch);
-    }
-    boolean leaderFirst = leaderFirst(effective, patch);
-    // Each member notices the change on its own next HA loop, so pending restarts show up one by one (the
-    // primary's sometimes well after its replicas'): keep watching until the wait is over, or, once the primary has
-    // restarted, until the flags have been quiet for a while.
-    // Without a parameter change (DCS timings, slots, failsafe, pg_hba are applied without a restart), only
-    // restarts an earlier change left pending are due: one look is enough.
-    boolean parametersChanged = !patch.path("postgresql").path("parameters").isEmpty();
-    Instant deadline = Instant.now().plus(parametersChanged ? restartWait : Duration.ZERO);
-    Instant quietUntil = null;
-    List<PatroniClient> done = new ArrayList<>();
-    boolean again = true;
-    boolean firstLook = true;
-    boolean leaderRestarted = false;
-    while (again || Instant.now().isBefore(quietUntil == null || !leaderRestarted ? deadline
-        : min(quietUntil, deadline))) {
-      if (!firstLook) {
-        Thread.sleep(200);
-      }
-      firstLook = false;
-      again = false;
-      List<PatroniClient> replicas = new ArrayList<>();
-      PatroniClient leader = null;
-      for (PatroniClient m : members) {
-        if (done.contains(m)) {
-          continue;
-        }
-        MemberStatus status = m.patroni();
-        if (!status.pendingRestart()) {
-          continue;
-        }
-        if (status.role().isLeader()) {
-          leader = m;
-        } else {
-          replicas.add(m);
-        }
-      }
-      if (leader != null || !replicas.isEmpty()) {
-        quietUntil = Instant.now().plus(SETTLE);
-      }
-      // Replicas first, except for decreases that the primary must see first (upstream's exception).
-      if (leader != null && (leaderFirst || replicas.isEmpty())) {
-        restart(leader, done, restarted);
-        leaderRestarted = true;
-      }
-      for (PatroniClient r : replicas) {
-        restart(r, done, restarted);
-      }
-      // The replicas went first; the primary's turn comes on the next look, even when the wait is over.
-      again = leader != null && !done.contains(leader);
-    }
-    return new Result(patch, restarted);
+    RestartRound[] round = {change.round()};
+    Poll.within(timeout, LOOK_AGAIN, () -> {
+      Step step = restartStep(members, round[0], Instant.now());
+      round[0] = step.round();
+      restarted.addAll(step.restarted());
+      return step.inProgress() ? Optional.empty() : Optional.of(step);
+    }, e -> e instanceof PatroniException);
+    return new Result(change.patch(), restarted);
   }
 
-  private static void restart(PatroniClient m, List<PatroniClient> done, List<String> restarted) {
-    done.add(m);
+  /** Restarts a pending member; false when Patroni found nothing to restart after all. */
+  private static boolean restart(PatroniClient m) {
     try {
       m.restartPending();
-      restarted.add(m.base().toString());
+      return true;
     } catch (PatroniException e) {
       // 503 "restart conditions are not satisfied": the flag was stale (the member restarted or reloaded since we
-      // looked). Nothing to do now; a pending restart that shows up again is caught at the next sync.
+      // looked). Nothing to do now; a pending restart that shows up again is caught at the next look.
       if (e.status() != 503) {
         throw e;
       }
       LOG.info("no restart needed at {} after all: {}", m.base(), e.getMessage());
+      return false;
     }
-  }
-
-  private static Instant min(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
   }
 }

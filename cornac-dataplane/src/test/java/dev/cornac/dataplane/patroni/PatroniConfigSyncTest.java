@@ -46,7 +46,7 @@ class PatroniConfigSyncTest {
     assertThat(cluster.leader().client(PatroniClient::of).config().path("ttl").asInt()).isEqualTo(12);
 
     var second = PatroniConfigSync.sync(clients(), patroni, Map.of("work_mem", "16MB", "max_connections", "150"),
-        false, Duration.ofSeconds(10));
+        false, Duration.ofSeconds(40));
     String leaderUrl = cluster.leader().client(PatroniClient::of).base().toString();
     assertThat(second.restarted()).hasSize(2).last().isEqualTo(leaderUrl);
     try (Connection c = cluster.connect(cluster.leader()); Statement s = c.createStatement();

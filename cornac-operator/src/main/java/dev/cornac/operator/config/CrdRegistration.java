@@ -4,10 +4,14 @@ import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.generators.plan.ObjectMatcher;
+import dev.cornac.dataplane.wait.Poll;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,29 +49,32 @@ public final class CrdRegistration {
           CustomResourceDefinition.class)).create();
       LOG.info("registered CRD {} (enable_postgres_team_crd)", CrdManifests.POSTGRES_TEAM);
     }
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      CustomResourceDefinition crd = crds.withName(CrdManifests.POSTGRESQL).get();
-      if (crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null) {
-        var conditions = crd.getStatus().getConditions();
-        if (conditions.stream().anyMatch(c -> "NamesAccepted".equals(c.getType()) && "False".equals(c.getStatus()))) {
-          throw new IllegalStateException("CRD " + CrdManifests.POSTGRESQL + " names were not accepted: "
-              + conditions);
-        }
-        if (conditions.stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))) {
-          return;
-        }
-      }
-      sleep(interval);
-    }
-    LOG.warn("CRD {} is not reported Established after {}s; continuing", CrdManifests.POSTGRESQL, timeout.toSeconds());
-  }
-
-  private static void sleep(Duration d) {
+    Optional<Boolean> established;
     try {
-      Thread.sleep(d.toMillis());
+      established = Poll.within(timeout, interval, () -> established(crds), e -> false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
     }
+    if (established.isEmpty()) {
+      LOG.warn("CRD {} is not reported Established after {}s; continuing", CrdManifests.POSTGRESQL,
+          timeout.toSeconds());
+    }
+  }
+
+  /** Present once the API server serves the CRD; an error when it refused its names. */
+  private static Optional<Boolean> established(
+      NonNamespaceOperation<CustomResourceDefinition, CustomResourceDefinitionList,
+          Resource<CustomResourceDefinition>> crds) {
+    CustomResourceDefinition crd = crds.withName(CrdManifests.POSTGRESQL).get();
+    if (crd == null || crd.getStatus() == null || crd.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    var conditions = crd.getStatus().getConditions();
+    if (conditions.stream().anyMatch(c -> "NamesAccepted".equals(c.getType()) && "False".equals(c.getStatus()))) {
+      throw new IllegalStateException("CRD " + CrdManifests.POSTGRESQL + " names were not accepted: " + conditions);
+    }
+    return conditions.stream().anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))
+        ? Optional.of(true) : Optional.empty();
   }
 }

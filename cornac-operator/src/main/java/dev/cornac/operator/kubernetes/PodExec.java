@@ -6,11 +6,15 @@ import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Runs a command in a pod's container through the API server ({@code pods/exec}), as {@code kubectl exec} does. */
+/**
+ * Runs a command in a pod's container through the API server ({@code pods/exec}), as {@code kubectl exec} does. The
+ * command runs on the client's threads: a reconcile pass starts it and looks at the outcome in a later pass.
+ */
 public final class PodExec {
   /** What the command printed and how it ended; {@code exitCode} is -1 when it could not be learnt. */
   public record Result(int exitCode, String stdout, String stderr) {
@@ -26,22 +30,31 @@ public final class PodExec {
     this.client = client;
   }
 
-  public Result run(String namespace, String pod, String container, Duration timeout, String... command)
-      throws InterruptedException {
+  /** Starts the command; the outcome never fails (a refused or timed-out exec is a Result that says so). */
+  public CompletableFuture<Result> start(String namespace, String pod, String container, Duration timeout,
+      String... command) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (ExecWatch watch = client.pods().inNamespace(namespace).withName(pod).inContainer(container)
-        .writingOutput(out).writingError(err).exec(command)) {
-      int code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return new Result(-1, out.toString(StandardCharsets.UTF_8), "exec in " + pod + " failed: " + cause.getMessage());
-    } catch (TimeoutException e) {
-      return new Result(-1, out.toString(StandardCharsets.UTF_8), "exec in " + pod + " did not end within "
-          + timeout.toMinutes() + " min");
+    ExecWatch watch;
+    try {
+      watch = client.pods().inNamespace(namespace).withName(pod).inContainer(container)
+          .writingOutput(out).writingError(err).exec(command);
     } catch (KubernetesClientException e) {
-      return new Result(-1, "", "exec in " + pod + " was refused: " + e.getMessage());
+      return CompletableFuture.completedFuture(new Result(-1, "", "exec in " + pod + " was refused: "
+          + e.getMessage()));
     }
+    return watch.exitCode().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((code, failure) -> {
+      watch.close();
+      String stdout = out.toString(StandardCharsets.UTF_8);
+      if (failure == null) {
+        return new Result(code, stdout, err.toString(StandardCharsets.UTF_8));
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+          : failure;
+      return cause instanceof TimeoutException
+          ? new Result(-1, stdout, "exec in " + pod + " did not end within " + (timeout.toSeconds() < 120
+              ? timeout.toSeconds() + " s" : timeout.toMinutes() + " min"))
+          : new Result(-1, stdout, "exec in " + pod + " failed: " + cause.getMessage());
+    });
   }
 }

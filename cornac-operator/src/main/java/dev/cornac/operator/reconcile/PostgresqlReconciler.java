@@ -13,6 +13,9 @@ import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.GenerationException;
 import dev.cornac.generators.PodEnvironmentSources;
 import dev.cornac.generators.secrets.Credentials;
+import dev.cornac.dataplane.patroni.PatroniException;
+import dev.cornac.generators.secrets.TeamMembers;
+import dev.cornac.operator.dataplane.DataPlaneSync;
 import dev.cornac.operator.deletion.ClusterDeletion;
 import dev.cornac.operator.deletion.DeleteProtection;
 import dev.cornac.operator.events.EventRecorder;
@@ -41,6 +44,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +78,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final StatusCalculator statuses;
   private final DeleteProtection protection;
   private final ClusterDeletion deletion;
-  private final dev.cornac.operator.dataplane.DataPlaneSync dataPlane;
+  private final DataPlaneSync dataPlane;
   private final RollingUpdateSync rolling;
   private final RollingUpdateSlots rollingSlots;
   private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
@@ -93,7 +97,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.activity = activity;
     this.client = client;
     this.events = events;
-    this.dataPlane = new dev.cornac.operator.dataplane.DataPlaneSync(config, endpoints, clock);
+    this.dataPlane = new DataPlaneSync(config, endpoints, clock);
     this.rollingSlots = new RollingUpdateSlots((int) config.integerOr("max_concurrent_rolling_updates", 10));
     this.rolling = new RollingUpdateSync(config, endpoints, rollingSlots, clock);
     this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
@@ -126,6 +130,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     SimpleInboundEventSource<Postgresql> slotFreed = new SimpleInboundEventSource<>("rolling-update-slot");
     rollingSlots.onFree(slotFreed::propagateEvent);
     sources.add(slotFreed);
+    // A major version upgrade's exec runs on the client's threads; its end wakes the cluster's next pass.
+    SimpleInboundEventSource<Postgresql> upgradeEnded = new SimpleInboundEventSource<>("major-upgrade-ended");
+    majorUpgrade.onFinished(upgradeEnded::propagateEvent);
+    sources.add(upgradeEnded);
     // Watched with the exporter on even when its PodMonitors are off, so that turning them off deletes them; not
     // otherwise, as an operator running with upstream's RBAC may not list PodMonitors.
     boolean podMonitors = config.bool("enable_postgres_exporter_pod_monitor");
@@ -197,6 +205,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
    */
   private UpdateControl<Postgresql> deletionPass(Postgresql pg, boolean gone) {
     rolling.forget(ResourceID.fromResource(pg));
+    dataPlane.forget(pg.getMetadata().getNamespace(), pg.getMetadata().getName());
+    majorUpgrade.forget(pg.getMetadata().getUid());
     List<String> finalizers = pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
     if (!gone) {
       handleDeletion(pg);
@@ -233,6 +243,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
         r.note(note);
         r.waitForWindow();
       });
+      if (majorUpgrade.running(cluster.uid())) {
+        // Nothing else touches the pods while Spilo's upgrade script runs in the primary (upstream runs it inside
+        // its sync); the pass only looks at it, and the exec's end wakes the next one.
+        List<io.fabric8.kubernetes.api.model.Condition> reported = majorUpgrade.progress(r).stream().toList();
+        return record(pg, StatusCalculator.Outcome.APPLIED, podsReady(cluster), String.join("; ", r.actions()), null,
+            r.recheck().orElseGet(this::resyncInterval), reported, r.statusWritten());
+      }
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
       SecretSync.sync(r);
@@ -248,10 +265,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       ConnectionPoolerSync.sync(r);
       dev.cornac.operator.reconcile.steps.PodMonitorSync.sync(r);
       boolean ready = podsReady(cluster);
-      // Pod recreation waits for a successful Patroni configuration sync (reference c.3); a roll that has taken a
-      // pod down goes on while the pods are not all ready.
-      boolean dataPlaneSynced = !ready || syncDataPlane(r);
-      RollingUpdateSync.State roll = dataPlaneSynced ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
+      // Pod recreation waits for a successful Patroni configuration sync and its restarts (reference c.3); a roll
+      // that has taken a pod down goes on while the pods are not all ready.
+      DataPlane plane = ready ? syncDataPlane(r) : DataPlane.SYNCED;
+      RollingUpdateSync.State roll = plane == DataPlane.SYNCED ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
       List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
       if (ready && roll == RollingUpdateSync.State.IDLE) {
         // A primary on a node being drained moves off it; then the switchover and restart asked for by annotation.
@@ -267,7 +284,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       Duration next = switch (roll) {
-        case ROLLING -> dataPlaneSynced ? Reconciliation.NEXT_STEP : NOT_READY_RECHECK;
+        case ROLLING -> plane == DataPlane.FAILED ? NOT_READY_RECHECK : Reconciliation.NEXT_STEP;
         case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
         case IDLE -> !ready ? NOT_READY_RECHECK : r.recheck().orElseGet(this::resyncInterval);
       };
@@ -290,33 +307,45 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
   }
 
+  /** Where the data plane stands after this pass's sync. */
+  private enum DataPlane {
+    SYNCED,
+    /** Members restart for a configuration change: the next pass comes soon, pod recreation waits. */
+    RESTARTING,
+    /** Patroni's configuration could not be synced: pod recreation is postponed (reference c.3). */
+    FAILED
+  }
+
   /**
    * Patroni configuration and SQL objects. Their failures are reported (Warning event) but do not flip the status,
    * as upstream's role and database sync errors do not (reference a.8); the next sync tries again.
-   *
-   * @return false when Patroni's configuration could not be synced, which postpones pod recreation (reference c.3)
    */
-  private boolean syncDataPlane(Reconciliation r) {
+  private DataPlane syncDataPlane(Reconciliation r) {
     Cluster cluster = r.cluster();
     String ns = cluster.namespace();
     try {
-      List<String> done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
+      DataPlaneSync.Outcome done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
           secret -> SecretSync.storedField(informers, ns, secret, "password"),
           secret -> SecretSync.storedField(informers, ns, secret, "username"), infrastructureRoles,
-          dev.cornac.generators.secrets.TeamMembers.of(cluster, informers.postgresTeams()));
-      if (!done.isEmpty()) {
-        r.acted("Sync", String.join("; ", done));
+          TeamMembers.of(cluster, informers.postgresTeams()));
+      if (!done.actions().isEmpty()) {
+        r.acted("Sync", String.join("; ", done.actions()));
       }
-      return true;
-    } catch (java.sql.SQLException e) {
+      if (!done.stillPending().isEmpty()) {
+        r.warn("Sync", "PostgreSQL still reports a pending restart after two restarts at "
+            + String.join(", ", done.stillPending()) + "; look at its log for a setting it cannot apply");
+      }
+      if (done.restartsInProgress()) {
+        r.note("restarting members for a configuration change");
+        return DataPlane.RESTARTING;
+      }
+      return DataPlane.SYNCED;
+    } catch (SQLException e) {
       r.warn("Sync", "database sync failed, retrying at the next sync: " + e.getMessage());
-      return true;
-    } catch (dev.cornac.dataplane.patroni.PatroniException e) {
+      return DataPlane.SYNCED;
+    } catch (PatroniException e) {
       r.warn("Sync", "Patroni configuration sync failed, retrying at the next sync: " + e.getMessage());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      return DataPlane.FAILED;
     }
   }
 

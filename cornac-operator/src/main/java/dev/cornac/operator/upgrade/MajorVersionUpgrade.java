@@ -21,8 +21,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -30,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -50,6 +54,8 @@ public final class MajorVersionUpgrade {
   /** Spilo's upgrade copies no data (hard links) but runs ANALYZE; an hour is far beyond what it needs. */
   static final Duration UPGRADE_TIMEOUT = Duration.ofHours(1);
   static final Duration ID_TIMEOUT = Duration.ofSeconds(30);
+  /** A safety net: the end of the exec wakes the cluster's next pass itself. */
+  static final Duration UPGRADE_RECHECK = Duration.ofMinutes(1);
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
       .withZone(ZoneOffset.UTC);
 
@@ -67,6 +73,9 @@ public final class MajorVersionUpgrade {
   private final Map<String, Integer> lastSeenVersion = new ConcurrentHashMap<>();
   /** The last outcome reported by this process, by resource uid, until the cache shows it. */
   private final Map<String, Condition> reportedHere = new ConcurrentHashMap<>();
+  /** Upgrades under way, by resource uid. */
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private volatile Consumer<ResourceID> onFinished = id -> {};
 
   public MajorVersionUpgrade(OperatorConfig config, MemberEndpoints endpoints, KubernetesClient client, Clock clock) {
     this.config = config;
@@ -87,7 +96,7 @@ public final class MajorVersionUpgrade {
    * @return the condition to report when an upgrade ran
    */
   public Optional<Condition> sync(Reconciliation r, List<Pod> pods, String manifestVersion,
-      Consumer<Condition> progress) throws InterruptedException {
+      Consumer<Condition> progress) {
     String uid = r.cluster().uid();
     Condition remembered = reportedHere.get(uid);
     if (remembered != null && cached(r).filter(c -> c.getReason().equals(remembered.getReason())
@@ -107,7 +116,7 @@ public final class MajorVersionUpgrade {
   }
 
   private Optional<Condition> upgrade(Reconciliation r, List<Pod> pods, String manifestVersion,
-      Consumer<Condition> progress) throws InterruptedException {
+      Consumer<Condition> progress) {
     Cluster c = r.cluster();
     String desired = SpiloEnvironment.desiredMajorVersion(c);
     boolean upToDate = lastSeenVersion.getOrDefault(c.uid(), 0) >= MajorUpgradeChecks.major(desired) * 10000;
@@ -166,51 +175,122 @@ public final class MajorVersionUpgrade {
         return Optional.empty();
       }
       default -> {
-        return Optional.of(run(r, pods, decision.primaryPod(), decision.currentMajor(), desired, progress));
+        return Optional.of(start(r, pods, decision.primaryPod(), decision.currentMajor(), desired, progress));
       }
     }
   }
 
-  private Condition run(Reconciliation r, List<Pod> pods, String primary, int from, String to,
-      Consumer<Condition> progress) throws InterruptedException {
+  /**
+   * Starts Spilo's script in the primary: the pods are labelled, the status says so at once, and the exec runs on
+   * the client's threads; {@link #progress} finishes it in the pass after it ends.
+   */
+  private Condition start(Reconciliation r, List<Pod> pods, String primary, int from, String to,
+      Consumer<Condition> progress) {
     Cluster c = r.cluster();
-    String upgrade = "upgrade from PostgreSQL " + from + " to " + to;
-    progress.accept(condition(false, "InProgress", upgrade + " running in pod " + primary));
+    Running run = new Running(ResourceID.fromResource(r.resource()), primary, from, to,
+        pods.stream().map(p -> p.getMetadata().getName()).toList(), clock.instant(), new CompletableFuture<>());
+    Condition started = condition(false, "InProgress", run.upgrade() + " running in pod " + primary);
+    progress.accept(started);
     r.acted(EVENT_REASON, "starting major version upgrade on pod " + primary + " of " + pods.size() + " pods: "
-        + upgrade);
-    labelPods(c, pods, "true");
-    try {
-      PodExec.Result id = exec.run(c.namespace(), primary, CONTAINER, ID_TIMEOUT, "/usr/bin/id", "-u");
+        + run.upgrade());
+    labelPods(c, run.pods(), "true");
+    running.put(c.uid(), run);
+    exec.start(c.namespace(), primary, CONTAINER, ID_TIMEOUT, "/usr/bin/id", "-u").thenCompose(id -> {
       if (!id.succeeded()) {
-        String message = "checking the user id in pod " + primary + " failed: " + firstLine(id)
-            + "; retrying at the next sync";
-        r.warn(EVENT_REASON, message);
-        return condition(false, "Failed", message);
+        return CompletableFuture.completedFuture(new Attempt(false, id, "checking the user id in pod " + primary
+            + " failed: " + firstLine(id)));
       }
       String command = upgradeCommand(pods.size());
       String[] shell = "0".equals(id.stdout().strip()) ? new String[] {"/bin/su", "postgres", "-c", command}
           : new String[] {"/bin/bash", "-c", command};
-      PodExec.Result result = exec.run(c.namespace(), primary, CONTAINER, UPGRADE_TIMEOUT, shell);
-      String stamp = STAMP.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-      if (result.succeeded()) {
-        annotate(c, SUCCESS_ANNOTATION, stamp);
-        String message = upgrade + " finished in pod " + primary;
-        r.acted(EVENT_REASON, message);
-        return condition(true, "Succeeded", message + " at " + stamp);
-      }
-      PodExec.Result tail = exec.run(c.namespace(), primary, CONTAINER, ID_TIMEOUT, "tail", "-n", "1",
-          "last_upgrade.log");
-      String last = tail.stdout().isBlank() ? firstLine(result) : tail.stdout().strip();
-      failedHere.put(c.uid() + "/" + to, stamp);
-      annotate(c, FAILURE_ANNOTATION, stamp);
-      String message = upgrade + " FAILED in pod " + primary + ": " + last + " — not retried until the annotation "
-          + FAILURE_ANNOTATION + " is removed or spec.postgresql.version set back to " + from;
+      return exec.start(c.namespace(), primary, CONTAINER, UPGRADE_TIMEOUT, shell).thenCompose(result ->
+          result.succeeded() ? CompletableFuture.completedFuture(new Attempt(true, result, null))
+              : exec.start(c.namespace(), primary, CONTAINER, ID_TIMEOUT, "tail", "-n", "1", "last_upgrade.log")
+                  .thenApply(tail -> new Attempt(true, result,
+                      tail.stdout().isBlank() ? firstLine(result) : tail.stdout().strip())));
+    }).whenComplete((attempt, failure) -> {
+      run.attempt().complete(attempt != null ? attempt
+          : new Attempt(false, new PodExec.Result(-1, "", String.valueOf(failure)), "the upgrade could not run: "
+              + failure.getMessage()));
+      onFinished.accept(run.resource());
+    });
+    return started;
+  }
+
+  /**
+   * The upgrade under way, if any: its condition while the script runs (the pass changes nothing else), its outcome
+   * recorded in the pass after it ended.
+   */
+  public Optional<Condition> progress(Reconciliation r) {
+    String uid = r.cluster().uid();
+    Running run = running.get(uid);
+    if (run == null) {
+      return Optional.empty();
+    }
+    if (!run.attempt().isDone()) {
+      r.note(run.upgrade() + " running in pod " + run.primary() + " since "
+          + STAMP.format(run.started().truncatedTo(ChronoUnit.SECONDS)));
+      r.recheckIn(UPGRADE_RECHECK);
+      return Optional.of(condition(false, "InProgress", run.upgrade() + " running in pod " + run.primary()));
+    }
+    running.remove(uid);
+    Condition outcome = finish(r, run, run.attempt().join());
+    reportedHere.put(uid, outcome);
+    return Optional.of(outcome);
+  }
+
+  /** Whether Spilo's script is running in one of the cluster's pods (nothing else may touch them meanwhile). */
+  public boolean running(String uid) {
+    return running.containsKey(uid);
+  }
+
+  /** Told when an upgrade's exec has ended, so that the cluster's next pass records it without waiting. */
+  public void onFinished(Consumer<ResourceID> listener) {
+    this.onFinished = listener;
+  }
+
+  /** The cluster is gone: its upgrade is no longer watched. */
+  public void forget(String uid) {
+    running.remove(uid);
+  }
+
+  private Condition finish(Reconciliation r, Running run, Attempt attempt) {
+    Cluster c = r.cluster();
+    labelPods(c, run.pods(), null);
+    if (!attempt.ran()) {
+      String message = attempt.lastLine() + "; retrying at the next sync";
       r.warn(EVENT_REASON, message);
       return condition(false, "Failed", message);
-    } finally {
-      labelPods(c, pods, null);
+    }
+    String stamp = STAMP.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    if (attempt.result().succeeded()) {
+      annotate(c, SUCCESS_ANNOTATION, stamp);
+      String message = run.upgrade() + " finished in pod " + run.primary();
+      r.acted(EVENT_REASON, message);
+      return condition(true, "Succeeded", message + " at " + stamp);
+    }
+    failedHere.put(c.uid() + "/" + run.to(), stamp);
+    annotate(c, FAILURE_ANNOTATION, stamp);
+    String message = run.upgrade() + " FAILED in pod " + run.primary() + ": " + attempt.lastLine()
+        + " — not retried until the annotation " + FAILURE_ANNOTATION + " is removed or spec.postgresql.version set "
+        + "back to " + run.from();
+    r.warn(EVENT_REASON, message);
+    return condition(false, "Failed", message);
+  }
+
+  /** An upgrade started by this process; its exec ends on the client's threads. */
+  private record Running(ResourceID resource, String primary, int from, String to, List<String> pods,
+      Instant started, CompletableFuture<Attempt> attempt) {
+    String upgrade() {
+      return "upgrade from PostgreSQL " + from + " to " + to;
     }
   }
+
+  /**
+   * How the exec went: {@code ran} is false when the script never started (the user id could not be read), which is
+   * retried; {@code lastLine} is the log's last line on failure.
+   */
+  private record Attempt(boolean ran, PodExec.Result result, String lastLine) {}
 
   private void forgetFailures(Cluster c) {
     failedHere.keySet().removeIf(k -> k.startsWith(c.uid() + "/"));
@@ -224,9 +304,9 @@ public final class MajorVersionUpgrade {
     }
   }
 
-  private void labelPods(Cluster c, List<Pod> pods, String value) {
-    for (Pod p : pods) {
-      var pod = client.pods().inNamespace(c.namespace()).withName(p.getMetadata().getName());
+  private void labelPods(Cluster c, List<String> pods, String value) {
+    for (String name : pods) {
+      var pod = client.pods().inNamespace(c.namespace()).withName(name);
       ignoringGone(() -> {
         if (value == null) {
           pod.patch(PatchContext.of(PatchType.JSON), removal("labels", ClusterLabels.CRITICAL_OPERATION));
@@ -259,7 +339,7 @@ public final class MajorVersionUpgrade {
     try {
       patch.run();
     } catch (KubernetesClientException e) {
-      if (e.getCode() != java.net.HttpURLConnection.HTTP_NOT_FOUND && e.getCode() != 422) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND && e.getCode() != 422) {
         throw e;
       }
     }
