@@ -267,13 +267,15 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         }
         role = name.equals(sim.leader) ? "master" : "replica";
       }
+      // As on a real cluster: the StatefulSet controller creates the pod, the kubelet gives it an address, and only
+      // then does Patroni, running inside, label it with its role.
       Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
-      labels.put(options.roleLabel(), role);
       Kubelet.run(client, new PodBuilder().withNewMetadata().withName(name).withNamespace(options.namespace())
           .withLabels(labels).endMetadata()
           .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
               .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
           .build(), member.ip);
+      label(name, role);
     } catch (KubernetesClientException e) {
       // The old pod not quite gone yet, say: the StatefulSet controller tries again.
       executor.schedule(() -> converge(cluster), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
@@ -332,11 +334,15 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
       role = member.equals(sim.leader) ? "master" : "replica";
     }
     try {
-      client.pods().inNamespace(options.namespace()).withName(member).edit(p -> new PodBuilder(p).editMetadata()
-          .addToLabels(options.roleLabel(), role).endMetadata().build());
+      label(member, role);
     } catch (KubernetesClientException e) {
-      // the pod is being replaced; its successor gets the label at creation
+      // the pod is being replaced; its successor gets the label once it runs
     }
+  }
+
+  private void label(String pod, String role) {
+    client.pods().inNamespace(options.namespace()).withName(pod).edit(p -> new PodBuilder(p).editMetadata()
+        .addToLabels(options.roleLabel(), role).endMetadata().build());
   }
 
   private void answer(HttpExchange exchange) throws IOException {

@@ -1,55 +1,76 @@
 package dev.cornac.operator.reconcile;
 
+import dev.cornac.api.cluster.MaintenanceWindows;
 import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresqlStatus;
 import dev.cornac.api.validation.ManifestValidator;
 import dev.cornac.api.validation.ValidationResult;
 import dev.cornac.api.validation.Violation;
+import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.GenerationException;
 import dev.cornac.generators.PodEnvironmentSources;
+import dev.cornac.generators.monitoring.PodMonitor;
 import dev.cornac.generators.secrets.Credentials;
-import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.generators.secrets.TeamMembers;
+import dev.cornac.operator.activity.ReconcileActivity;
+import dev.cornac.operator.activity.RingLog;
 import dev.cornac.operator.dataplane.DataPlaneSync;
 import dev.cornac.operator.deletion.ClusterDeletion;
 import dev.cornac.operator.deletion.DeleteProtection;
 import dev.cornac.operator.events.EventRecorder;
+import dev.cornac.operator.infrastructure.InfrastructureRoles;
+import dev.cornac.operator.maintenance.VersionGate;
 import dev.cornac.operator.reconcile.steps.ConnectionPoolerSync;
+import dev.cornac.operator.reconcile.steps.InfrastructureRoleSecrets;
 import dev.cornac.operator.reconcile.steps.LogicalBackupSync;
+import dev.cornac.operator.reconcile.steps.PasswordRotationSync;
 import dev.cornac.operator.reconcile.steps.PodDisruptionBudgetSync;
+import dev.cornac.operator.reconcile.steps.PodMonitorSync;
 import dev.cornac.operator.reconcile.steps.SecretSync;
 import dev.cornac.operator.reconcile.steps.ServiceAccountSync;
 import dev.cornac.operator.reconcile.steps.ServiceSync;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.reconcile.steps.VolumeResizeSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import dev.cornac.operator.rolling.RollingUpdateSync;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import dev.cornac.operator.status.ClusterStatus;
 import dev.cornac.operator.status.StatusCalculator;
+import dev.cornac.operator.switchover.DeclarativeRestart;
+import dev.cornac.operator.switchover.DeclarativeSwitchover;
+import dev.cornac.operator.switchover.NodeDrainSwitchover;
+import dev.cornac.operator.switchover.ScaleDownSwitchover;
+import dev.cornac.operator.upgrade.MajorVersionUpgrade;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import dev.cornac.operator.activity.ReconcileActivity;
-import dev.cornac.operator.activity.RingLog;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.net.HttpURLConnection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -81,18 +102,18 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private final DataPlaneSync dataPlane;
   private final RollingUpdateSync rolling;
   private final RollingUpdateSlots rollingSlots;
-  private final dev.cornac.operator.switchover.DeclarativeSwitchover switchover;
-  private final dev.cornac.operator.switchover.ScaleDownSwitchover scaleDown;
-  private final dev.cornac.operator.switchover.NodeDrainSwitchover nodeDrain;
-  private final dev.cornac.operator.switchover.DeclarativeRestart restart;
-  private final dev.cornac.operator.upgrade.MajorVersionUpgrade majorUpgrade;
+  private final DeclarativeSwitchover switchover;
+  private final ScaleDownSwitchover scaleDown;
+  private final NodeDrainSwitchover nodeDrain;
+  private final DeclarativeRestart restart;
+  private final MajorVersionUpgrade majorUpgrade;
   private final Clock clock;
   private final ReconcileActivity activity;
   private ClusterInformers informers;
-  private volatile List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> infrastructureRoles = List.of();
+  private volatile List<InfrastructureRoles.Role> infrastructureRoles = List.of();
 
   public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
-      dev.cornac.dataplane.MemberEndpoints endpoints, ReconcileActivity activity) {
+      MemberEndpoints endpoints, ReconcileActivity activity) {
     this.config = config;
     this.activity = activity;
     this.client = client;
@@ -100,11 +121,11 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.dataPlane = new DataPlaneSync(config, endpoints, clock);
     this.rollingSlots = new RollingUpdateSlots((int) config.integerOr("max_concurrent_rolling_updates", 10));
     this.rolling = new RollingUpdateSync(config, endpoints, rollingSlots, clock);
-    this.switchover = new dev.cornac.operator.switchover.DeclarativeSwitchover(endpoints, clock);
-    this.scaleDown = new dev.cornac.operator.switchover.ScaleDownSwitchover(endpoints, config.podRoleLabel());
-    this.nodeDrain = new dev.cornac.operator.switchover.NodeDrainSwitchover(config, endpoints, clock);
-    this.restart = new dev.cornac.operator.switchover.DeclarativeRestart(endpoints, clock);
-    this.majorUpgrade = new dev.cornac.operator.upgrade.MajorVersionUpgrade(config, endpoints, client, clock);
+    this.switchover = new DeclarativeSwitchover(endpoints, clock);
+    this.scaleDown = new ScaleDownSwitchover(endpoints, config.podRoleLabel());
+    this.nodeDrain = new NodeDrainSwitchover(config, endpoints, clock);
+    this.restart = new DeclarativeRestart(endpoints, clock);
+    this.majorUpgrade = new MajorVersionUpgrade(config, endpoints, client, clock);
     this.statuses = new StatusCalculator(clock);
     this.clock = clock;
     this.protection = new DeleteProtection(config, clock);
@@ -115,7 +136,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   public List<EventSource<?, Postgresql>> prepareEventSources(EventSourceContext<Postgresql> context) {
     boolean teams = config.bool("enable_postgres_team_crd");
     if (teams && context.getClient().apiextensions().v1().customResourceDefinitions()
-        .withName(dev.cornac.api.crd.CrdManifests.POSTGRES_TEAM).get() == null) {
+        .withName(CrdManifests.POSTGRES_TEAM).get() == null) {
       LOG.warn("enable_postgres_team_crd is true but the PostgresTeam CRD is not installed; team members are skipped "
           + "until it is (kubectl apply -f manifests/postgresteam.crd.yaml) and the operator restarts");
       teams = false;
@@ -139,13 +160,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     boolean podMonitors = config.bool("enable_postgres_exporter_pod_monitor");
     if (podMonitors || config.bool("enable_postgres_exporter")) {
       boolean crd = context.getClient().apiextensions().v1().customResourceDefinitions()
-          .withName(dev.cornac.generators.monitoring.PodMonitor.CRD).get() != null;
+          .withName(PodMonitor.CRD).get() != null;
       if (crd) {
         informers.watchPodMonitors(context);
       } else if (podMonitors) {
         LOG.warn("enable_postgres_exporter_pod_monitor is true but the PodMonitor CRD ({}) is not installed: no "
             + "PodMonitor is created until the Prometheus Operator's CRDs are installed and the operator restarts",
-            dev.cornac.generators.monitoring.PodMonitor.CRD);
+            PodMonitor.CRD);
       }
     }
     sources.addAll(informers.all());
@@ -162,12 +183,12 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return informers;
   }
 
-  public List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> infrastructureRoles() {
+  public List<InfrastructureRoles.Role> infrastructureRoles() {
     return infrastructureRoles;
   }
 
   /** The infrastructure roles, loaded once at start (reference e.5); put into every cluster. */
-  public void infrastructureRoles(List<dev.cornac.operator.infrastructure.InfrastructureRoles.Role> roles) {
+  public void infrastructureRoles(List<InfrastructureRoles.Role> roles) {
     this.infrastructureRoles = List.copyOf(roles);
   }
 
@@ -196,6 +217,42 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     } finally {
       activity.ended(pg);
     }
+  }
+
+  /**
+   * The record step for a pass that failed in a way no step expected (JOSDK's error status handler): the cluster
+   * still gets a status that says so and a Warning event, in words, without a stack trace or a class name (those go
+   * to the operator's log); JOSDK retries with backoff, and the other clusters are served as usual.
+   */
+  @Override
+  public ErrorStatusUpdateControl<Postgresql> updateErrorStatus(Postgresql pg, Context<Postgresql> context,
+      Exception e) {
+    LOG.error("cluster {}/{}: the pass failed unexpectedly; it is retried", pg.getMetadata().getNamespace(),
+        pg.getMetadata().getName(), e);
+    String cause = null;
+    for (Throwable t = e; t != null && cause == null; t = t.getCause()) {
+      // Our own wording (or Kubernetes'); any other message may name Java's internals.
+      cause = t instanceof IllegalStateException || t instanceof IllegalArgumentException
+          || t instanceof GenerationException ? t.getMessage()
+          : t instanceof KubernetesClientException k ? kubernetesError(k) : null;
+    }
+    String message = "the operator failed on this cluster" + (cause == null ? " (an internal error)" : ": " + cause)
+        + "; it tries again, and its log has the details (cluster " + pg.getMetadata().getNamespace() + "/"
+        + pg.getMetadata().getName() + ")";
+    PostgresqlStatus status = statuses.next(pg, StatusCalculator.Outcome.FAILED, false, message);
+    activity.finished(pg, false, message);
+    if (!StatusCalculator.sameStatus(pg.getStatus(), status)) {
+      events.warning(pg, "Sync", message);
+      try {
+        // A merge patch of the status alone, as every status write: JOSDK's own patch would be computed against the
+        // cached resource, which may lag behind the status this pass's predecessor wrote.
+        writeStatusNow(pg, status);
+      } catch (KubernetesClientException writeFailed) {
+        LOG.warn("cluster {}/{}: the failure could not be recorded in the status: {}",
+            pg.getMetadata().getNamespace(), pg.getMetadata().getName(), kubernetesError(writeFailed));
+      }
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
@@ -229,8 +286,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     try {
       ensureFinalizer(pg);
       Cluster manifest = new Cluster(pg, config);
-      var gated = dev.cornac.operator.maintenance.VersionGate.apply(manifest, informers.get(
-          io.fabric8.kubernetes.api.model.apps.StatefulSet.class, manifest.namespace(), manifest.name()), clock);
+      var gated = VersionGate.apply(manifest, informers.get(
+          StatefulSet.class, manifest.namespace(), manifest.name()), clock);
       Cluster cluster = gated.cluster();
       String ns = cluster.namespace();
       Credentials credentials = Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
@@ -246,35 +303,35 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       if (majorUpgrade.running(cluster.uid())) {
         // Nothing else touches the pods while Spilo's upgrade script runs in the primary (upstream runs it inside
         // its sync); the pass only looks at it, and the exec's end wakes the next one.
-        List<io.fabric8.kubernetes.api.model.Condition> reported = majorUpgrade.progress(r).stream().toList();
+        List<Condition> reported = majorUpgrade.progress(r).stream().toList();
         return record(pg, StatusCalculator.Outcome.APPLIED, podsReady(cluster), String.join("; ", r.actions()), null,
             r.recheck().orElseGet(this::resyncInterval), reported, r.statusWritten());
       }
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
       SecretSync.sync(r);
-      dev.cornac.operator.reconcile.steps.InfrastructureRoleSecrets.sync(r, infrastructureRoles);
+      InfrastructureRoleSecrets.sync(r, infrastructureRoles);
       if (!cluster.isStandby()) {
-        dev.cornac.operator.reconcile.steps.PasswordRotationSync.sync(r, clock);
+        PasswordRotationSync.sync(r, clock);
       }
       PodDisruptionBudgetSync.sync(r);
       scaleDown.moveThePrimaryBeforeScalingDown(r);
       StatefulSetSync.sync(r);
-      dev.cornac.operator.reconcile.steps.VolumeResizeSync.sync(r);
+      VolumeResizeSync.sync(r);
       LogicalBackupSync.sync(r);
       ConnectionPoolerSync.sync(r);
-      dev.cornac.operator.reconcile.steps.PodMonitorSync.sync(r);
+      PodMonitorSync.sync(r);
       boolean ready = podsReady(cluster);
       // Pod recreation waits for a successful Patroni configuration sync and its restarts (reference c.3); a roll
       // that has taken a pod down goes on while the pods are not all ready.
       DataPlane plane = ready ? syncDataPlane(r) : DataPlane.SYNCED;
       RollingUpdateSync.State roll = plane == DataPlane.SYNCED ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
-      List<io.fabric8.kubernetes.api.model.Condition> reported = new ArrayList<>();
+      List<Condition> reported = new ArrayList<>();
       if (ready && roll == RollingUpdateSync.State.IDLE) {
         // A primary on a node being drained moves off it; then the switchover and restart asked for by annotation.
         onAddressedPods(r, pods -> {
           nodeDrain.sync(r, pods);
-          return java.util.Optional.empty();
+          return Optional.empty();
         });
         onAddressedPods(r, pods -> switchover.sync(r, pods)).ifPresent(reported::add);
         onAddressedPods(r, pods -> restart.sync(r, pods)).ifPresent(reported::add);
@@ -295,7 +352,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
           : StatusCalculator.Outcome.ROLLING;
       return record(pg, outcome, ready, message, null, next, reported, r.statusWritten());
     } catch (KubernetesClientException e) {
-      if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
         LOG.debug("cluster {}/{}: conflict, retrying: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(),
             e.getMessage());
@@ -351,27 +408,27 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   /** What runs against the members once the cluster is in sync; it may report a status condition. */
   private interface MemberStep {
-    java.util.Optional<io.fabric8.kubernetes.api.model.Condition> run(List<Pod> pods) throws InterruptedException;
+    Optional<Condition> run(List<Pod> pods) throws InterruptedException;
   }
 
   /** A step that talks to the members, run only when every pod has an address. */
-  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> onAddressedPods(Reconciliation r,
+  private Optional<Condition> onAddressedPods(Reconciliation r,
       MemberStep step) {
     List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
     if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       return step.run(pods);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
   /** The next pass when work waits for a window: as it opens (a few seconds into it), if before {@code next}. */
   private Duration untilWindowOpens(Cluster cluster, Duration next) {
-    var opening = dev.cornac.api.cluster.MaintenanceWindows.nextOpening(cluster.spec().maintenanceWindows, config,
+    var opening = MaintenanceWindows.nextOpening(cluster.spec().maintenanceWindows, config,
         clock.instant());
     if (opening.isEmpty()) {
       return next;
@@ -381,7 +438,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   }
 
   /** The major version upgrade; its start is written to the status at once, as it may run for minutes. */
-  private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> majorVersionUpgrade(Reconciliation r,
+  private Optional<Condition> majorVersionUpgrade(Reconciliation r,
       Postgresql pg, String manifestVersion, List<Pod> pods) throws InterruptedException {
     return majorUpgrade.sync(r, pods, manifestVersion, started -> {
       writeStatusNow(pg, statuses.next(pg, StatusCalculator.Outcome.APPLIED, true, started.getMessage(),
@@ -399,7 +456,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   /** The resource reduced to its name and a status: a status patch that cannot touch anything else. */
   private static Postgresql statusOnly(Postgresql pg, PostgresqlStatus status) {
     Postgresql fresh = new Postgresql();
-    fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+    fresh.setMetadata(new ObjectMetaBuilder()
         .withName(pg.getMetadata().getName()).withNamespace(pg.getMetadata().getNamespace()).build());
     fresh.setStatus(status);
     return fresh;
@@ -434,7 +491,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   }
 
   private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
-      String message, String warningReason, Duration next, List<io.fabric8.kubernetes.api.model.Condition> reported,
+      String message, String warningReason, Duration next, List<Condition> reported,
       boolean writtenDuringPass) {
     PostgresqlStatus status = statuses.next(pg, outcome, ready, message, reported);
     activity.finished(pg, outcome == StatusCalculator.Outcome.APPLIED || outcome == StatusCalculator.Outcome.ROLLING,
