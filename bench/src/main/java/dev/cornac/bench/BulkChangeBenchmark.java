@@ -20,6 +20,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,7 +47,7 @@ public final class BulkChangeBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    java.util.logging.LogManager.getLogManager().getLogger("").setLevel(java.util.logging.Level.WARNING);
+    LogManager.getLogManager().getLogger("").setLevel(Level.WARNING);
     int clusters = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     Path repo = Path.of(args.length > 1 ? args[1] : ".").toAbsolutePath().normalize();
     Duration podStart = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 2500);

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -30,6 +33,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /**
  * Cornac at scale (issue 9): the fabric8 mock API server in this JVM, the operator as a separate process started
@@ -57,8 +63,8 @@ public final class OperatorScaleBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-    java.util.logging.LogManager.getLogManager().getLogger("").setLevel(java.util.logging.Level.WARNING);
+    Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
+    LogManager.getLogManager().getLogger("").setLevel(Level.WARNING);
     int clusters = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     Path repo = Path.of(args.length > 1 ? args[1] : ".").toAbsolutePath().normalize();
     OperatorScaleBenchmark b = new OperatorScaleBenchmark(clusters, repo);
@@ -158,7 +164,7 @@ public final class OperatorScaleBenchmark {
    */
   private long awaitChildren(Duration timeout) throws InterruptedException {
     long expected = clusters * 9L + 2;
-    List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers = List.of(
+    List<SharedIndexInformer<?>> informers = List.of(
         client.apps().statefulSets().inNamespace(NS).inform(),
         client.services().inNamespace(NS).inform(),
         client.endpoints().inNamespace(NS).inform(),
@@ -177,7 +183,7 @@ public final class OperatorScaleBenchmark {
       }
       throw new IllegalStateException("child objects did not all appear within " + timeout);
     } finally {
-      informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
+      informers.forEach(SharedIndexInformer::close);
     }
   }
 
@@ -237,7 +243,7 @@ public final class OperatorScaleBenchmark {
       // A JSON merge patch, as `kubectl patch` would send: it never conflicts with the operator's status writes.
       changedAt.put(name, System.nanoTime());
       client.resources(Postgresql.class).inNamespace(NS).withName(name).patch(
-          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          PatchContext.of(PatchType.JSON_MERGE),
           "{\"spec\":{\"numberOfInstances\":3}}");
       Instant deadline = Instant.now().plusSeconds(30);
       while (!observed.containsKey(name) && Instant.now().isBefore(deadline)) {

@@ -1,7 +1,10 @@
 package dev.cornac.bench;
 
+import dev.cornac.operator.kubernetes.ApiPaths;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,8 +18,8 @@ final class RequestCounter implements AutoCloseable {
   final AtomicLong informerReads = new AtomicLong();
   final AtomicLong bypassReads = new AtomicLong();
   final AtomicLong startupReads = new AtomicLong();
-  private final java.util.List<String> writeSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.List<String> bypassSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> writeSamples = new CopyOnWriteArrayList<>();
+  private final List<String> bypassSamples = new CopyOnWriteArrayList<>();
   private final Thread drain;
   private volatile boolean running = true;
   private volatile boolean counting = true;
@@ -47,7 +50,7 @@ final class RequestCounter implements AutoCloseable {
     } else if ((path.startsWith("/api/v1/namespaces/") && path.split("/").length == 5)
         || path.endsWith("/configmaps/postgres-operator") || path.contains("/customresourcedefinitions/")) {
       startupReads.incrementAndGet();
-    } else if (dev.cornac.operator.kubernetes.ApiPaths.isNamedObject(path) && !pathAndQuery.contains("watch=")) {
+    } else if (ApiPaths.isNamedObject(path) && !pathAndQuery.contains("watch=")) {
       if (bypassReads.incrementAndGet() <= 20) {
         bypassSamples.add(method + " " + pathAndQuery);
       }
@@ -56,11 +59,11 @@ final class RequestCounter implements AutoCloseable {
     }
   }
 
-  java.util.List<String> writeSamples() {
+  List<String> writeSamples() {
     return writeSamples;
   }
 
-  java.util.List<String> bypassSamples() {
+  List<String> bypassSamples() {
     return bypassSamples;
   }
 

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,7 +88,7 @@ final class LocalBackupCommands {
     }
 
     private static String mib(long bytes) {
-      return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.cornac.local.LocalStatus;
 import dev.cornac.local.PostgresInstallation;
 import dev.cornac.local.RuntimeUser;
 import dev.cornac.local.Table;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +52,7 @@ final class LocalCommand {
   /** The statements a sync runs are the operator's log lines; a terminal user reads progress instead. */
   private static void quietLibraries() {
     if (System.getenv("CORNAC_LOG_LEVEL") == null
-        && org.slf4j.LoggerFactory.getLogger("dev.cornac") instanceof ch.qos.logback.classic.Logger logger) {
+        && LoggerFactory.getLogger("dev.cornac") instanceof ch.qos.logback.classic.Logger logger) {
       logger.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
@@ -76,7 +78,7 @@ final class LocalCommand {
 
   static PrintStream stderr(CommandSpec spec) {
     PrintWriter err = spec.commandLine().getErr();
-    return new PrintStream(new java.io.OutputStream() {
+    return new PrintStream(new OutputStream() {
       @Override
       public void write(int b) {
         err.write(b);

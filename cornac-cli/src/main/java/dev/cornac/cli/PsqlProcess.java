@@ -2,6 +2,7 @@ package dev.cornac.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs psql for a command: attached to the terminal when there is one, else through the command's own streams. */
@@ -16,7 +17,7 @@ final class PsqlProcess {
     pb.redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.PIPE)
         .redirectError(ProcessBuilder.Redirect.PIPE);
     Process p = pb.start();
-    var errors = new java.util.concurrent.CompletableFuture<String>();
+    var errors = new CompletableFuture<String>();
     Thread drain = new Thread(() -> {
       try {
         errors.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import dev.cornac.ui.UiSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +54,7 @@ final class UiCommand implements Callable<Integer> {
     KubernetesClient client = KubernetesClients.create(kubeconfig, context, 0, 0);
     UiServer server = new UiServer(settings, client, listen);
     spec.commandLine().getOut().println("cornac ui listening on http://" + listen + ":" + server.port() + "/ ("
-        + settings.auth().name().toLowerCase(java.util.Locale.ROOT) + " authentication"
+        + settings.auth().name().toLowerCase(Locale.ROOT) + " authentication"
         + (settings.confinedNamespace() == null ? ", all namespaces" : ", namespace " + settings.confinedNamespace())
         + ")");
     spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.cornac.generators;
 
+import dev.cornac.generators.monitoring.PodMonitor;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,7 +28,7 @@ public record DesiredState(
     StatefulSet statefulSet,
     Optional<CronJob> logicalBackup,
     List<PoolerObjects> poolers,
-    Optional<dev.cornac.generators.monitoring.PodMonitor> podMonitor) {
+    Optional<PodMonitor> podMonitor) {
 
   /** The objects of one pooler role. */
   public record PoolerObjects(Secret authSecret, Deployment deployment, Service service) {}

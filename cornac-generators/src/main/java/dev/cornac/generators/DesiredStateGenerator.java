@@ -2,6 +2,7 @@ package dev.cornac.generators;
 
 import dev.cornac.generators.backup.LogicalBackupCronJobGenerator;
 import dev.cornac.generators.connectionpooler.ConnectionPoolerGenerator;
+import dev.cornac.generators.monitoring.PodMonitorGenerator;
 import dev.cornac.generators.naming.Role;
 import dev.cornac.generators.pdb.PodDisruptionBudgetGenerator;
 import dev.cornac.generators.rbac.PodServiceAccountGenerator;
@@ -40,7 +41,7 @@ public final class DesiredStateGenerator {
         StatefulSetGenerator.generate(c, sources),
         LogicalBackupCronJobGenerator.generate(c, backupSecretKeys),
         poolers,
-        dev.cornac.generators.monitoring.PodMonitorGenerator.generate(c));
+        PodMonitorGenerator.generate(c));
   }
 
   /** For offline rendering: no external objects, placeholder passwords unless asked. */

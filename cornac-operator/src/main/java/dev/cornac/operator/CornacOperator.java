@@ -2,15 +2,17 @@ package dev.cornac.operator;
 
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.operator.activity.ReconcileActivity;
+import dev.cornac.operator.activity.RingLog;
 import dev.cornac.operator.config.CrdRegistration;
 import dev.cornac.operator.config.OperatorConfigLoader;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.events.EventRecorder;
-import dev.cornac.operator.activity.ReconcileActivity;
-import dev.cornac.operator.activity.RingLog;
 import dev.cornac.operator.http.OperatorApi;
 import dev.cornac.operator.http.OperatorHttpServer;
 import dev.cornac.operator.http.OperatorMetrics;
+import dev.cornac.operator.infrastructure.InfrastructureRolesLoader;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.operator.kubernetes.UnreadableKeepingCloner;
 import dev.cornac.operator.reconcile.Ownership;
@@ -54,7 +56,7 @@ public final class CornacOperator implements AutoCloseable {
    *     exits so that Kubernetes restarts it as a follower with clean caches
    */
   public record Options(OperatorEnvironment environment, String httpHost, int httpPort, Duration terminationTimeout,
-      Clock clock, Runnable onLeadershipLost, dev.cornac.dataplane.MemberEndpoints memberEndpoints) {
+      Clock clock, Runnable onLeadershipLost, MemberEndpoints memberEndpoints) {
     public Options {
       Objects.requireNonNull(environment);
     }
@@ -77,11 +79,11 @@ public final class CornacOperator implements AutoCloseable {
     this.activity = new ReconcileActivity(options.clock(), (int) Math.max(1, config.integerOr("workers", 8)));
     this.ringLog = RingLog.attach((int) config.integerOr("ring_log_lines", 100));
     this.reconciler = new PostgresqlReconciler(config, client, events, options.clock(),
-        options.memberEndpoints() == null ? dev.cornac.dataplane.MemberEndpoints.podIp() : options.memberEndpoints(),
+        options.memberEndpoints() == null ? MemberEndpoints.podIp() : options.memberEndpoints(),
         activity);
     this.metrics = new OperatorMetrics(reconciler::informers, activity, options.clock(), config.podRoleLabel(),
         reconciler.rollingSlots());
-    reconciler.infrastructureRoles(dev.cornac.operator.infrastructure.InfrastructureRolesLoader.load(client, config,
+    reconciler.infrastructureRoles(InfrastructureRolesLoader.load(client, config,
         env.operatorNamespace()));
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)

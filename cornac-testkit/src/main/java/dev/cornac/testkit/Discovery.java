@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.MockResponse;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -104,7 +106,7 @@ final class Discovery {
           continue;
         }
         String gv = spec.path("group").asText() + "/" + version.path("name").asText();
-        List<Kind> kinds = new java.util.ArrayList<>(all.getOrDefault(gv, List.of()));
+        List<Kind> kinds = new ArrayList<>(all.getOrDefault(gv, List.of()));
         kinds.add(new Kind(spec.path("names").path("plural").asText(), spec.path("names").path("kind").asText(),
             spec.path("scope").asText().equals("Namespaced"),
             version.path("subresources").has("status") ? List.of("status") : List.of()));
@@ -141,7 +143,7 @@ final class Discovery {
     ArrayNode resources = list.putArray("resources");
     for (Kind k : kinds) {
       ObjectNode r = resources.addObject().put("name", k.plural()).put("singularName", k.kind().toLowerCase(
-          java.util.Locale.ROOT)).put("namespaced", k.namespaced()).put("kind", k.kind());
+          Locale.ROOT)).put("namespaced", k.namespaced()).put("kind", k.kind());
       ArrayNode verbs = r.putArray("verbs");
       (k.plural().endsWith("reviews") ? List.of("create") : ALL).forEach(verbs::add);
       for (String sub : k.subresources()) {

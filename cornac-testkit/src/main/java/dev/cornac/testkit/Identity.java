@@ -1,5 +1,6 @@
 package dev.cornac.testkit;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Who a request comes from, as the API server's authenticator names it. */
@@ -16,7 +17,7 @@ public record Identity(String user, List<String> groups) {
 
   /** A person from a kubeconfig, in the given groups. */
   public static Identity user(String name, String... groups) {
-    List<String> all = new java.util.ArrayList<>(List.of(groups));
+    List<String> all = new ArrayList<>(List.of(groups));
     all.add("system:authenticated");
     return new Identity(name, List.copyOf(all));
   }

@@ -13,12 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
@@ -288,7 +291,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
   public String queryOne(Member m, String database, String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + m.pgPort() + "/" + database
         + "?connectTimeout=5", "postgres", SUPERUSER_PASSWORD);
-        java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
@@ -336,7 +339,7 @@ public final class LocalPatroniCluster implements AutoCloseable {
     p.descendants().forEach(ProcessHandle::destroy);
     p.destroy();
     try {
-      p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+      p.waitFor(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

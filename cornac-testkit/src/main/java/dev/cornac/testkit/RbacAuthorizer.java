@@ -2,6 +2,7 @@ package dev.cornac.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,7 +159,7 @@ public final class RbacAuthorizer {
   }
 
   private static Set<String> strings(JsonNode array) {
-    Set<String> out = new java.util.LinkedHashSet<>();
+    Set<String> out = new LinkedHashSet<>();
     array.forEach(n -> out.add(n.asText()));
     return out;
   }

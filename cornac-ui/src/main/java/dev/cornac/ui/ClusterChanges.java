@@ -201,7 +201,7 @@ final class ClusterChanges {
   }
 
   private void requireValid(ObjectNode manifest) {
-    java.util.List<String> errors = problems(manifest).stream().filter(Violation::isError).map(Violation::message)
+    List<String> errors = problems(manifest).stream().filter(Violation::isError).map(Violation::message)
         .toList();
     if (!errors.isEmpty()) {
       throw new HttpError(400, String.join("; ", errors));

@@ -3,16 +3,18 @@ package dev.cornac.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.events.EventTimes;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.generators.naming.ClusterNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,7 +26,7 @@ import java.util.Set;
 public final class ClusterViews {
   /** Upstream's default secret_name_template: the UI names secrets without reading them. */
   private static final String SECRET_TEMPLATE =
-      dev.cornac.api.config.OperatorConfig.defaults().string("secret_name_template");
+      OperatorConfig.defaults().string("secret_name_template");
   private static final List<String> SERVER_FIELDS = List.of("managedFields", "resourceVersion", "uid",
       "generation", "creationTimestamp", "selfLink");
 
@@ -156,6 +158,6 @@ public final class ClusterViews {
   }
 
   static String secretName(String cluster, String user) {
-    return dev.cornac.generators.naming.ClusterNames.credentialSecret(SECRET_TEMPLATE, cluster, user);
+    return ClusterNames.credentialSecret(SECRET_TEMPLATE, cluster, user);
   }
 }

@@ -1,5 +1,6 @@
 package dev.cornac.ui;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,8 +10,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,7 +49,7 @@ public final class UiServer implements AutoCloseable {
         s.hostedPath = "/";
         s.directory = "/dev/cornac/ui/static";
         s.location = Location.CLASSPATH;
-        s.headers = java.util.Map.of("Cache-Control", "no-cache", "X-Frame-Options", "DENY",
+        s.headers = Map.of("Cache-Control", "no-cache", "X-Frame-Options", "DENY",
             "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
       });
       routes(config.routes);
@@ -57,7 +61,7 @@ public final class UiServer implements AutoCloseable {
     return app.port();
   }
 
-  private void routes(io.javalin.config.RoutesConfig r) {
+  private void routes(RoutesConfig r) {
     r.get("/health", ctx -> ctx.result("OK"));
     r.post("/login", ctx -> json(ctx, access.login(ctx)));
     r.post("/logout", ctx -> {
@@ -72,7 +76,7 @@ public final class UiServer implements AutoCloseable {
       ObjectNode out = JSON.createObjectNode();
       out.put("user", p.map(principal -> principal.user().name()).orElse(""));
       out.put("csrf", p.flatMap(AccessControl.Principal::session).map(Sessions.Session::csrf).orElse(""));
-      out.put("authMode", settings.auth().name().toLowerCase(java.util.Locale.ROOT));
+      out.put("authMode", settings.auth().name().toLowerCase(Locale.ROOT));
       out.put("readOnly", settings.readOnly() || p.isEmpty());
       json(ctx, out);
     });
@@ -147,7 +151,7 @@ public final class UiServer implements AutoCloseable {
     r.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
     r.exception(KubernetesClientException.class, (e, ctx) -> error(ctx, kubernetesStatus(e), kubernetesMessage(e)));
     r.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 502, e.getMessage()));
-    r.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) ->
+    r.exception(JsonProcessingException.class, (e, ctx) ->
         error(ctx, 400, "the request body is not valid JSON: " + e.getOriginalMessage()));
     r.exception(NumberFormatException.class, (e, ctx) -> error(ctx, 400, "not a number: " + e.getMessage()));
   }

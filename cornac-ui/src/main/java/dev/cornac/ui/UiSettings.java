@@ -6,6 +6,7 @@ import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.ManifestMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,7 +47,7 @@ public record UiSettings(String targetNamespace, List<String> teams, String oper
         throw new IllegalArgumentException("OPERATOR_UI_CONFIG must be a JSON object of UI settings; " + e.getMessage());
       }
     }
-    String authText = env.getOrDefault("CORNAC_UI_AUTH", "basic").toLowerCase(java.util.Locale.ROOT);
+    String authText = env.getOrDefault("CORNAC_UI_AUTH", "basic").toLowerCase(Locale.ROOT);
     AuthMode auth = switch (authText) {
       case "basic" -> AuthMode.BASIC;
       case "token" -> AuthMode.TOKEN;

@@ -2,6 +2,8 @@ package dev.cornac.api.cluster;
 
 import java.time.DayOfWeek;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +33,8 @@ public record MaintenanceWindow(Optional<DayOfWeek> weekday, LocalTime start, Lo
   }
 
   /** Whether a UTC moment falls inside, start and end included, compared at minute precision as upstream does. */
-  public boolean contains(java.time.ZonedDateTime utc) {
-    java.time.ZonedDateTime t = utc.withZoneSameInstant(java.time.ZoneOffset.UTC);
+  public boolean contains(ZonedDateTime utc) {
+    ZonedDateTime t = utc.withZoneSameInstant(ZoneOffset.UTC);
     if (weekday.isPresent() && weekday.get() != t.getDayOfWeek()) {
       return false;
     }
@@ -41,11 +43,11 @@ public record MaintenanceWindow(Optional<DayOfWeek> weekday, LocalTime start, Lo
   }
 
   /** The first start of this window strictly after a UTC moment. */
-  public java.time.ZonedDateTime nextStart(java.time.ZonedDateTime utc) {
-    java.time.ZonedDateTime t = utc.withZoneSameInstant(java.time.ZoneOffset.UTC);
-    java.time.ZonedDateTime candidate = t.toLocalDate().atTime(start).atZone(java.time.ZoneOffset.UTC);
+  public ZonedDateTime nextStart(ZonedDateTime utc) {
+    ZonedDateTime t = utc.withZoneSameInstant(ZoneOffset.UTC);
+    ZonedDateTime candidate = t.toLocalDate().atTime(start).atZone(ZoneOffset.UTC);
     for (int day = 0; day <= 7; day++) {
-      java.time.ZonedDateTime at = candidate.plusDays(day);
+      ZonedDateTime at = candidate.plusDays(day);
       if (at.isAfter(t) && (weekday.isEmpty() || weekday.get() == at.getDayOfWeek())) {
         return at;
       }

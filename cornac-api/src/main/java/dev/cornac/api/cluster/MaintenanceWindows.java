@@ -3,7 +3,10 @@ package dev.cornac.api.cluster;
 import dev.cornac.api.config.OperatorConfig;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Whether now is a time for maintenance (reference c.5): the manifest's windows, else the configuration's; none
@@ -31,14 +34,14 @@ public final class MaintenanceWindows {
    * When the next window opens, for work held until then to be looked at again at that moment rather than at the
    * next resync (which could fall after a short window); empty when windows do not restrict anything.
    */
-  public static java.util.Optional<Instant> nextOpening(List<String> manifestWindows, OperatorConfig config,
+  public static Optional<Instant> nextOpening(List<String> manifestWindows, OperatorConfig config,
       Instant now) {
-    java.time.ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+    ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
     return effective(manifestWindows, config).stream().flatMap(w -> {
       try {
-        return java.util.stream.Stream.of(MaintenanceWindow.parse(w).nextStart(utc).toInstant());
+        return Stream.of(MaintenanceWindow.parse(w).nextStart(utc).toInstant());
       } catch (IllegalArgumentException e) {
-        return java.util.stream.Stream.empty();
+        return Stream.empty();
       }
     }).min(Instant::compareTo);
   }

@@ -1,6 +1,7 @@
 package dev.cornac.api.cluster;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,7 +18,7 @@ public final class UserFlags {
   public static List<String> normalise(List<String> given) {
     TreeSet<String> flags = new TreeSet<>();
     for (String flag : given == null ? List.<String>of() : given) {
-      String f = flag.toUpperCase(java.util.Locale.ROOT);
+      String f = flag.toUpperCase(Locale.ROOT);
       String base = f.startsWith("NO") ? f.substring(2) : f;
       if (!FLAGS.contains(base)) {
         throw new IllegalArgumentException("unknown flag " + flag + "; use one of superuser, inherit, login, "

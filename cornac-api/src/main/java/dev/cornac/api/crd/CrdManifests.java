@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,8 +92,8 @@ public final class CrdManifests {
     ArrayNode values = items.putArray("enum");
     for (String flag : List.of("bypassrls", "createdb", "createrole", "inherit", "login", "replication",
         "superuser")) {
-      values.add(flag).add(flag.toUpperCase(java.util.Locale.ROOT)).add("no" + flag)
-          .add("NO" + flag.toUpperCase(java.util.Locale.ROOT));
+      values.add(flag).add(flag.toUpperCase(Locale.ROOT)).add("no" + flag)
+          .add("NO" + flag.toUpperCase(Locale.ROOT));
     }
   }
 

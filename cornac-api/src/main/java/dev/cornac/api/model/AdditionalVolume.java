@@ -3,6 +3,7 @@ package dev.cornac.api.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Nullable;
@@ -20,5 +21,5 @@ public class AdditionalVolume extends Extensible {
   public String subPath;
   public Boolean isSubPathExpr;
   @Nullable public List<String> targetContainers;
-  @Required @io.fabric8.crd.generator.annotation.PreserveUnknownFields public Map<String, Object> volumeSource;
+  @Required @PreserveUnknownFields public Map<String, Object> volumeSource;
 }

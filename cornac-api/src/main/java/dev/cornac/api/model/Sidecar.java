@@ -8,11 +8,10 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.List;
+import java.util.Map;
 
 /** One of {@code spec.sidecars}: a reduced container description (reference 3.6.3). */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -8,10 +8,9 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
-
-import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * {@code spec.standby} (reference 1.3.3). Upstream's schema says "at least one of the three, not both WAL paths" with

@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ import java.util.Map;
 public class Volume extends Extensible {
   @Required @Pattern(Patterns.MEMORY) public String size;
   public String storageClass;
-  public io.fabric8.kubernetes.api.model.LabelSelector selector;
+  public LabelSelector selector;
   public String subPath;
   public Boolean isSubPathExpr;
   @Max(80000) public Integer iops;

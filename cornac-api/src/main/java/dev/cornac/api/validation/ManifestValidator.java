@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -44,7 +45,7 @@ public final class ManifestValidator {
     List<Violation> out = new ArrayList<>();
     if (document == null || !document.isObject()) {
       out.add(Violation.error("(document)", null, "is not a YAML object", "give a postgresql manifest"));
-      return new ValidationResult(java.util.Optional.empty(), out);
+      return new ValidationResult(Optional.empty(), out);
     }
     checkKind(document, out);
     out.addAll(new SchemaValidator(CrdSchemas.postgresql()).validate(document));
@@ -56,13 +57,13 @@ public final class ManifestValidator {
         out.add(Violation.error("(document)", null, "cannot be read as a postgresql resource: "
             + firstLine(e.getMessage()), null));
       }
-      return new ValidationResult(java.util.Optional.empty(), out);
+      return new ValidationResult(Optional.empty(), out);
     }
     if (pg.getSpec() != null) {
       checkName(pg, out);
       checkSpec(pg.getSpec(), pg.getMetadata() == null ? "" : pg.getMetadata().getName(), out);
     }
-    return new ValidationResult(java.util.Optional.of(pg), dedupe(out));
+    return new ValidationResult(Optional.of(pg), dedupe(out));
   }
 
   private static void checkKind(JsonNode document, List<Violation> out) {

@@ -1,13 +1,16 @@
 package dev.cornac.dataplane.sql;
 
 import dev.cornac.generators.Cluster;
+import dev.cornac.generators.connectionpooler.PoolerSettings;
 import dev.cornac.generators.secrets.DesiredRole;
 import dev.cornac.generators.secrets.DesiredRoles;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,7 +38,7 @@ public final class ClusterSqlSync {
     List<DesiredRole> roles = new ArrayList<>(DesiredRoles.of(c).stream()
         .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList());
     // The manifest's own roles win over a same-named extra (a team member, an infrastructure role).
-    java.util.Set<String> names = new java.util.HashSet<>(roles.stream().map(DesiredRole::name).toList());
+    Set<String> names = new HashSet<>(roles.stream().map(DesiredRole::name).toList());
     extraRoles.stream().filter(r -> names.add(r.name())).forEach(roles::add);
     String encryption = c.spec().postgresql == null || c.spec().postgresql.parameters == null ? null
         : c.spec().postgresql.parameters.get("password_encryption");
@@ -49,7 +52,7 @@ public final class ClusterSqlSync {
       if (c.anyPoolerEnabled()) {
         // After the databases: a database created just now gets the pooler's lookup function in the same pass.
         actions.addAll(PoolerLookupSync.sync(conn, connector,
-            dev.cornac.generators.connectionpooler.PoolerSettings.of(c).schema(), DesiredRoles.poolerUser(c))
+            PoolerSettings.of(c).schema(), DesiredRoles.poolerUser(c))
             .executed());
       }
     }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,7 @@ public final class LogicalBackupCronJobGenerator {
     OperatorConfig config = c.config();
     Map<String, String> labels = ClusterLabels.logicalBackup(c);
     Map<String, String> annotations = ClusterLabels.podAnnotations(c);
-    Map<String, String> podAnnotations = new java.util.LinkedHashMap<>(annotations);
+    Map<String, String> podAnnotations = new LinkedHashMap<>(annotations);
     if (!config.string("kube_iam_role").isEmpty()) {
       podAnnotations.put("iam.amazonaws.com/role", config.string("kube_iam_role"));
     }

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -33,7 +34,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +78,7 @@ public final class ConnectionPoolerGenerator {
     security.setFsGroup(StatefulSetGenerator.fsGroup(c));
     // PgBouncer runs as an unprivileged user in any case: the pooler always meets the restricted profile.
     security.setRunAsNonRoot(true);
-    security.setSeccompProfile(new io.fabric8.kubernetes.api.model.SeccompProfileBuilder().withType("RuntimeDefault")
+    security.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault")
         .build());
     ConnectionPooler p = section(c);
     String image = p.dockerImage == null || p.dockerImage.isEmpty()
@@ -189,8 +192,8 @@ public final class ConnectionPoolerGenerator {
     String password = credentials.password(ClusterNames.credentialSecret(c, user), user);
     Map<String, String> data = new LinkedHashMap<>();
     // Upstream writes stringData; the API server stores it as data, which is what we write and compare.
-    data.put("userlist.txt", java.util.Base64.getEncoder().encodeToString(
-        ("\"" + user + "\" \"" + password + "\"\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    data.put("userlist.txt", Base64.getEncoder().encodeToString(
+        ("\"" + user + "\" \"" + password + "\"\n").getBytes(StandardCharsets.UTF_8)));
     return new SecretBuilder()
         .withNewMetadata()
           .withName(ClusterNames.poolerAuthSecret(c, role)).withNamespace(c.namespace())

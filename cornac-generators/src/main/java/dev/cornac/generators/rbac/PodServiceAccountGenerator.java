@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 
 /**
  * The ServiceAccount and RoleBinding Spilo pods run with, created once per namespace and never updated (reference
@@ -30,7 +31,7 @@ public final class PodServiceAccountGenerator {
     sa.getMetadata().setNamespace(c.namespace());
     String irsa = config.string("irsa_role_arn");
     if (!irsa.isEmpty()) {
-      var annotations = new java.util.LinkedHashMap<String, String>();
+      var annotations = new LinkedHashMap<String, String>();
       if (sa.getMetadata().getAnnotations() != null) {
         annotations.putAll(sa.getMetadata().getAnnotations());
       }

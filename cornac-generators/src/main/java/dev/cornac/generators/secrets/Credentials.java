@@ -1,5 +1,10 @@
 package dev.cornac.generators.secrets;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
 /**
  * Where the password of a credential secret comes from. Existing secrets are never regenerated: the operator answers
  * from the secret it already has; new ones get {@link PasswordGenerator} passwords; offline rendering prints a
@@ -23,8 +28,8 @@ public interface Credentials {
    * The password already stored in a secret, else a new random one — remembered, so that the credential secret and
    * the pooler's userlist generated in the same pass agree.
    */
-  static Credentials keepingExisting(java.util.function.Function<String, java.util.Optional<String>> existing) {
-    java.util.Map<String, String> fresh = new java.util.concurrent.ConcurrentHashMap<>();
+  static Credentials keepingExisting(Function<String, Optional<String>> existing) {
+    Map<String, String> fresh = new ConcurrentHashMap<>();
     return (secret, user) -> existing.apply(secret)
         .orElseGet(() -> fresh.computeIfAbsent(secret, s -> PasswordGenerator.generate()));
   }

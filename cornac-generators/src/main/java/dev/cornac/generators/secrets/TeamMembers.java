@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Human roles from PostgresTeam resources (reference e.7): the owning team's members and those of its additional teams
@@ -71,7 +72,7 @@ public final class TeamMembers {
   }
 
   private static Map<String, Set<String>> merged(List<PostgresTeamSpec> teams,
-      java.util.function.Function<PostgresTeamSpec, Map<String, List<String>>> field) {
+      Function<PostgresTeamSpec, Map<String, List<String>>> field) {
     Map<String, Set<String>> out = new TreeMap<>();
     for (PostgresTeamSpec spec : teams) {
       Map<String, List<String>> m = field.apply(spec);

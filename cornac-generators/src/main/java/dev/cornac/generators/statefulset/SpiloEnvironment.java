@@ -1,5 +1,6 @@
 package dev.cornac.generators.statefulset;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.Clone;
 import dev.cornac.api.model.Standby;
@@ -244,7 +245,7 @@ public final class SpiloEnvironment {
   }
 
   private static String quote(String s) {
-    return SpiloConfiguration.goEscape(com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString());
+    return SpiloConfiguration.goEscape(TextNode.valueOf(s).toString());
   }
 
   private static boolean notEmpty(String s) {

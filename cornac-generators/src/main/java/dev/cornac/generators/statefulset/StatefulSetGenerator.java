@@ -8,6 +8,7 @@ import dev.cornac.generators.PodEnvironmentSources;
 import dev.cornac.generators.monitoring.ExporterContainer;
 import dev.cornac.generators.naming.ClusterLabels;
 import dev.cornac.generators.naming.ClusterNames;
+import dev.cornac.generators.naming.Role;
 import dev.cornac.generators.resources.ResourceRequirementsResolver;
 import dev.cornac.generators.security.PodHardening;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -55,7 +57,7 @@ public final class StatefulSetGenerator {
         .withNewSpec()
           .withReplicas(c.effectiveInstances())
           .withNewSelector().withMatchLabels(ClusterLabels.selector(c)).endSelector()
-          .withServiceName(ClusterNames.service(c, dev.cornac.generators.naming.Role.MASTER))
+          .withServiceName(ClusterNames.service(c, Role.MASTER))
           .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
           .withPodManagementPolicy(podManagementPolicy(config))
           .withNewPersistentVolumeClaimRetentionPolicy()
@@ -165,7 +167,7 @@ public final class StatefulSetGenerator {
     sc.setFsGroup(fsGroup(c));
     if (PodHardening.restricted(c)) {
       sc.setRunAsNonRoot(true);
-      sc.setSeccompProfile(new io.fabric8.kubernetes.api.model.SeccompProfileBuilder().withType("RuntimeDefault")
+      sc.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault")
           .build());
     }
     return sc;

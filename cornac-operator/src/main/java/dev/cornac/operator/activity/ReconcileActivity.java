@@ -1,9 +1,9 @@
 package dev.cornac.operator.activity;
 
-import java.util.function.LongConsumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 
 /**
@@ -71,7 +73,7 @@ public final class ReconcileActivity {
   /** The worker a cluster belongs to: a stable hash of its key. */
   public int workerOf(Key key) {
     CRC32 crc = new CRC32();
-    crc.update(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    crc.update(key.toString().getBytes(StandardCharsets.UTF_8));
     return (int) (crc.getValue() % workers);
   }
 
@@ -190,7 +192,7 @@ public final class ReconcileActivity {
     if (r == null) {
       return Optional.of("ADD");
     }
-    if (!java.util.Objects.equals(r.generation(), pg.getMetadata().getGeneration())) {
+    if (!Objects.equals(r.generation(), pg.getMetadata().getGeneration())) {
       return Optional.of("UPDATE");
     }
     return r.lastError().isPresent() ? Optional.of("SYNC") : Optional.empty();

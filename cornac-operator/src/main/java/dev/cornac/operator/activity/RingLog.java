@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -54,7 +56,7 @@ public final class RingLog extends AppenderBase<ILoggingEvent> {
   }
 
   /** Runs {@code body} with its log lines attributed to a cluster and its worker. */
-  public static <T> T within(String cluster, int worker, java.util.function.Supplier<T> body) {
+  public static <T> T within(String cluster, int worker, Supplier<T> body) {
     try (var c = MDC.putCloseable(MDC_CLUSTER, cluster); var w = MDC.putCloseable(MDC_WORKER, Integer.toString(worker))) {
       return body.get();
     }
@@ -85,7 +87,7 @@ public final class RingLog extends AppenderBase<ILoggingEvent> {
   private static String level(ILoggingEvent event) {
     return switch (event.getLevel().toString()) {
       case "WARN" -> "warning";
-      default -> event.getLevel().toString().toLowerCase(java.util.Locale.ROOT);
+      default -> event.getLevel().toString().toLowerCase(Locale.ROOT);
     };
   }
 

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The changed fields between two specs, one line per leaf: {@code path: old -> new}, in path order. */
 public final class SpecDiff {
@@ -17,12 +20,12 @@ public final class SpecDiff {
     flatten("", before, a);
     flatten("", after, b);
     List<String> out = new ArrayList<>();
-    java.util.SortedSet<String> paths = new java.util.TreeSet<>(a.keySet());
+    SortedSet<String> paths = new TreeSet<>(a.keySet());
     paths.addAll(b.keySet());
     for (String path : paths) {
       String was = a.get(path);
       String is = b.get(path);
-      if (!java.util.Objects.equals(was, is)) {
+      if (!Objects.equals(was, is)) {
         out.add(path + ": " + (was == null ? "(none)" : was) + " -> " + (is == null ? "(none)" : is));
       }
     }

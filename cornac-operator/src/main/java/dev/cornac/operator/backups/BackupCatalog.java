@@ -2,10 +2,12 @@ package dev.cornac.operator.backups;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -110,14 +112,14 @@ public final class BackupCatalog {
     try {
       sentinel = ManifestMapper.json().readTree(s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket)
           .key(o.key()).build()).asByteArray());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       sentinel = ManifestMapper.json().createObjectNode();
     }
     Instant finished = o.lastModified();
     if (sentinel.hasNonNull("FinishTime")) {
       try {
         finished = OffsetDateTime.parse(sentinel.path("FinishTime").asText()).toInstant();
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (DateTimeParseException e) {
         // keep the object's time
       }
     }

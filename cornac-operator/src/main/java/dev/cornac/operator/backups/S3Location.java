@@ -5,6 +5,7 @@ import dev.cornac.generators.Cluster;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,7 +45,7 @@ public record S3Location(String bucket, String prefix, Optional<String> endpoint
 
   private static void put(Map<String, String> vars, String key, String value) {
     if (value != null && !value.isBlank()) {
-      vars.put(key.toUpperCase(java.util.Locale.ROOT), value.strip());
+      vars.put(key.toUpperCase(Locale.ROOT), value.strip());
     }
   }
 

@@ -1,7 +1,10 @@
 package dev.cornac.operator.config;
 
+import dev.cornac.api.config.ConfigMapValues;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,8 +24,8 @@ public record OperatorEnvironment(
     int kubeBurst,
     boolean leaderElection,
     String leaseName,
-    java.time.Duration crdReadyWaitInterval,
-    java.time.Duration crdReadyWaitTimeout) {
+    Duration crdReadyWaitInterval,
+    Duration crdReadyWaitTimeout) {
 
   static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
   public static final String DEFAULT_LEASE = "cornac-postgres-operator";
@@ -45,14 +48,14 @@ public record OperatorEnvironment(
         duration(env, "CRD_READY_WAIT_TIMEOUT", "30s"));
   }
 
-  private static java.time.Duration duration(Map<String, String> env, String name, String fallback) {
-    return dev.cornac.api.config.ConfigMapValues.parseDuration(name, nonEmpty(env.get(name)).orElse(fallback));
+  private static Duration duration(Map<String, String> env, String name, String fallback) {
+    return ConfigMapValues.parseDuration(name, nonEmpty(env.get(name)).orElse(fallback));
   }
 
   private static String serviceAccountNamespace() {
     try {
       return Files.exists(SERVICE_ACCOUNT_NAMESPACE) ? Files.readString(SERVICE_ACCOUNT_NAMESPACE).strip() : "default";
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "default";
     }
   }

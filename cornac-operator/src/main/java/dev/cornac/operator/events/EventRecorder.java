@@ -5,8 +5,13 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +28,8 @@ public final class EventRecorder {
   static final int QUEUE = 2000;
 
   private final KubernetesClient client;
-  private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
-      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(QUEUE), r -> {
+  private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0,
+      TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
         Thread t = new Thread(r, "cornac-events");
         t.setDaemon(true);
         return t;
@@ -40,7 +45,7 @@ public final class EventRecorder {
   }
 
   /** Waits until queued events are sent (tests, shutdown). */
-  public void flush(java.time.Duration timeout) {
+  public void flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while ((!sender.getQueue().isEmpty() || sender.getActiveCount() > 0) && System.nanoTime() < deadline) {
       try {
@@ -62,7 +67,7 @@ public final class EventRecorder {
 
   private void record(Postgresql pg, String type, String reason, String message) {
     String ns = pg.getMetadata().getNamespace();
-    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     Event event = new EventBuilder()
         .withNewMetadata()
           .withName(pg.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))

@@ -4,33 +4,42 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cornac.api.config.ConfigMapValues;
 import dev.cornac.api.config.OperatorConfig;
+import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.naming.Role;
-import dev.cornac.api.model.ManifestMapper;
-import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
+import dev.cornac.operator.backups.BackupCatalog;
+import dev.cornac.operator.backups.S3Location;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
 import dev.cornac.operator.reconcile.ClusterInformers;
+import dev.cornac.operator.reconcile.PodEnvironment;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Upstream's operator REST API (reference h) on {@code api_port}, read from the informer caches and the reconcile
@@ -39,7 +48,7 @@ import java.util.regex.Pattern;
  */
 public final class OperatorApi {
   private static final ObjectMapper JSON = ManifestMapper.json();
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OperatorApi.class);
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorApi.class);
   private static final Pattern TEAM = Pattern.compile("[a-zA-Z][a-zA-Z0-9\\-_]*");
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9\\-_]*[a-z0-9])?");
   /** Configuration keys whose values are credentials: shown as set or not, never as values. */
@@ -172,8 +181,8 @@ public final class OperatorApi {
       boolean set = value != null && !value.toString().isEmpty();
       return JSON.getNodeFactory().textNode(set ? REDACTED : "");
     }
-    if (value instanceof java.time.Duration d) {
-      return JSON.getNodeFactory().textNode(dev.cornac.api.config.ConfigMapValues.formatDuration(d));
+    if (value instanceof Duration d) {
+      return JSON.getNodeFactory().textNode(ConfigMapValues.formatDuration(d));
     }
     JsonNode node = JSON.valueToTree(value);
     return "sidecars".equals(key) ? redactEnv(node) : node;
@@ -225,7 +234,7 @@ public final class OperatorApi {
 
   JsonNode cluster(ReconcileActivity.Key key) {
     ClusterInformers i = informers.get();
-    Postgresql pg = (i == null ? java.util.Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
+    Postgresql pg = (i == null ? Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
         .orElseThrow(() -> new ApiError("could not find cluster"));
     String ns = key.namespace();
     String name = key.name();
@@ -254,7 +263,7 @@ public final class OperatorApi {
     return out;
   }
 
-  private static JsonNode object(java.util.Optional<?> o) {
+  private static JsonNode object(Optional<?> o) {
     return o.<JsonNode>map(JSON::valueToTree).orElse(JSON.nullNode());
   }
 
@@ -288,22 +297,22 @@ public final class OperatorApi {
    */
   JsonNode backups(ReconcileActivity.Key key) {
     ClusterInformers i = informers.get();
-    Postgresql pg = (i == null ? java.util.Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
+    Postgresql pg = (i == null ? Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
         .orElseThrow(() -> new ApiError("could not find cluster"));
-    dev.cornac.generators.Cluster cluster;
+    Cluster cluster;
     try {
-      cluster = new dev.cornac.generators.Cluster(pg, config);
+      cluster = new Cluster(pg, config);
     } catch (RuntimeException e) {
       throw new ApiError("the manifest of " + key + " is not valid: " + e.getMessage());
     }
-    var env = dev.cornac.operator.reconcile.PodEnvironment.values(i, config, key.namespace());
-    var location = dev.cornac.operator.backups.S3Location.of(config, cluster, env.get("configMap"), env.get("secret"))
+    var env = PodEnvironment.values(i, config, key.namespace());
+    var location = S3Location.of(config, cluster, env.get("configMap"), env.get("secret"))
         .orElseThrow(() -> new ApiError(key + " has no WAL archive Cornac can read: set wal_s3_bucket (or "
             + "WAL_S3_BUCKET) and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in pod_environment_secret"));
-    dev.cornac.operator.backups.BackupCatalog.Catalog catalog;
+    BackupCatalog.Catalog catalog;
     try {
-      catalog = dev.cornac.operator.backups.BackupCatalog.list(location);
-    } catch (dev.cornac.operator.backups.BackupCatalog.BackupListingException e) {
+      catalog = BackupCatalog.list(location);
+    } catch (BackupCatalog.BackupListingException e) {
       throw new ApiError(e.getMessage());
     }
     ObjectNode out = JSON.createObjectNode();
@@ -329,7 +338,7 @@ public final class OperatorApi {
     return out;
   }
 
-  private JsonNode allWorkers(java.util.function.IntFunction<JsonNode> view) {
+  private JsonNode allWorkers(IntFunction<JsonNode> view) {
     ObjectNode out = JSON.createObjectNode();
     for (int id = 0; id < activity.workers(); id++) {
       out.set(Integer.toString(id), view.apply(id));

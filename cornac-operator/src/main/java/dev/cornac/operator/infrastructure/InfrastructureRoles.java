@@ -3,6 +3,7 @@ package dev.cornac.operator.infrastructure;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.generators.secrets.DesiredRole;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class InfrastructureRoles {
           item.fields().forEachRemaining(e -> m.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
           raw.add(m);
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new IllegalArgumentException("infrastructure_roles_secrets is not a list of objects: "
             + e.getMessage());
       }
@@ -150,7 +151,7 @@ public final class InfrastructureRoles {
       d.path("db_parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
       return new Role(r.name(), r.password(), List.copyOf(memberOf), List.copyOf(flags), Map.copyOf(parameters),
           d.path("admin_role").asText(""));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("the description of infrastructure role " + r.name() + " is not YAML: "
           + e.getMessage());
     }

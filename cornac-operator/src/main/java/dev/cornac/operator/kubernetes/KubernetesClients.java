@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,7 +22,7 @@ public final class KubernetesClients {
     if (kubeconfig != null) {
       try {
         config = Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
       }
     } else {

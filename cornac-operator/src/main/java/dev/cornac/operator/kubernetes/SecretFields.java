@@ -6,7 +6,9 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** A Secret's fields as text: {@code data} decoded from base64, {@code stringData} as written. */
 public final class SecretFields {
@@ -22,7 +24,7 @@ public final class SecretFields {
   }
 
   public static Set<String> keys(Secret s) {
-    java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+    SortedSet<String> keys = new TreeSet<>();
     if (s.getData() != null) {
       keys.addAll(s.getData().keySet());
     }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,7 +36,7 @@ public final class VersionGate {
         + "window (" + String.join(", ", windows(c)) + "); running " + running.get() + " until then"));
   }
 
-  private static java.util.List<String> windows(Cluster c) {
+  private static List<String> windows(Cluster c) {
     return c.spec().maintenanceWindows != null && !c.spec().maintenanceWindows.isEmpty() ? c.spec().maintenanceWindows
         : c.config().list("maintenance_windows");
   }

@@ -1,8 +1,14 @@
 package dev.cornac.operator.reconcile;
 
+import dev.cornac.api.model.PostgresTeam;
+import dev.cornac.api.model.PostgresTeamSpec;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.generators.monitoring.PodMonitor;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,20 +19,25 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import java.util.stream.Collectors;
 
 /**
  * The informer caches the reconciler reads from: every object kind a cluster owns, selected by the cluster-name
@@ -38,7 +49,7 @@ public final class ClusterInformers {
   private final RecentPodWrites recentPodWrites = new RecentPodWrites();
   private final String clusterNameLabel;
   private final String podRoleLabel;
-  private final io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache<Postgresql> clusters;
+  private final IndexerResourceCache<Postgresql> clusters;
 
   public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel) {
     this(context, clusterNameLabel, podRoleLabel, false);
@@ -76,13 +87,13 @@ public final class ClusterInformers {
     perNamespace(context, RoleBinding.class);
     if (postgresTeams) {
       // Team changes reach the clusters at their next sync, as upstream's in-memory team map does.
-      perNamespace(context, dev.cornac.api.model.PostgresTeam.class);
+      perNamespace(context, PostgresTeam.class);
     }
     nodes(context);
     storageClasses(context);
     if (!podEnvironment.configMapName().isEmpty()) {
-      named(context, io.fabric8.kubernetes.api.model.ConfigMap.class, podEnvironment.configMapName(),
-          podEnvironment.configMapNamespace(), io.fabric8.kubernetes.api.model.ConfigMap.class);
+      named(context, ConfigMap.class, podEnvironment.configMapName(),
+          podEnvironment.configMapNamespace(), ConfigMap.class);
     }
     if (!podEnvironment.secretName().isEmpty()) {
       named(context, Secret.class, podEnvironment.secretName(), "", PodEnvironmentSecret.class);
@@ -96,17 +107,17 @@ public final class ClusterInformers {
       String extraNamespace, Class<?> slot) {
     var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
         .withName("named-" + slot.getSimpleName())
-        .withFieldSelector(new io.javaoperatorsdk.operator.api.config.informer.FieldSelector(
-            new io.javaoperatorsdk.operator.api.config.informer.FieldSelector.Field("metadata.name", name)))
+        .withFieldSelector(new FieldSelector(
+            new FieldSelector.Field("metadata.name", name)))
         .withItemStore(new LeanItemStore<>())
         .withSecondaryToPrimaryMapper(o -> clusters.list(o.getMetadata().getNamespace())
-            .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()));
+            .map(ResourceID::fromResource).collect(Collectors.toSet()));
     Set<String> watched = context.getControllerConfiguration().getInformerConfig().getNamespaces();
-    boolean all = watched.contains(io.javaoperatorsdk.operator.api.reconciler.Constants.WATCH_ALL_NAMESPACES);
+    boolean all = watched.contains(Constants.WATCH_ALL_NAMESPACES);
     if (all || extraNamespace.isEmpty() || watched.contains(extraNamespace)) {
       builder.withNamespacesInheritedFromController();
     } else {
-      Set<String> namespaces = new java.util.HashSet<>(watched);
+      Set<String> namespaces = new HashSet<>(watched);
       namespaces.add(extraNamespace);
       builder.withNamespaces(namespaces);
     }
@@ -118,7 +129,7 @@ public final class ClusterInformers {
    * whose primary runs there.
    */
   private void nodes(EventSourceContext<Postgresql> context) {
-    var config = InformerEventSourceConfiguration.from(io.fabric8.kubernetes.api.model.Node.class, Postgresql.class)
+    var config = InformerEventSourceConfiguration.from(Node.class, Postgresql.class)
         .withName("Node")
         .withWatchAllNamespaces()
         .withOnUpdateFilter((before, after) -> !Objects.equals(before.getSpec() == null ? null
@@ -126,18 +137,18 @@ public final class ClusterInformers {
             || !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels()))
         .withSecondaryToPrimaryMapper(node -> primariesOn(node.getMetadata().getName()))
         .build();
-    sources.put(io.fabric8.kubernetes.api.model.Node.class, new InformerEventSource<>(config, context));
+    sources.put(Node.class, new InformerEventSource<>(config, context));
   }
 
   /** Storage classes, to know whether a volume may grow (allowVolumeExpansion). */
   private void storageClasses(EventSourceContext<Postgresql> context) {
-    var config = InformerEventSourceConfiguration.from(io.fabric8.kubernetes.api.model.storage.StorageClass.class,
+    var config = InformerEventSourceConfiguration.from(StorageClass.class,
             Postgresql.class)
         .withName("StorageClass")
         .withWatchAllNamespaces()
         .withSecondaryToPrimaryMapper(o -> Set.of())
         .build();
-    sources.put(io.fabric8.kubernetes.api.model.storage.StorageClass.class, new InformerEventSource<>(config, context));
+    sources.put(StorageClass.class, new InformerEventSource<>(config, context));
   }
 
   /**
@@ -150,7 +161,7 @@ public final class ClusterInformers {
 
   /** The clusters' PodMonitors too ({@code enable_postgres_exporter_pod_monitor}, when the CRD is installed). */
   public void watchPodMonitors(EventSourceContext<Postgresql> context) {
-    owned(context, dev.cornac.generators.monitoring.PodMonitor.class, null);
+    owned(context, PodMonitor.class, null);
   }
 
   /** Whether objects of a kind are watched (PodMonitors, PostgresTeams are optional). */
@@ -159,8 +170,8 @@ public final class ClusterInformers {
   }
 
   /** A storage class by name, or the cluster's default class for a PVC without one. */
-  public Optional<io.fabric8.kubernetes.api.model.storage.StorageClass> storageClass(String name) {
-    var source = source(io.fabric8.kubernetes.api.model.storage.StorageClass.class);
+  public Optional<StorageClass> storageClass(String name) {
+    var source = source(StorageClass.class);
     if (source == null) {
       return Optional.empty();
     }
@@ -179,12 +190,12 @@ public final class ClusterInformers {
     return pods.list(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName())
         && "master".equals(label(p, podRoleLabel)) && label(p, clusterNameLabel) != null)
         .map(p -> new ResourceID(label(p, clusterNameLabel), p.getMetadata().getNamespace()))
-        .collect(java.util.stream.Collectors.toSet());
+        .collect(Collectors.toSet());
   }
 
   /** A node from the cache (nodes are cluster-scoped). */
-  public Optional<io.fabric8.kubernetes.api.model.Node> node(String name) {
-    var source = source(io.fabric8.kubernetes.api.model.Node.class);
+  public Optional<Node> node(String name) {
+    var source = source(Node.class);
     return source == null ? Optional.empty() : source.get(new ResourceID(name));
   }
 
@@ -211,13 +222,13 @@ public final class ClusterInformers {
   }
 
   /** Every PostgresTeam in the cache (all of them count, whatever their namespace, as upstream). */
-  public List<dev.cornac.api.model.PostgresTeamSpec> postgresTeams() {
-    var source = sources.get(dev.cornac.api.model.PostgresTeam.class);
+  public List<PostgresTeamSpec> postgresTeams() {
+    var source = sources.get(PostgresTeam.class);
     if (source == null) {
       return List.of();
     }
-    return ((InformerEventSource<dev.cornac.api.model.PostgresTeam, Postgresql>) source).list()
-        .map(dev.cornac.api.model.PostgresTeam::getSpec).filter(java.util.Objects::nonNull).toList();
+    return ((InformerEventSource<PostgresTeam, Postgresql>) source).list()
+        .map(PostgresTeam::getSpec).filter(Objects::nonNull).toList();
   }
 
   private <R extends HasMetadata> void owned(EventSourceContext<Postgresql> context, Class<R> type,

@@ -1,19 +1,21 @@
 package dev.cornac.operator.reconcile;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
-import io.fabric8.kubernetes.api.model.Pod;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 
 /**
  * Every write the reconciler makes goes through here: create, update (PUT with the live resourceVersion), metadata
@@ -41,8 +43,8 @@ public final class KubernetesWriter {
   public <R extends HasMetadata> void createShared(R desired) {
     try {
       create(desired);
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
     }

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -33,10 +35,10 @@ public final class PodEnvironment {
    * The keys of {@code logical_backup_cronjob_environment_secret} in the cluster's namespace (secretKeyRefs of the
    * backup container); a missing Secret fails the sync only for clusters that take logical backups.
    */
-  public static java.util.SortedSet<String> backupSecretKeys(ClusterInformers informers, OperatorConfig config,
+  public static SortedSet<String> backupSecretKeys(ClusterInformers informers, OperatorConfig config,
       String namespace, boolean logicalBackup) {
     String name = names(config).backupSecretName();
-    java.util.SortedSet<String> keys = new TreeSet<>();
+    SortedSet<String> keys = new TreeSet<>();
     if (name.isEmpty() || !logicalBackup) {
       return keys;
     }
@@ -54,14 +56,14 @@ public final class PodEnvironment {
   public static Map<String, Map<String, String>> values(ClusterInformers informers, OperatorConfig config,
       String namespace) {
     ClusterInformers.PodEnvironmentNames names = names(config);
-    Map<String, String> data = new java.util.TreeMap<>();
+    Map<String, String> data = new TreeMap<>();
     if (!names.configMapName().isEmpty()) {
       String home = names.configMapNamespace().isEmpty() ? namespace : names.configMapNamespace();
       informers.podEnvironmentObject(ConfigMap.class, home, names.configMapName())
           .or(() -> informers.podEnvironmentObject(ConfigMap.class, namespace, names.configMapName()))
           .map(ConfigMap::getData).ifPresent(data::putAll);
     }
-    Map<String, String> secretData = new java.util.TreeMap<>();
+    Map<String, String> secretData = new TreeMap<>();
     if (!names.secretName().isEmpty()) {
       informers.podEnvironmentObject(Secret.class, namespace, names.secretName())
           .ifPresent(s -> secretData.putAll(SecretFields.all(s)));

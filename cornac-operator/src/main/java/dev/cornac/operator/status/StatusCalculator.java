@@ -1,5 +1,6 @@
 package dev.cornac.operator.status;
 
+import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresqlStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,8 +10,10 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The next status of a cluster from the outcome of a reconciliation, with upstream's values and transitions:
@@ -80,7 +83,7 @@ public final class StatusCalculator {
           case INVALID -> "InvalidManifest";
           case FAILED -> "Failed";
         }, message));
-    java.util.Set<String> types = new java.util.HashSet<>(List.of(READY, RECONCILED));
+    Set<String> types = new HashSet<>(List.of(READY, RECONCILED));
     for (Condition c : reported) {
       conditions.add(condition(previous, c.getType(), "True".equals(c.getStatus()), c.getReason(), c.getMessage()));
       types.add(c.getType());
@@ -107,6 +110,6 @@ public final class StatusCalculator {
     if (a == null || b == null) {
       return a == b;
     }
-    return dev.cornac.api.model.ManifestMapper.tree(a).equals(dev.cornac.api.model.ManifestMapper.tree(b));
+    return ManifestMapper.tree(a).equals(ManifestMapper.tree(b));
   }
 }

@@ -1,8 +1,8 @@
 package dev.cornac.operator.switchover;
 
 import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.switchover.Switchover;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Pod;

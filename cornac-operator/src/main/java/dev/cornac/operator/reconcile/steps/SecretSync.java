@@ -1,10 +1,14 @@
 package dev.cornac.operator.reconcile.steps;
 
 import dev.cornac.generators.plan.ObjectMatcher;
+import dev.cornac.operator.kubernetes.SecretFields;
+import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Credential Secrets (reference 3.10): created with a new password when missing; an existing secret's username
@@ -37,23 +41,23 @@ public final class SecretSync {
   }
 
   private static Map<String, Object> labelsAndAnnotations(Secret s) {
-    Map<String, Object> m = new java.util.HashMap<>();
+    Map<String, Object> m = new HashMap<>();
     m.put("labels", s.getMetadata().getLabels() == null ? Map.of() : s.getMetadata().getLabels());
     m.put("annotations", s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations());
     return m;
   }
 
   /** The stored password of a secret from the cache, used so that generated objects reuse it (never regenerate). */
-  public static java.util.Optional<String> storedPassword(dev.cornac.operator.reconcile.ClusterInformers informers,
+  public static Optional<String> storedPassword(ClusterInformers informers,
       String namespace, String secretName) {
     return storedField(informers, namespace, secretName, "password");
   }
 
   /** A decoded field of a secret, from the cache. */
-  public static java.util.Optional<String> storedField(dev.cornac.operator.reconcile.ClusterInformers informers,
+  public static Optional<String> storedField(ClusterInformers informers,
       String namespace, String secretName, String key) {
     return informers.get(Secret.class, namespace, secretName)
-        .flatMap(s -> dev.cornac.operator.kubernetes.SecretFields.get(s, key));
+        .flatMap(s -> SecretFields.get(s, key));
   }
 
 }

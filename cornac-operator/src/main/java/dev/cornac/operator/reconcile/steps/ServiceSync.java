@@ -5,7 +5,9 @@ import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Master Endpoints (endpoints mode only), master and replica Services (reference b.2 step 6): created when
@@ -68,11 +70,11 @@ public final class ServiceSync {
     }
   }
 
-  static java.util.Map<String, String> merge(java.util.Map<String, String> live, java.util.Map<String, String> ours) {
+  static Map<String, String> merge(Map<String, String> live, Map<String, String> ours) {
     if ((live == null || live.isEmpty()) && (ours == null || ours.isEmpty())) {
       return ours;
     }
-    java.util.Map<String, String> m = new java.util.LinkedHashMap<>(live == null ? java.util.Map.of() : live);
+    Map<String, String> m = new LinkedHashMap<>(live == null ? Map.of() : live);
     if (ours != null) {
       m.putAll(ours);
     }
