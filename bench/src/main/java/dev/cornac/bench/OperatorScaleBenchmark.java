@@ -1,7 +1,6 @@
 package dev.cornac.bench;
 
 import dev.cornac.api.model.Postgresql;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;

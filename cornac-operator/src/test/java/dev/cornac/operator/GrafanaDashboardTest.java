@@ -8,7 +8,6 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

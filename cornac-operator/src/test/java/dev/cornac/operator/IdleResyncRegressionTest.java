@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.operator.kubernetes.ApiPaths;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

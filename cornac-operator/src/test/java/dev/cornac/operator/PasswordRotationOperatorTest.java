@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,7 +10,6 @@ import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -7,7 +7,6 @@ import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.events.EventTimes;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.generators.naming.ClusterNames;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;

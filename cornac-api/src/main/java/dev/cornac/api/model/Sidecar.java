@@ -1,17 +1,10 @@
 package dev.cornac.api.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Nullable;
-import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
-import java.util.Map;
 
 /** One of {@code spec.sidecars}: a reduced container description (reference 3.6.3). */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -3,14 +3,7 @@ package dev.cornac.api.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Nullable;
-import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code spec.standby} (reference 1.3.3). Upstream's schema says "at least one of the three, not both WAL paths" with

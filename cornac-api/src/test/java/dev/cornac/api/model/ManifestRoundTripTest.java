@@ -8,9 +8,9 @@ import dev.cornac.api.validation.ManifestReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class ManifestRoundTripTest {
   static Stream<Path> postgresqlManifests() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.testkit.LocalPatroniCluster;
 import java.net.URI;
 import java.sql.Connection;

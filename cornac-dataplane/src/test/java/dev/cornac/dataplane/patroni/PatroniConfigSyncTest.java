@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Patroni;
-import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.testkit.LocalPatroniCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;

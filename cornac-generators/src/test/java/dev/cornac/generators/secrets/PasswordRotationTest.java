@@ -7,7 +7,6 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.generators.Cluster;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PasswordRotationTest {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.model.ManifestMapper;
-import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresTeamSpec;
+import dev.cornac.api.model.Postgresql;
 import dev.cornac.generators.Cluster;
 import java.util.List;
 import java.util.Map;

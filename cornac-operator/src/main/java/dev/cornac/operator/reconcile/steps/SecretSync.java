@@ -6,7 +6,6 @@ import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
