@@ -1,6 +1,7 @@
 package dev.cornac.cli;
 
 import dev.cornac.operator.CornacOperator;
+import dev.cornac.operator.LiveOperator;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.operator.kubernetes.PortForwardEndpoints;
@@ -59,7 +60,7 @@ final class OperatorCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     PortForwardEndpoints forwards = memberAccess.equals("port-forward")
         ? new PortForwardEndpoints(client, client.getNamespace()) : null;
-    CornacOperator operator = new CornacOperator(client, new CornacOperator.Options(env, listen,
+    LiveOperator operator = new LiveOperator(client, new CornacOperator.Options(env, listen,
         -1, Duration.ofSeconds(25), Clock.systemUTC(), () -> System.exit(1), forwards));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

@@ -5,6 +5,7 @@ import dev.cornac.api.model.Postgresql;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
+import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.config.CrdRegistration;
 import dev.cornac.operator.config.OperatorConfigLoader;
 import dev.cornac.operator.config.OperatorEnvironment;
@@ -62,9 +63,24 @@ public final class CornacOperator implements AutoCloseable {
     }
   }
 
+  /** An operator with the configuration as it is now, read once. */
   public CornacOperator(KubernetesClient client, Options options) {
+    this(client, options, OperatorConfigLoader.read(client, options.environment()));
+  }
+
+  private CornacOperator(KubernetesClient client, Options options, OperatorConfigLoader.Loaded loaded) {
+    this(client, options, loaded.config(), new ConfigurationStatus(loaded.revision()));
+  }
+
+  /**
+   * An operator with a given configuration ({@link LiveOperator} builds one for each revision).
+   *
+   * @param configuration which revision runs and what became of changes, for {@code /config/} and the metrics
+   */
+  public CornacOperator(KubernetesClient client, Options options, OperatorConfig config,
+      ConfigurationStatus configuration) {
     OperatorEnvironment env = options.environment();
-    this.config = OperatorConfigLoader.load(client, env);
+    this.config = config;
     config.warnings().forEach(w -> LOG.warn("configuration: {}", w));
     if (config.bool("enable_teams_api")) {
       LOG.warn("configuration: enable_teams_api is true, but Cornac does not query a Teams API; team members come "
@@ -82,7 +98,7 @@ public final class CornacOperator implements AutoCloseable {
         options.memberEndpoints() == null ? MemberEndpoints.podIp() : options.memberEndpoints(),
         activity);
     this.metrics = new OperatorMetrics(reconciler::informers, activity, options.clock(), config.podRoleLabel(),
-        reconciler.rollingSlots());
+        reconciler.rollingSlots(), configuration);
     reconciler.infrastructureRoles(InfrastructureRolesLoader.load(client, config,
         env.operatorNamespace()));
     this.operator = new Operator(o -> {
@@ -134,8 +150,8 @@ public final class CornacOperator implements AutoCloseable {
     this.http = new OperatorHttpServer(options.httpHost(),
         options.httpPort() < 0 ? (int) config.integerOr("api_port", 8080) : options.httpPort(),
         () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get,
-        new OperatorApi(config, reconciler::informers, activity, ringLog, reconciler::infrastructureRoles,
-            env.controllerId()), metrics);
+        new OperatorApi(config, configuration, reconciler::informers, activity, ringLog,
+            reconciler::infrastructureRoles, env.controllerId()), metrics);
     LOG.info("watching {} (controller id '{}'), configuration from {}",
         "*".equals(watched) ? "all namespaces" : "namespace " + watched, env.controllerId(), config.source());
   }

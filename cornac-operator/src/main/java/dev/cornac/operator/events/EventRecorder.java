@@ -3,6 +3,7 @@ package dev.cornac.operator.events;
 import dev.cornac.api.model.Postgresql;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -65,17 +66,24 @@ public final class EventRecorder {
     record(pg, "Warning", reason, message);
   }
 
-  private void record(Postgresql pg, String type, String reason, String message) {
-    String ns = pg.getMetadata().getNamespace();
+  /** A Warning about another object than a cluster: the operator's configuration, say. */
+  public void warning(HasMetadata involved, String reason, String message) {
+    record(involved, "Warning", reason, message);
+  }
+
+  private void record(HasMetadata involved, String type, String reason, String message) {
+    String ns = involved.getMetadata().getNamespace();
+    String name = involved.getMetadata().getName();
     String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     Event event = new EventBuilder()
         .withNewMetadata()
-          .withName(pg.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
+          .withName(name + "." + Long.toHexString(System.nanoTime()))
           .withNamespace(ns)
         .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(Postgresql.API_VERSION)
-            .withKind(Postgresql.KIND).withName(pg.getMetadata().getName()).withNamespace(ns)
-            .withUid(pg.getMetadata().getUid()).withResourceVersion(pg.getMetadata().getResourceVersion()).build())
+        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(HasMetadata.getApiVersion(involved.getClass()))
+            .withKind(HasMetadata.getKind(involved.getClass())).withName(name).withNamespace(ns)
+            .withUid(involved.getMetadata().getUid())
+            .withResourceVersion(involved.getMetadata().getResourceVersion()).build())
         .withType(type).withReason(reason).withMessage(message)
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)
@@ -85,8 +93,8 @@ public final class EventRecorder {
       try {
         client.v1().events().inNamespace(ns).resource(event).create();
       } catch (RuntimeException e) {
-        LOG.warn("cluster {}/{}: could not record event {} ({})", ns, pg.getMetadata().getName(), reason,
-            e.getMessage());
+        LOG.warn("{} {}/{}: could not record event {} ({})", HasMetadata.getKind(involved.getClass()), ns, name,
+            reason, e.getMessage());
       }
     });
   }

@@ -15,6 +15,7 @@ import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
 import dev.cornac.operator.backups.BackupCatalog;
 import dev.cornac.operator.backups.S3Location;
+import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.PodEnvironment;
@@ -57,15 +58,17 @@ public final class OperatorApi {
   static final String REDACTED = "(redacted)";
 
   private final OperatorConfig config;
+  private final ConfigurationStatus configuration;
   private final Supplier<ClusterInformers> informers;
   private final ReconcileActivity activity;
   private final RingLog ring;
   private final Supplier<List<InfrastructureRoles.Role>> infrastructureRoles;
   private final String controllerId;
 
-  public OperatorApi(OperatorConfig config, Supplier<ClusterInformers> informers, ReconcileActivity activity,
+  public OperatorApi(OperatorConfig config, ConfigurationStatus configuration, Supplier<ClusterInformers> informers, ReconcileActivity activity,
       RingLog ring, Supplier<List<InfrastructureRoles.Role>> infrastructureRoles, String controllerId) {
     this.config = config;
+    this.configuration = configuration;
     this.informers = informers;
     this.activity = activity;
     this.ring = ring;
@@ -163,6 +166,12 @@ public final class OperatorApi {
     controller.put("ControllerID", controllerId);
     controller.put("Workers", activity.workers());
     controller.put("ConfigSource", config.source().toString());
+    // Which revision of the ConfigMap/OperatorConfiguration runs; a change that was refused, and why.
+    controller.put("ConfigRevision", configuration.revision());
+    controller.put("ConfigChangesApplied", configuration.applied());
+    controller.put("ConfigChangesRefused", configuration.refused());
+    configuration.lastRefusal().ifPresent(r -> controller.putObject("ConfigLastRefused")
+        .put("Revision", r.revision()).put("Reason", r.reason()).put("Time", r.at().toString()));
     ObjectNode roles = controller.putObject("InfrastructureRoles");
     for (InfrastructureRoles.Role r : infrastructureRoles.get()) {
       // Name, flags and memberships only: the password stays in its secret.

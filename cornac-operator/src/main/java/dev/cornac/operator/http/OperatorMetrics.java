@@ -2,12 +2,14 @@ package dev.cornac.operator.http;
 
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.activity.ReconcileActivity;
+import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -56,7 +58,7 @@ public final class OperatorMetrics implements AutoCloseable {
   private final Metrics josdk;
 
   public OperatorMetrics(Supplier<ClusterInformers> informers, ReconcileActivity activity, Clock clock,
-      String roleLabel, RollingUpdateSlots rollingSlots) {
+      String roleLabel, RollingUpdateSlots rollingSlots, ConfigurationStatus configuration) {
     this.informers = informers;
     this.activity = activity;
     this.clock = clock;
@@ -101,6 +103,16 @@ public final class OperatorMetrics implements AutoCloseable {
     Gauge.builder("cornac.rolling.updates.clusters", rollingSlots, RollingUpdateSlots::waiting)
         .description("clusters rolling their pods now (at most max_concurrent_rolling_updates)").tag("state", "waiting")
         .register(registry);
+    // The operator is rebuilt for each applied revision, so the revision of this registry is fixed.
+    Gauge.builder("cornac.operator.configuration.info", () -> 1)
+        .description("1, labelled with the revision (resourceVersion) of the configuration that runs")
+        .tag("revision", configuration.revision()).register(registry);
+    FunctionCounter.builder("cornac.operator.configuration.changes", configuration, ConfigurationStatus::applied)
+        .description("changes of the ConfigMap/OperatorConfiguration since start, applied or refused")
+        .tag("outcome", "applied").register(registry);
+    FunctionCounter.builder("cornac.operator.configuration.changes", configuration, ConfigurationStatus::refused)
+        .description("changes of the ConfigMap/OperatorConfiguration since start, applied or refused")
+        .tag("outcome", "refused").register(registry);
   }
 
   /** For JOSDK's {@code withMetrics}. */
