@@ -150,7 +150,7 @@ public final class CornacOperator implements AutoCloseable {
     this.http = new OperatorHttpServer(options.httpHost(),
         options.httpPort() < 0 ? (int) config.integerOr("api_port", 8080) : options.httpPort(),
         () -> started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), started::get,
-        new OperatorApi(config, configuration, reconciler::informers, activity, ringLog,
+        new OperatorApi(config, configuration, reconciler.rollingSlots(), reconciler::informers, activity, ringLog,
             reconciler::infrastructureRoles, env.controllerId()), metrics);
     LOG.info("watching {} (controller id '{}'), configuration from {}",
         "*".equals(watched) ? "all namespaces" : "namespace " + watched, env.controllerId(), config.source());

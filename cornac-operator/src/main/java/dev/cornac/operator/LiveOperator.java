@@ -47,7 +47,8 @@ public final class LiveOperator implements AutoCloseable {
     this.current = new CornacOperator(client, options, loaded.config(), configuration);
     this.events = new EventRecorder(client);
     this.watch = new ConfigurationWatch(client, options.environment(), loaded, configuration, events,
-        options.clock(), next -> applier.execute(() -> apply(next)));
+        options.clock(), next -> applier.execute(() -> apply(next)),
+        () -> applier.execute(() -> current.reconciler().rollingSlots().resume()));
   }
 
   public void start() {

@@ -10,8 +10,10 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.OperatorConfiguration;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.config.ConfigurationWatch;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.rolling.RollingUpdateSlots;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
@@ -28,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,37 +61,8 @@ class LiveConfigurationTest {
 
   @Test
   void aPatchedDockerImageRollsEveryClusterWithoutARestartAndABadValueIsRefused() throws Exception {
-    k8s = new OperatorHarness(api);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "enable_database_access", "false",
-        "docker_image", OLD_IMAGE));
-    fleet = SimulatedPatroniFleet.start(k8s.client(), SimulatedPatroniFleet.Options.of(NS, 0, Duration.ofMillis(200)));
-    asOperator = k8s.operatorClient();
-    live = new LiveOperator(asOperator, new CornacOperator.Options(
-        OperatorHarness.environment(Optional.of("postgres-operator"), Optional.empty(), false), "127.0.0.1", 0,
-        Duration.ofSeconds(5), Clock.systemUTC(), () -> { }, new MemberEndpoints() {
-          @Override
-          public PatroniClient patroni(Member member) {
-            return PatroniClient.of(member.ip(), fleet.port());
-          }
-
-          @Override
-          public String jdbcUrl(Member member, String database) {
-            throw new UnsupportedOperationException("enable_database_access is off in this test");
-          }
-        }));
-    live.start();
-    for (String c : CLUSTERS) {
-      k8s.create("""
-          apiVersion: acid.zalan.do/v1
-          kind: postgresql
-          metadata: {name: %s}
-          spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
-          """.formatted(c));
-    }
-    for (String c : CLUSTERS) {
-      k8s.awaitStatus(c, "Running");
-      assertThat(images(c)).containsOnly(OLD_IMAGE);
-    }
+    start(Map.of());
+    createRunning(CLUSTERS);
     CornacOperator first = live.current();
 
     // kubectl patch --local -f configmap.yaml -p '{"data":{"docker_image":"…spilo-15:3.0-p1"}}', then Argo CD syncs.
@@ -138,6 +112,56 @@ class LiveConfigurationTest {
   }
 
   @Test
+  void theRolloutGoesCanaryFirstAFailedRollPausesItAndAnAnnotationResumesIt() throws Exception {
+    start(Map.of("rolling_update_canary_clusters", "1", "pod_label_wait_timeout", "3s"));
+    List<String> clusters = List.of("acid-canary-0", "acid-canary-1", "acid-canary-2", "acid-canary-3");
+    createRunning(clusters);
+    clusters.forEach(fleet::stall);
+
+    configMapPatch("{\"data\":{\"docker_image\":\"" + NEW_IMAGE + "\"}}");
+    // One cluster rolls alone (its pod does not come back); the others wait for it, and say so.
+    await().atMost(Duration.ofSeconds(60)).until(() -> clusters.stream().filter(c -> reconciledMessage(c)
+        .contains("the canary must finish first")).count() == clusters.size() - 1);
+    List<String> rolled = clusters.stream().filter(c -> !fleet.deletions(c).isEmpty()).toList();
+    assertThat(rolled).hasSize(1);
+    String canary = rolled.get(0);
+    List<String> others = clusters.stream().filter(c -> !c.equals(canary)).toList();
+
+    // Its roll does not move for pod_label_wait_timeout: the rollout pauses, visibly.
+    await().atMost(Duration.ofSeconds(30)).until(() -> status().path("RollingUpdates").path("Phase").asText(),
+        "PAUSED"::equals);
+    JsonNode rolling = status().path("RollingUpdates");
+    assertThat(rolling.path("PausedBy").asText()).isEqualTo(NS + "/" + canary);
+    assertThat(metrics()).contains("cornac_rolling_updates_paused 1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> events(canary).stream().anyMatch(e -> e.getMessage()
+        .startsWith("rolling updates of other clusters are paused")));
+
+    // The canary comes back and finishes; the others stay paused until someone says so.
+    clusters.forEach(fleet::unstall);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertRolled(canary));
+    for (String c : others) {
+      afterNextPass(c, () -> k8s.annotate(c, "cornac.dev/test-touch", "paused"));
+      assertThat(reconciledMessage(c)).contains("rolling updates are paused since the roll of " + NS + "/" + canary);
+      assertThat(fleet.deletions(c)).as("no roll of %s starts while paused", c).isEmpty();
+    }
+
+    // kubectl annotate configmap postgres-operator cornac.dev/resume-rolling-updates=1
+    k8s.client().configMaps().inNamespace(NS).withName("postgres-operator").edit(cm -> {
+      Map<String, String> annotations = new HashMap<>(cm.getMetadata().getAnnotations() == null ? Map.of()
+          : cm.getMetadata().getAnnotations());
+      annotations.put(RollingUpdateSlots.RESUME_ANNOTATION, "1");
+      cm.getMetadata().setAnnotations(annotations);
+      return cm;
+    });
+    for (String c : clusters) {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertRolled(c));
+      assertThat(fleet.switchovers(c)).as("switchovers of %s", c).isEqualTo(1);
+      assertThat(fleet.failovers(c)).as("failovers of %s", c).isZero();
+    }
+    assertThat(status().path("RollingUpdates").path("Phase").asText()).isEqualTo("ROLLING");
+  }
+
+  @Test
   void aChangedOperatorConfigurationIsAppliedLive() throws Exception {
     k8s = new OperatorHarness(api);
     k8s.client().apiextensions().v1().customResourceDefinitions().resource(ManifestMapper.convert(
@@ -163,6 +187,79 @@ class LiveConfigurationTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> image("acid-minimal-cluster"), NEW_IMAGE::equals);
     assertThat(live.configuration().applied()).isEqualTo(1);
     assertThat(config().path("operator").path("docker_image").asText()).isEqualTo(NEW_IMAGE);
+  }
+
+  private void start(Map<String, String> settings) throws Exception {
+    k8s = new OperatorHarness(api);
+    Map<String, String> all = new HashMap<>(Map.of("watched_namespace", NS, "enable_database_access", "false",
+        "docker_image", OLD_IMAGE));
+    all.putAll(settings);
+    k8s.configMap("manifests/configmap.yaml", all);
+    fleet = SimulatedPatroniFleet.start(k8s.client(), SimulatedPatroniFleet.Options.of(NS, 0, Duration.ofMillis(200)));
+    asOperator = k8s.operatorClient();
+    live = new LiveOperator(asOperator, new CornacOperator.Options(
+        OperatorHarness.environment(Optional.of("postgres-operator"), Optional.empty(), false), "127.0.0.1", 0,
+        Duration.ofSeconds(5), Clock.systemUTC(), () -> { }, new MemberEndpoints() {
+          @Override
+          public PatroniClient patroni(Member member) {
+            return PatroniClient.of(member.ip(), fleet.port());
+          }
+
+          @Override
+          public String jdbcUrl(Member member, String database) {
+            throw new UnsupportedOperationException("enable_database_access is off in this test");
+          }
+        }));
+    live.start();
+  }
+
+  private void createRunning(List<String> clusters) throws Exception {
+    for (String c : clusters) {
+      k8s.create("""
+          apiVersion: acid.zalan.do/v1
+          kind: postgresql
+          metadata: {name: %s}
+          spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
+          """.formatted(c));
+    }
+    for (String c : clusters) {
+      k8s.awaitStatus(c, "Running");
+      assertThat(images(c)).containsOnly(OLD_IMAGE);
+    }
+  }
+
+  private void assertRolled(String cluster) {
+    assertThat(k8s.client().pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems()).hasSize(2)
+        .allSatisfy(p -> {
+          assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(NEW_IMAGE);
+          assertThat(StatefulSetSync.isMarked(p)).isFalse();
+        });
+    assertThat(k8s.status(cluster)).isEqualTo("Running");
+  }
+
+  /** A change, then the whole pass it causes in the running operator. */
+  private void afterNextPass(String cluster, Runnable change) {
+    ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
+    ReconcileActivity activity = live.current().activity();
+    long target = activity.passes(key)[0] + 1;
+    change.run();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> activity.passes(key)[1] >= target);
+  }
+
+  private String reconciledMessage(String cluster) {
+    var status = k8s.get(cluster).getStatus();
+    return status == null || status.conditions == null ? "" : status.conditions.stream()
+        .filter(c -> "Reconciled".equals(c.getType())).findFirst().map(c -> c.getMessage()).orElse("");
+  }
+
+  private List<Event> events(String cluster) {
+    return k8s.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> cluster.equals(e.getInvolvedObject().getName())).toList();
+  }
+
+  private JsonNode status() throws Exception {
+    return ManifestMapper.json().readTree(get("/status/"));
   }
 
   private String image(String cluster) {

@@ -3,6 +3,7 @@ package dev.cornac.operator.config;
 import dev.cornac.api.config.ConfigException;
 import dev.cornac.api.model.OperatorConfiguration;
 import dev.cornac.operator.events.EventRecorder;
+import dev.cornac.operator.rolling.RollingUpdateSlots;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -28,19 +29,25 @@ public final class ConfigurationWatch implements AutoCloseable {
   private final EventRecorder events;
   private final Clock clock;
   private final Consumer<OperatorConfigLoader.Loaded> onChange;
+  private final Runnable onResume;
+  /** The value of the resume annotation last seen: a new one resumes paused rolling updates. */
+  private volatile String lastResume;
   /** The content last handled (applied or refused): a resync or a change elsewhere in the object is no change. */
   private volatile Object lastContent;
   private SharedIndexInformer<? extends HasMetadata> informer;
 
   public ConfigurationWatch(KubernetesClient client, OperatorEnvironment env, OperatorConfigLoader.Loaded running,
-      ConfigurationStatus status, EventRecorder events, Clock clock, Consumer<OperatorConfigLoader.Loaded> onChange) {
+      ConfigurationStatus status, EventRecorder events, Clock clock, Consumer<OperatorConfigLoader.Loaded> onChange,
+      Runnable onResume) {
     this.client = client;
     this.env = env;
     this.status = status;
     this.events = events;
     this.clock = clock;
     this.onChange = onChange;
+    this.onResume = onResume;
     this.lastContent = running.content();
+    this.lastResume = running.object().map(ConfigurationWatch::resumeValue).orElse(null);
   }
 
   /** Starts watching; nothing to watch when the configuration is the code's defaults. */
@@ -76,6 +83,12 @@ public final class ConfigurationWatch implements AutoCloseable {
   }
 
   private synchronized void changed(HasMetadata object) {
+    String resume = resumeValue(object);
+    if (resume != null && !resume.equals(lastResume)) {
+      lastResume = resume;
+      LOG.info("{}={}: rolling updates resume", RollingUpdateSlots.RESUME_ANNOTATION, resume);
+      onResume.run();
+    }
     OperatorConfigLoader.Loaded next;
     try {
       next = OperatorConfigLoader.of(object, env);
@@ -99,6 +112,11 @@ public final class ConfigurationWatch implements AutoCloseable {
     lastContent = next.content();
     next.config().warnings().forEach(w -> LOG.warn("configuration: {}", w));
     onChange.accept(next);
+  }
+
+  private static String resumeValue(HasMetadata object) {
+    var annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(RollingUpdateSlots.RESUME_ANNOTATION);
   }
 
   @Override

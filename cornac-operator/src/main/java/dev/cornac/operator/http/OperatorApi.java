@@ -19,6 +19,7 @@ import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.PodEnvironment;
+import dev.cornac.operator.rolling.RollingUpdateSlots;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -59,16 +60,19 @@ public final class OperatorApi {
 
   private final OperatorConfig config;
   private final ConfigurationStatus configuration;
+  private final RollingUpdateSlots rollingSlots;
   private final Supplier<ClusterInformers> informers;
   private final ReconcileActivity activity;
   private final RingLog ring;
   private final Supplier<List<InfrastructureRoles.Role>> infrastructureRoles;
   private final String controllerId;
 
-  public OperatorApi(OperatorConfig config, ConfigurationStatus configuration, Supplier<ClusterInformers> informers, ReconcileActivity activity,
-      RingLog ring, Supplier<List<InfrastructureRoles.Role>> infrastructureRoles, String controllerId) {
+  public OperatorApi(OperatorConfig config, ConfigurationStatus configuration, RollingUpdateSlots rollingSlots,
+      Supplier<ClusterInformers> informers, ReconcileActivity activity, RingLog ring,
+      Supplier<List<InfrastructureRoles.Role>> infrastructureRoles, String controllerId) {
     this.config = config;
     this.configuration = configuration;
+    this.rollingSlots = rollingSlots;
     this.informers = informers;
     this.activity = activity;
     this.ring = ring;
@@ -155,6 +159,17 @@ public final class OperatorApi {
     for (int id = 0; id < activity.workers(); id++) {
       queues.put(Integer.toString(id), pending.getOrDefault(id, List.of()).size());
     }
+    // The fleet's rolling updates since this configuration revision: canary, rolling or paused, and why.
+    RollingUpdateSlots.Rollout rollout = rollingSlots.rollout();
+    ObjectNode rolling = out.putObject("RollingUpdates");
+    rolling.put("ConfigRevision", configuration.revision());
+    rolling.put("Phase", rollout.phase().name());
+    rolling.put("CanaryClusters", rollout.canaryClusters());
+    rolling.set("CanaryDone", JSON.valueToTree(rollout.canaryDone()));
+    rolling.put("Rolling", rollout.rolling());
+    rolling.put("Waiting", rollout.waiting());
+    rollout.pausedBy().ifPresent(c -> rolling.put("PausedBy", c));
+    rollout.pauseReason().ifPresent(reason -> rolling.put("PauseReason", reason));
     return out;
   }
 

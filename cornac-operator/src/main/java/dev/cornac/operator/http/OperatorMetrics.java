@@ -103,6 +103,13 @@ public final class OperatorMetrics implements AutoCloseable {
     Gauge.builder("cornac.rolling.updates.clusters", rollingSlots, RollingUpdateSlots::waiting)
         .description("clusters rolling their pods now (at most max_concurrent_rolling_updates)").tag("state", "waiting")
         .register(registry);
+    Gauge.builder("cornac.rolling.updates.paused", rollingSlots, s -> s.paused() ? 1 : 0)
+        .description("1 while the fleet's rolling updates are paused after a failed roll (pause_rolling_updates_on_failure)")
+        .register(registry);
+    Gauge.builder("cornac.rolling.updates.canary", rollingSlots,
+            s -> s.rollout().phase() == RollingUpdateSlots.Phase.CANARY ? 1 : 0)
+        .description("1 while the first clusters of a rollout roll alone (rolling_update_canary_clusters)")
+        .register(registry);
     // The operator is rebuilt for each applied revision, so the revision of this registry is fixed.
     Gauge.builder("cornac.operator.configuration.info", () -> 1)
         .description("1, labelled with the revision (resourceVersion) of the configuration that runs")

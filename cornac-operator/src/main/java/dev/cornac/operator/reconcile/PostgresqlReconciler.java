@@ -117,7 +117,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.client = client;
     this.events = events;
     this.dataPlane = new DataPlaneSync(config, endpoints, clock);
-    this.rollingSlots = new RollingUpdateSlots((int) config.integerOr("max_concurrent_rolling_updates", 10));
+    this.rollingSlots = new RollingUpdateSlots((int) config.integerOr("max_concurrent_rolling_updates", 10),
+        (int) config.integerOr("rolling_update_canary_clusters", 1), config.bool("pause_rolling_updates_on_failure"));
     this.rolling = new RollingUpdateSync(config, endpoints, rollingSlots, clock);
     this.switchover = new DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new ScaleDownSwitchover(endpoints, config.podRoleLabel());

@@ -90,8 +90,7 @@ public final class RollingUpdateSync {
     if (!slots.holds(id)) {
       slots.releaseGone(held -> r.informers().cluster(held.getNamespace().orElse(""), held.getName()).isPresent());
       if (!slots.tryAcquire(id)) {
-        r.note("rolling update of " + String.join(", ", marked) + " waits its turn: " + slots.rolling()
-            + " cluster(s) are rolling (max_concurrent_rolling_updates " + slots.max() + ")");
+        r.note("rolling update of " + String.join(", ", marked) + " waits its turn: " + slots.whyWaiting());
         return State.WAITING_FOR_SLOT;
       }
       r.acted("Update", "Performing rolling update of " + String.join(", ", marked));
@@ -101,7 +100,7 @@ public final class RollingUpdateSync {
     RollStep step = RollPlanner.next(facts(r, pods, writes, before.switchedFrom()));
     if (step instanceof RollStep.Done) {
       progress.remove(id);
-      slots.release(id);
+      slots.completed(id);
       r.acted("Update", "Rolling update done - pods have been recreated");
       return State.IDLE;
     } else if (step instanceof RollStep.Wait wait) {
@@ -160,6 +159,11 @@ public final class RollingUpdateSync {
     if (!before.warned() && Duration.between(before.lastStep(), clock.instant()).compareTo(limit) > 0) {
       r.warn("Update", "rolling update has not moved for " + limit.toSeconds()
           + " s (pod_label_wait_timeout): " + reason + "; it goes on as soon as that changes");
+      if (slots.failed(id, reason)) {
+        r.warn("Update", "rolling updates of other clusters are paused (pause_rolling_updates_on_failure): no new "
+            + "roll starts until the annotation " + RollingUpdateSlots.RESUME_ANNOTATION + " of the operator "
+            + "configuration changes");
+      }
       progress.put(id, new Progress(before.lastStep(), before.switchedFrom(), before.switchedTo(), true));
     }
   }

@@ -66,4 +66,66 @@ class RollingUpdateSlotsTest {
       assertThat(slots.tryAcquire(id("c" + i))).isTrue();
     }
   }
+
+  @Test
+  void theCanaryRollsAloneThenTheOthersUpToTheBound() {
+    RollingUpdateSlots slots = new RollingUpdateSlots(2, 1, true);
+    List<ResourceID> woken = new ArrayList<>();
+    slots.onFree(woken::add);
+    assertThat(slots.tryAcquire(id("a"))).isTrue();
+    assertThat(slots.tryAcquire(id("b"))).as("the canary rolls alone").isFalse();
+    assertThat(slots.tryAcquire(id("c"))).isFalse();
+    assertThat(slots.rollout().phase()).isEqualTo(RollingUpdateSlots.Phase.CANARY);
+    assertThat(slots.whyWaiting()).contains("the canary must finish first", "default/a", "0 of 1 done");
+
+    slots.completed(id("a"));
+    assertThat(woken).containsExactly(id("b"), id("c"));
+    assertThat(slots.rollout().phase()).isEqualTo(RollingUpdateSlots.Phase.ROLLING);
+    assertThat(slots.rollout().canaryDone()).containsExactly("default/a");
+    assertThat(slots.tryAcquire(id("b"))).isTrue();
+    assertThat(slots.tryAcquire(id("c"))).isTrue();
+    assertThat(slots.tryAcquire(id("d"))).as("the bound after the canary").isFalse();
+  }
+
+  @Test
+  void aCanaryThatIsReleasedWithoutFinishingDoesNotCountAndTheNextBecomesTheCanary() {
+    RollingUpdateSlots slots = new RollingUpdateSlots(10, 1, true);
+    slots.tryAcquire(id("a"));
+    assertThat(slots.tryAcquire(id("b"))).isFalse();
+    slots.release(id("a"));
+    assertThat(slots.rollout().phase()).isEqualTo(RollingUpdateSlots.Phase.CANARY);
+    assertThat(slots.tryAcquire(id("b"))).isTrue();
+    assertThat(slots.tryAcquire(id("c"))).isFalse();
+  }
+
+  @Test
+  void aFailedRollPausesNewRollsUntilResumedWhileRollsUnderWayGoOn() {
+    RollingUpdateSlots slots = new RollingUpdateSlots(3, 0, true);
+    List<ResourceID> woken = new ArrayList<>();
+    slots.onFree(woken::add);
+    slots.tryAcquire(id("a"));
+    slots.tryAcquire(id("b"));
+    assertThat(slots.failed(id("a"), "pod a-1 is not running")).as("news: the rollout pauses").isTrue();
+    assertThat(slots.failed(id("b"), "another")).as("paused already").isFalse();
+    assertThat(slots.tryAcquire(id("b"))).as("a roll under way goes on").isTrue();
+    assertThat(slots.tryAcquire(id("c"))).isFalse();
+    assertThat(slots.rollout().phase()).isEqualTo(RollingUpdateSlots.Phase.PAUSED);
+    assertThat(slots.rollout().pausedBy()).contains("default/a");
+    assertThat(slots.whyWaiting()).contains("paused", "default/a", "pod a-1 is not running",
+        RollingUpdateSlots.RESUME_ANNOTATION);
+    slots.completed(id("b"));
+    assertThat(woken).as("no new roll while paused").isEmpty();
+
+    slots.resume();
+    assertThat(woken).containsExactly(id("c"));
+    assertThat(slots.tryAcquire(id("c"))).isTrue();
+  }
+
+  @Test
+  void withoutPauseOnFailureTheOthersGoOn() {
+    RollingUpdateSlots slots = new RollingUpdateSlots(1, 0, false);
+    slots.tryAcquire(id("a"));
+    assertThat(slots.failed(id("a"), "stuck")).isFalse();
+    assertThat(slots.paused()).isFalse();
+  }
 }
