@@ -38,11 +38,17 @@ public final class BulkChangeBenchmark {
   private final Path repo;
   private final Duration podStart;
   private final BenchReport report = new BenchReport();
+  private final boolean viaConfiguration;
 
-  BulkChangeBenchmark(int clusters, Path repo, Duration podStart) {
+  /**
+   * @param viaConfiguration the change is the seed's: {@code docker_image} patched in the operator's ConfigMap, applied
+   *     live and rolled out as a canary; otherwise every cluster's own {@code dockerImage} is patched
+   */
+  BulkChangeBenchmark(int clusters, Path repo, Duration podStart, boolean viaConfiguration) {
     this.clusters = clusters;
     this.repo = repo;
     this.podStart = podStart;
+    this.viaConfiguration = viaConfiguration;
   }
 
   public static void main(String[] args) throws Exception {
@@ -50,7 +56,8 @@ public final class BulkChangeBenchmark {
     int clusters = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     Path repo = Path.of(args.length > 1 ? args[1] : ".").toAbsolutePath().normalize();
     Duration podStart = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 2500);
-    new BulkChangeBenchmark(clusters, repo, podStart).run();
+    boolean viaConfiguration = args.length > 3 && args[3].equals("config");
+    new BulkChangeBenchmark(clusters, repo, podStart, viaConfiguration).run();
     System.exit(0);
   }
 
@@ -88,16 +95,22 @@ public final class BulkChangeBenchmark {
         .inNamespace(BenchApiServer.NS).inform();
     try {
       double cpuBefore = operator.cpuSeconds();
-      BenchReport.progress("changing the image of every cluster");
       Instant changed = Instant.now();
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      for (int i = 0; i < clusters; i++) {
-        String name = BenchApiServer.name(i);
-        pool.submit(() -> api.client.resources(Postgresql.class).inNamespace(BenchApiServer.NS).withName(name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"dockerImage\":\"" + NEW_IMAGE + "\"}}"));
+      if (viaConfiguration) {
+        BenchReport.progress("patching docker_image in the operator's ConfigMap (the seed's minor upgrade)");
+        api.client.configMaps().inNamespace(BenchApiServer.NS).withName("postgres-operator")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"docker_image\":\"" + NEW_IMAGE + "\"}}");
+      } else {
+        BenchReport.progress("changing the image of every cluster");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < clusters; i++) {
+          String name = BenchApiServer.name(i);
+          pool.submit(() -> api.client.resources(Postgresql.class).inNamespace(BenchApiServer.NS).withName(name)
+              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"dockerImage\":\"" + NEW_IMAGE + "\"}}"));
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
       }
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.MINUTES);
       double patching = seconds(changed);
       Instant created = Instant.now();
       api.createCluster("acid-bench-new");
@@ -105,7 +118,8 @@ public final class BulkChangeBenchmark {
         Thread.sleep(10);
       }
       double newCluster = seconds(created);
-      report.line("image changed on every cluster (" + clusters + " merge patches, 8 writers)",
+      report.line(viaConfiguration ? "docker_image patched in the ConfigMap (one merge patch; applied live)"
+          : "image changed on every cluster (" + clusters + " merge patches, 8 writers)",
           String.format("%.1f s", patching));
       report.line("a cluster created right after: seconds until its StatefulSet exists (goal < 2 s, "
           + "independent of N)",
@@ -137,7 +151,9 @@ public final class BulkChangeBenchmark {
         Thread.sleep(200);
       }
       double all = seconds(changed);
-      report.line("every cluster rolled (image change → last cluster Running on the new image), " + maxRolling + " at once",
+      report.line("every cluster rolled (" + (viaConfiguration ? "ConfigMap change" : "image change")
+          + " → last cluster Running on the new image), " + (viaConfiguration ? "1 canary cluster first, then " : "")
+          + maxRolling + " at once",
           String.format("%.0f s for %d of %d clusters (%.1f clusters/s; one roll = 2 pods × %.1f s start + steps)",
               all, rolled, clusters, rolled / all, podStart.toMillis() / 1000.0));
       Map<Integer, Integer> histogram = new TreeMap<>();
