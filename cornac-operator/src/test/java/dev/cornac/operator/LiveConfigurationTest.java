@@ -30,6 +30,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +164,36 @@ class LiveConfigurationTest {
   }
 
   @Test
+  void aClusterWhoseWindowIsClosedRollsForTheConfigurationInItsWindowButForItsOwnChangeAtOnce() throws Exception {
+    start(Map.of("rolling_update_canary_clusters", "0"));
+    // Two hours ahead, never crossing midnight.
+    int from = LocalTime.now(ZoneOffset.UTC).plusHours(2).getHour();
+    String window = String.format("%02d:00-%s", from, from == 23 ? "23:59" : String.format("%02d:00", from + 1));
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-windowed}
+        spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"},
+               maintenanceWindows: ["%s"]}
+        """.formatted(window));
+    createRunning(List.of("acid-free"));
+    k8s.awaitStatus("acid-windowed", "Running");
+
+    configMapPatch("{\"data\":{\"docker_image\":\"" + NEW_IMAGE + "\"}}");
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertRolled("acid-free"));
+    afterNextPass("acid-windowed", () -> k8s.annotate("acid-windowed", "cornac.dev/test-touch", "1"));
+    assertThat(reconciledMessage("acid-windowed")).contains("waits for the cluster's maintenance window");
+    assertThat(k8s.status("acid-windowed")).isEqualTo("Updating");
+    assertThat(fleet.deletions("acid-windowed")).isEmpty();
+
+    // A change of its own spec is the user's: it rolls at once, as upstream.
+    String pinned = "ghcr.io/zalando/spilo-15:3.0-p2";
+    k8s.editSpec("acid-windowed", spec -> spec.dockerImage = pinned);
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertRolled("acid-windowed", pinned));
+    assertThat(fleet.switchovers("acid-windowed")).isEqualTo(1);
+  }
+
+  @Test
   void aChangedOperatorConfigurationIsAppliedLive() throws Exception {
     k8s = new OperatorHarness(api);
     k8s.client().apiextensions().v1().customResourceDefinitions().resource(ManifestMapper.convert(
@@ -229,9 +261,13 @@ class LiveConfigurationTest {
   }
 
   private void assertRolled(String cluster) {
+    assertRolled(cluster, NEW_IMAGE);
+  }
+
+  private void assertRolled(String cluster, String image) {
     assertThat(k8s.client().pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems()).hasSize(2)
         .allSatisfy(p -> {
-          assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(NEW_IMAGE);
+          assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(image);
           assertThat(StatefulSetSync.isMarked(p)).isFalse();
         });
     assertThat(k8s.status(cluster)).isEqualTo("Running");

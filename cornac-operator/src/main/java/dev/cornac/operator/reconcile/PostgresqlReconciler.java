@@ -342,6 +342,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       Duration next = switch (roll) {
         case ROLLING -> plane == DataPlane.FAILED ? NOT_READY_RECHECK : Reconciliation.NEXT_STEP;
         case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
+        case WAITING_FOR_WINDOW -> resyncInterval();
         case IDLE -> !ready ? NOT_READY_RECHECK : r.recheck().orElseGet(this::resyncInterval);
       };
       if (r.waitsForWindow()) {

@@ -1,5 +1,6 @@
 package dev.cornac.operator.rolling;
 
+import dev.cornac.api.cluster.MaintenanceWindows;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.ClusterMember;
@@ -44,7 +45,9 @@ public final class RollingUpdateSync {
     /** A step was taken or is awaited: look again in seconds. */
     ROLLING,
     /** Marked, but {@code max_concurrent_rolling_updates} clusters are rolling: woken when a slot frees. */
-    WAITING_FOR_SLOT
+    WAITING_FOR_SLOT,
+    /** Marked by a change of the configuration, not of the cluster: the roll starts in its maintenance window. */
+    WAITING_FOR_WINDOW
   }
 
   /**
@@ -67,6 +70,12 @@ public final class RollingUpdateSync {
   private final RollingUpdateSlots slots;
   private final Clock clock;
   private final Map<ResourceID, Progress> progress = new ConcurrentHashMap<>();
+  /**
+   * Whether a pending roll comes from the cluster's own change (its spec, seen when its pods were marked) rather than
+   * from the fleet's (a configuration revision, an operator upgrade); kept until the roll starts. Lost with the
+   * process: a roll not yet started then counts as the fleet's.
+   */
+  private final Map<ResourceID, Boolean> ownChange = new ConcurrentHashMap<>();
 
   public RollingUpdateSync(OperatorConfig config, MemberEndpoints endpoints, RollingUpdateSlots slots, Clock clock) {
     this.config = config;
@@ -84,16 +93,28 @@ public final class RollingUpdateSync {
     List<String> marked = pods.stream().filter(writes::isMarked).map(p -> p.getMetadata().getName()).sorted()
         .toList();
     if (marked.isEmpty() && !slots.holds(id)) {
+      ownChange.remove(id);
       slots.release(id);
       return State.IDLE;
     }
     if (!slots.holds(id)) {
+      // A change of the cluster's own spec (now, or when its pods were marked) rolls at once, as upstream.
+      boolean own = specChanged(r) || ownChange.getOrDefault(id, false);
+      ownChange.put(id, own);
+      if (!own && !MaintenanceWindows.inWindow(c.spec().maintenanceWindows, config, clock.instant())) {
+        // A fleet-wide change (the seed's minor upgrade) disrupts each cluster in its own window, when it has one.
+        r.note("rolling update of " + String.join(", ", marked) + " for a change of the operator configuration "
+            + "waits for the cluster's maintenance window");
+        r.waitForWindow();
+        return State.WAITING_FOR_WINDOW;
+      }
       slots.releaseGone(held -> r.informers().cluster(held.getNamespace().orElse(""), held.getName()).isPresent());
       if (!slots.tryAcquire(id)) {
         r.note("rolling update of " + String.join(", ", marked) + " waits its turn: " + slots.whyWaiting());
         return State.WAITING_FOR_SLOT;
       }
       r.acted("Update", "Performing rolling update of " + String.join(", ", marked));
+      ownChange.remove(id);
       progress.put(id, Progress.start(clock.instant()));
     }
     Progress before = progress.getOrDefault(id, Progress.start(clock.instant()));
@@ -123,6 +144,7 @@ public final class RollingUpdateSync {
   /** The cluster is gone: its slot and progress go with it. */
   public void forget(ResourceID id) {
     progress.remove(id);
+    ownChange.remove(id);
     slots.release(id);
   }
 
@@ -150,6 +172,13 @@ public final class RollingUpdateSync {
           + " for the rolling update: " + failed.reason() + "; retrying at the next sync");
       waiting(r, id, before, "Patroni refused the switchover (" + failed.reason() + ")");
     }
+  }
+
+  /** Whether this pass sees a spec the cluster has not been applied with yet (its status's observedGeneration). */
+  private static boolean specChanged(Reconciliation r) {
+    var status = r.resource().getStatus();
+    Long generation = r.resource().getMetadata().getGeneration();
+    return status == null || status.observedGeneration == null || !status.observedGeneration.equals(generation);
   }
 
   /** A roll that has not moved for {@code pod_label_wait_timeout} is reported once, and keeps waiting. */
