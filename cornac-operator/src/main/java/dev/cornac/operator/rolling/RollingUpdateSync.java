@@ -101,7 +101,9 @@ public final class RollingUpdateSync {
       // A change of the cluster's own spec (now, or when its pods were marked) rolls at once, as upstream.
       boolean own = specChanged(r) || ownChange.getOrDefault(id, false);
       ownChange.put(id, own);
-      if (!own && !MaintenanceWindows.inWindow(c.spec().maintenanceWindows, config, clock.instant())) {
+      // Some pods recreated already: a roll under way (of an operator that restarted, say) goes on.
+      boolean started = marked.size() < pods.size();
+      if (!own && !started && !MaintenanceWindows.inWindow(c.spec().maintenanceWindows, config, clock.instant())) {
         // A fleet-wide change (the seed's minor upgrade) disrupts each cluster in its own window, when it has one.
         r.note("rolling update of " + String.join(", ", marked) + " for a change of the operator configuration "
             + "waits for the cluster's maintenance window");
