@@ -39,9 +39,13 @@ final class LocalBackups {
     LocalState.Member leader = LocalLeader.current(state);
     PgBackRest pb = new PgBackRest(layout, user);
     String where = "s3://" + backups.get().bucket() + BackupSettings.REPO_PATH + " (stanza " + state.name() + ")";
-    progress.step("preparing backups in " + where, () -> pb.run(leader.name(), Duration.ofSeconds(60),
-        "--stanza=" + state.name(), "stanza-create"));
-    progress.step("checking WAL archiving", () -> pb.run(leader.name(), Duration.ofSeconds(90),
+    // stanza-create takes the repository's lock, which a scheduled backup may hold for minutes: run it only when the
+    // stanza does not exist yet (info and check take no lock).
+    if (!pb.info(leader.name(), state.name()).stanzaExists()) {
+      progress.step("preparing backups in " + where, () -> pb.run(leader.name(), Duration.ofSeconds(60),
+          "--stanza=" + state.name(), "stanza-create"));
+    }
+    progress.step("checking WAL archiving in " + where, () -> pb.run(leader.name(), Duration.ofSeconds(90),
         "--stanza=" + state.name(), "check"));
     if (pb.info(leader.name(), state.name()).backups().isEmpty()) {
       progress.step("taking the first full backup", () -> pb.run(leader.name(), Duration.ofMinutes(30),

@@ -182,8 +182,11 @@ public final class PgBackRest {
   /** One base backup as {@code pgbackrest info} lists it. */
   public record Backup(String label, String type, Instant start, Instant stop, long size, long repoSize) {}
 
-  /** The stanza's backups, oldest first, and its archive's WAL range. */
-  public record Info(List<Backup> backups, Optional<String> walMin, Optional<String> walMax) {}
+  /**
+   * The stanza's backups, oldest first, and its archive's WAL range; whether the stanza exists in the repository
+   * (pgBackRest's status 0 "ok" or 2 "no valid backups").
+   */
+  public record Info(List<Backup> backups, Optional<String> walMin, Optional<String> walMax, boolean stanzaExists) {}
 
   public Info info(String member, String stanza) {
     String json = run(member, Duration.ofSeconds(60), "--stanza=" + stanza, "--output=json", "info");
@@ -192,7 +195,10 @@ public final class PgBackRest {
       List<Backup> backups = new ArrayList<>();
       Optional<String> min = Optional.empty();
       Optional<String> max = Optional.empty();
+      boolean exists = false;
       for (JsonNode s : root) {
+        int status = s.path("status").path("code").asInt(-1);
+        exists |= status == 0 || status == 2;
         for (JsonNode b : s.path("backup")) {
           backups.add(new Backup(b.path("label").asText(), b.path("type").asText(),
               Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()),
@@ -208,7 +214,7 @@ public final class PgBackRest {
           }
         }
       }
-      return new Info(backups, min, max);
+      return new Info(backups, min, max, exists);
     } catch (IOException e) {
       throw new LocalRuntimeException("pgbackrest info answered something else than JSON: " + e.getMessage());
     }
