@@ -134,6 +134,7 @@ class LiveConfigurationTest {
         "PAUSED"::equals);
     JsonNode rolling = status().path("RollingUpdates");
     assertThat(rolling.path("PausedBy").asText()).isEqualTo(NS + "/" + canary);
+    assertThat(rolling.path("ClustersToRoll").asLong()).isEqualTo(clusters.size());
     assertThat(metrics()).contains("cornac_rolling_updates_paused 1");
     await().atMost(Duration.ofSeconds(10)).until(() -> events(canary).stream().anyMatch(e -> e.getMessage()
         .startsWith("rolling updates of other clusters are paused")));
@@ -161,6 +162,8 @@ class LiveConfigurationTest {
       assertThat(fleet.failovers(c)).as("failovers of %s", c).isZero();
     }
     assertThat(status().path("RollingUpdates").path("Phase").asText()).isEqualTo("ROLLING");
+    assertThat(status().path("RollingUpdates").path("ClustersToRoll").asLong()).isZero();
+    assertThat(status().path("RollingUpdates").path("ClustersUpToDate").asLong()).isEqualTo(clusters.size());
   }
 
   @Test

@@ -19,8 +19,10 @@ import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.PodEnvironment;
+import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -166,6 +168,13 @@ public final class OperatorApi {
     rolling.put("Phase", rollout.phase().name());
     rolling.put("CanaryClusters", rollout.canaryClusters());
     rolling.set("CanaryDone", JSON.valueToTree(rollout.canaryDone()));
+    ClusterInformers caches = informers.get();
+    long toRoll = caches == null ? 0 : all.stream().filter(pg -> caches.ofCluster(Pod.class,
+        pg.getMetadata().getNamespace(), pg.getMetadata().getName()).stream().anyMatch(StatefulSetSync::isMarked))
+        .count();
+    // Clusters with pods still to recreate (on an older spec or revision) and those done.
+    rolling.put("ClustersToRoll", toRoll);
+    rolling.put("ClustersUpToDate", all.size() - toRoll);
     rolling.put("Rolling", rollout.rolling());
     rolling.put("Waiting", rollout.waiting());
     rollout.pausedBy().ifPresent(c -> rolling.put("PausedBy", c));
