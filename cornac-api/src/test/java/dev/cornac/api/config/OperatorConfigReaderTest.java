@@ -14,7 +14,7 @@ class OperatorConfigReaderTest {
   @Test
   void registryHoldsEveryUpstreamKey() {
     assertThat(ConfigKeys.upstream()).hasSize(187);
-    assertThat(ConfigKeys.all()).as("with Cornac's own keys").hasSize(187 + 7);
+    assertThat(ConfigKeys.all()).as("with Cornac's own keys").hasSize(187 + 9);
     assertThat(ConfigKeys.find("workers")).isPresent();
     assertThat(ConfigKeys.get("pod_role_label").crdPath()).contains("kubernetes.pod_role_label");
   }
