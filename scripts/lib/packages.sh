@@ -37,7 +37,7 @@ ensure_local_components() {
     "setpriv:util-linux" "pgbackrest:pgbackrest"
 }
 
-# Real data-plane components the tests start on 127.0.0.1 (see shared/reference/real-components.md), promtool to
+# Real data-plane components the tests start on 127.0.0.1 (docs/testing.md), promtool to
 # check the operator's metrics, Chromium with its driver for the UI's browser tests, openssl for test certificates.
 ensure_test_components() {
   ensure_commands "/usr/lib/postgresql/15/bin/postgres:postgresql-15" "etcdctl:etcd-client" "promtool:prometheus" \

@@ -1,6 +1,7 @@
 package dev.cornac.bench;
 
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.dataplane.wait.Poll;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,9 +105,8 @@ public final class BulkChangeBenchmark {
             .getMetadata().getResourceVersion();
         // The operator rebuilds its controller on the new revision; a cluster created before that is served by the
         // old one, so the new cluster below is created once the new revision runs (and its passes are queued).
-        while (!runs(httpPort, revision)) {
-          Thread.sleep(50);
-        }
+        Poll.within(Duration.ofMinutes(10), Duration.ofMillis(50),
+            () -> runs(httpPort, revision) ? Optional.of(true) : Optional.empty(), e -> false);
         report.line("seconds until the new revision runs (the controller rebuilt, its caches listed)",
             String.format("%.2f s", seconds(changed)));
       } else {
@@ -212,10 +213,13 @@ public final class BulkChangeBenchmark {
   }
 
   /** Whether the operator runs the configuration revision (its HTTP endpoints are down a moment while it rebuilds). */
-  private static boolean runs(int port, String revision) throws InterruptedException {
+  private static boolean runs(int port, String revision) {
     try {
       return get(port, "/config/").contains("\"ConfigRevision\":\"" + revision + "\"");
     } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }

@@ -4,8 +4,6 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
@@ -88,17 +86,7 @@ class FleetRollingUpdateTest {
     settings.putAll(config);
     k8s.configMap("manifests/configmap.yaml", settings);
     fleet = SimulatedPatroniFleet.start(k8s.client(), SimulatedPatroniFleet.Options.of(NS, 0, Duration.ofMillis(300)));
-    k8s.startOperator(false, new MemberEndpoints() {
-      @Override
-      public PatroniClient patroni(Member member) {
-        return PatroniClient.of(member.ip(), fleet.port());
-      }
-
-      @Override
-      public String jdbcUrl(Member member, String database) {
-        throw new UnsupportedOperationException("enable_database_access is off in this test");
-      }
-    });
+    k8s.startOperator(false, OperatorHarness.fleetEndpoints(fleet));
   }
 
   private void createRunning(String name) throws Exception {

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.OperatorConfiguration;
-import dev.cornac.dataplane.MemberEndpoints;
-import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.config.ConfigurationWatch;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
@@ -234,17 +232,7 @@ class LiveConfigurationTest {
     asOperator = k8s.operatorClient();
     live = new LiveOperator(asOperator, new CornacOperator.Options(
         OperatorHarness.environment(Optional.of("postgres-operator"), Optional.empty(), false), "127.0.0.1", 0,
-        Duration.ofSeconds(5), Clock.systemUTC(), () -> { }, new MemberEndpoints() {
-          @Override
-          public PatroniClient patroni(Member member) {
-            return PatroniClient.of(member.ip(), fleet.port());
-          }
-
-          @Override
-          public String jdbcUrl(Member member, String database) {
-            throw new UnsupportedOperationException("enable_database_access is off in this test");
-          }
-        }));
+        Duration.ofSeconds(5), Clock.systemUTC(), () -> { }, OperatorHarness.fleetEndpoints(fleet)));
     live.start();
   }
 

@@ -7,11 +7,13 @@ import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresqlSpec;
 import dev.cornac.dataplane.MemberEndpoints;
+import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.config.OperatorEnvironment;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.testkit.Identity;
 import dev.cornac.testkit.Kubelet;
+import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -328,5 +330,20 @@ public final class OperatorHarness implements AutoCloseable {
   public void close() {
     new ArrayList<>(operators).forEach(this::stop);
     client.close();
+  }
+
+  /** Members as the simulated fleet serves them: Patroni by pod address; no PostgreSQL (database access off). */
+  public static MemberEndpoints fleetEndpoints(SimulatedPatroniFleet fleet) {
+    return new MemberEndpoints() {
+      @Override
+      public PatroniClient patroni(Member member) {
+        return PatroniClient.of(member.ip(), fleet.port());
+      }
+
+      @Override
+      public String jdbcUrl(Member member, String database) {
+        throw new UnsupportedOperationException("enable_database_access is off with simulated pods");
+      }
+    };
   }
 }
