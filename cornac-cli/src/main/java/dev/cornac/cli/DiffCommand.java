@@ -123,8 +123,7 @@ final class DiffCommand implements Callable<Integer> {
   private Optional<JsonNode> first(Path manifest, PrintWriter err) {
     List<JsonNode> docs = ManifestInput.postgresqlDocuments(manifest);
     if (docs.isEmpty()) {
-      err.println("error: " + manifest + " holds no postgresql resource (kind: postgresql, apiVersion: "
-          + "acid.zalan.do/v1)");
+      err.println("error: " + ManifestInput.noPostgresql(manifest));
       return Optional.empty();
     }
     return Optional.of(docs.get(0));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.config.OperatorConfigReader;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.api.text.Printable;
 import dev.cornac.api.validation.ManifestReader;
 import dev.cornac.api.validation.ManifestValidator;
 import dev.cornac.api.validation.ValidationResult;
@@ -12,6 +13,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads manifests and the optional operator configuration, and reports problems the same way for every command. */
 final class ManifestInput {
@@ -23,20 +26,33 @@ final class ManifestInput {
     return config;
   }
 
-  /** The postgresql documents of a file; documents of other kinds are skipped (a manifest may bundle them). */
+  /**
+   * The postgresql documents of a file; documents of other kinds are skipped (a manifest may bundle them). A kind
+   * spelled with other capitals ({@code Postgresql}) is kept, for the validator to say how it must be spelled.
+   */
   static List<JsonNode> postgresqlDocuments(Path file) {
     List<JsonNode> docs = new ArrayList<>();
     for (JsonNode doc : ManifestReader.documents(file)) {
-      if (Postgresql.KIND.equals(doc.path("kind").asText()) || !doc.has("kind")) {
+      JsonNode kind = doc.path("kind");
+      if (!doc.isObject() || !kind.isTextual() || Postgresql.KIND.equalsIgnoreCase(kind.asText())) {
         docs.add(doc);
       }
     }
     return docs;
   }
 
+  /** Why a file gave no postgresql document, with the kinds it does hold. */
+  static String noPostgresql(Path file) {
+    Set<String> kinds = new TreeSet<>();
+    ManifestReader.documents(file).forEach(doc -> kinds.add(doc.path("kind").asText("")));
+    kinds.remove("");
+    return file + ": holds no postgresql resource" + (kinds.isEmpty() ? "" : " (it holds "
+        + Printable.text(String.join(", ", kinds)) + ")") + "; a cluster manifest has apiVersion: " + Postgresql.API_VERSION + " and kind: " + Postgresql.KIND;
+  }
+
   static String describe(Path file, JsonNode doc) {
     String name = doc.path("metadata").path("name").asText("");
-    return file + (name.isEmpty() ? "" : " (" + name + ")");
+    return file + (name.isEmpty() ? "" : " (" + Printable.text(name) + ")");
   }
 
   /** Prints warnings and errors; returns true when the manifest is usable. */

@@ -55,7 +55,7 @@ final class RenderCommand implements Callable<Integer> {
     OperatorConfig config = ManifestInput.config(configFile, err);
     List<JsonNode> docs = ManifestInput.postgresqlDocuments(file);
     if (docs.isEmpty()) {
-      err.println("error: " + file + " holds no postgresql resource (kind: postgresql, apiVersion: acid.zalan.do/v1)");
+      err.println("error: " + ManifestInput.noPostgresql(file));
       return CliErrors.EXIT_INVALID;
     }
     List<HasMetadata> objects = new ArrayList<>();

@@ -41,7 +41,7 @@ final class ValidateCommand implements Callable<Integer> {
         continue;
       }
       if (docs.isEmpty()) {
-        err.println("error: " + file + " holds no postgresql resource");
+        err.println("error: " + ManifestInput.noPostgresql(file));
         allValid = false;
       }
       for (JsonNode doc : docs) {

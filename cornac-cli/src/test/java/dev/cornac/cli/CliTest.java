@@ -87,6 +87,28 @@ class CliTest {
   }
 
   @Test
+  void oneBadFileDoesNotHideTheOthers(@TempDir Path dir) throws Exception {
+    String minimal = Files.readString(repo().resolve("manifests/minimal-postgres-manifest.yaml"));
+    Path nullFlag = dir.resolve("null-flag.yaml");
+    Files.writeString(nullFlag, minimal.replaceFirst("users:\n", "users:\n    u: [null]\n"));
+    Path wrongKind = dir.resolve("kind.yaml");
+    Files.writeString(wrongKind, minimal.replace("kind: postgresql", "kind: Postgresql"));
+    Path other = dir.resolve("configmap.yaml");
+    Files.writeString(other, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+    Path good = repo().resolve("manifests/minimal-postgres-manifest.yaml");
+    CliRunner.Result r = run("validate", "-f", nullFlag.toString(), wrongKind.toString(), other.toString(),
+        good.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("null-flag.yaml (acid-minimal-cluster): spec.users.u[0]: must not be null")
+        .contains("kind.yaml (acid-minimal-cluster): kind: \"Postgresql\" is not supported; use postgresql (all lower"
+            + " case)")
+        .contains("configmap.yaml: holds no postgresql resource (it holds ConfigMap); a cluster manifest has "
+            + "apiVersion: acid.zalan.do/v1 and kind: postgresql")
+        .doesNotContain("NullPointer", "Exception");
+    assertThat(r.out()).contains(good + " (acid-minimal-cluster): valid");
+  }
+
+  @Test
   void printsTheCrds() {
     CliRunner.Result r = run("crds");
     assertThat(r.exit()).isZero();

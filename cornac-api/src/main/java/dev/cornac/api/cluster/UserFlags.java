@@ -18,6 +18,9 @@ public final class UserFlags {
   public static List<String> normalise(List<String> given) {
     TreeSet<String> flags = new TreeSet<>();
     for (String flag : given == null ? List.<String>of() : given) {
+      if (flag == null || flag.isBlank()) {
+        throw new IllegalArgumentException("has an empty flag; remove it or write a flag such as login or createdb");
+      }
       String f = flag.toUpperCase(Locale.ROOT);
       String base = f.startsWith("NO") ? f.substring(2) : f;
       if (!FLAGS.contains(base)) {
@@ -40,6 +43,6 @@ public final class UserFlags {
 
   /** A role has a password and a secret unless it is NOLOGIN. */
   public static boolean canLogin(List<String> given) {
-    return given == null || given.stream().noneMatch(f -> f.equalsIgnoreCase("nologin"));
+    return given == null || given.stream().noneMatch("nologin"::equalsIgnoreCase);
   }
 }

@@ -51,6 +51,7 @@ public final class CrdManifests {
         orderColumns(version, POSTGRESQL_COLUMNS);
         schema.putArray("required").add("metadata").add("spec");
         userFlagsEnum(schema);
+        envVarNamesRequired(schema);
       }
       case POSTGRES_TEAM -> {
         IntegerBounds.apply(schema, PostgresTeam.class);
@@ -95,6 +96,21 @@ public final class CrdManifests {
       values.add(flag).add(flag.toUpperCase(Locale.ROOT)).add("no" + flag)
           .add("NO" + flag.toUpperCase(Locale.ROOT));
     }
+  }
+
+  /**
+   * Kubernetes requires a name on every environment variable ({@code EnvVar.name} is not optional), but the generator
+   * cannot tell from fabric8's model; without this a nameless entry passes here and fails only when the StatefulSet
+   * is written.
+   */
+  private static void envVarNamesRequired(JsonNode node) {
+    if (node.isObject()) {
+      JsonNode items = node.path("properties").path("env").path("items");
+      if (items.isObject() && items.path("properties").has("valueFrom") && !items.has("required")) {
+        ((ObjectNode) items).putArray("required").add("name");
+      }
+    }
+    node.forEach(CrdManifests::envVarNamesRequired);
   }
 
   private static void orderColumns(ObjectNode version, List<String> order) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.cornac.api.text.Printable;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.io.IOException;
 import java.util.Collection;
@@ -60,7 +61,7 @@ public final class UnreadablePostgresql {
       } catch (JsonMappingException e) {
         Postgresql pg = new Postgresql();
         pg.setMetadata(metadata(tree, p, ctxt));
-        pg.markUnreadable(describe(e));
+        pg.markUnreadable(describe(e) + "; correct the manifest (kubectl edit postgresql)");
         return pg;
       }
     }
@@ -81,15 +82,23 @@ public final class UnreadablePostgresql {
   }
 
   /** Which field and what is wrong with it, in words a user can act on (no Java type names). */
-  static String describe(JsonMappingException e) {
-    String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-        : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
+  public static String describe(JsonMappingException e) {
+    String field = field(e);
+    return (field.isEmpty() ? "the resource" : field) + ": " + problem(e);
+  }
+
+  /** The path of the field that could not be read ({@code spec.users.zalando[0]}), empty for the whole resource. */
+  public static String field(JsonMappingException e) {
+    return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+        : "[" + r.getIndex() + "]").map(Printable::text).collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  /** What is wrong with that field and what it must be. */
+  public static String problem(JsonMappingException e) {
     String value = e instanceof InvalidFormatException f && f.getValue() != null ? f.getValue().toString() : null;
     Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
     String wanted = target == null ? "what the postgresql CRD allows" : expected(target);
-    return (field.isEmpty() ? "the resource" : field) + ": "
-        + (value != null ? value + " cannot be read as " : "cannot be read as ") + wanted
-        + "; correct the manifest (kubectl edit postgresql)";
+    return (value != null ? Printable.text(value) + " cannot be read as " : "cannot be read as ") + wanted;
   }
 
   private static String expected(Class<?> type) {

@@ -1,5 +1,7 @@
 package dev.cornac.api.validation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.cluster.ClusterNameRule;
 import dev.cornac.api.cluster.MaintenanceWindow;
@@ -15,6 +17,7 @@ import dev.cornac.api.model.PostgresqlSpec;
 import dev.cornac.api.model.Resources;
 import dev.cornac.api.model.Sidecar;
 import dev.cornac.api.model.Standby;
+import dev.cornac.api.model.UnreadablePostgresql;
 import dev.cornac.api.quantity.Quantities;
 import io.fabric8.kubernetes.api.model.Container;
 import java.time.OffsetDateTime;
@@ -47,15 +50,18 @@ public final class ManifestValidator {
       out.add(Violation.error("(document)", null, "is not a YAML object", "give a postgresql manifest"));
       return new ValidationResult(Optional.empty(), out);
     }
-    checkKind(document, out);
+    checkEnvelope(document, out);
     out.addAll(new SchemaValidator(CrdSchemas.postgresql()).validate(document));
     Postgresql pg;
     try {
       pg = ManifestMapper.json().treeToValue(document, Postgresql.class);
-    } catch (Exception e) {
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       if (out.stream().noneMatch(Violation::isError)) {
-        out.add(Violation.error("(document)", null, "cannot be read as a postgresql resource: "
-            + firstLine(e.getMessage()), null));
+        out.add(e instanceof JsonMappingException m
+            ? Violation.error(UnreadablePostgresql.field(m).isEmpty() ? "(document)" : UnreadablePostgresql.field(m),
+                null, UnreadablePostgresql.problem(m), "correct that field")
+            : Violation.error("(document)", null, "cannot be read as a postgresql resource",
+                "check it against docs/ or the upstream reference of the postgresql CRD"));
       }
       return new ValidationResult(Optional.empty(), out);
     }
@@ -66,14 +72,17 @@ public final class ManifestValidator {
     return new ValidationResult(Optional.of(pg), dedupe(out));
   }
 
-  private static void checkKind(JsonNode document, List<Violation> out) {
+  private static void checkEnvelope(JsonNode document, List<Violation> out) {
+    if (document.has("metadata") && !document.get("metadata").isObject()) {
+      out.add(Violation.error("metadata", null, "must be an object", "give at least metadata.name (name: acid-x)"));
+    }
     String apiVersion = document.path("apiVersion").asText("");
     String kind = document.path("kind").asText("");
     if (!apiVersion.equals(Postgresql.API_VERSION)) {
       out.add(Violation.error("apiVersion", apiVersion, "is not supported", "use " + Postgresql.API_VERSION));
     }
     if (!kind.equals(Postgresql.KIND)) {
-      out.add(Violation.error("kind", kind, "is not supported", "use postgresql (lower case)"));
+      out.add(Violation.error("kind", kind, "is not supported", "use postgresql (all lower case)"));
     }
   }
 
@@ -307,6 +316,9 @@ public final class ManifestValidator {
     if (spec.sidecars != null) {
       for (int i = 0; i < spec.sidecars.size(); i++) {
         Sidecar s = spec.sidecars.get(i);
+        if (s == null) {
+          continue; // the schema has said that an entry must not be null
+        }
         if (s.image == null || s.image.isEmpty()) {
           out.add(Violation.error("spec.sidecars[" + i + "].image", null, "is required", "give the container image"));
         }
@@ -316,6 +328,9 @@ public final class ManifestValidator {
     if (spec.initContainers != null) {
       for (int i = 0; i < spec.initContainers.size(); i++) {
         Container c = spec.initContainers.get(i);
+        if (c == null) {
+          continue;
+        }
         if (c.getName() == null || c.getName().isEmpty()) {
           out.add(Violation.error("spec.initContainers[" + i + "].name", null, "is required", "name the container"));
         }
@@ -334,6 +349,9 @@ public final class ManifestValidator {
     Set<String> paths = new HashSet<>();
     for (int i = 0; i < volumes.size(); i++) {
       AdditionalVolume v = volumes.get(i);
+      if (v == null) {
+        continue;
+      }
       if (v.mountPath != null && (v.mountPath.equals("/home/postgres/pgdata") || !paths.add(v.mountPath))) {
         out.add(Violation.warning("spec.additionalVolumes[" + i + "].mountPath", v.mountPath,
             "is already used and this volume is skipped", "mount it at another path"));
@@ -347,10 +365,6 @@ public final class ManifestValidator {
 
   private static String nz(String s) {
     return s == null ? "" : s;
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   /** One error per field: the schema's message comes first and a semantic check of the same field adds nothing. */

@@ -30,7 +30,7 @@ public final class SchemaValidator {
     }
     if (value.isNull()) {
       if (!schema.path("nullable").asBoolean(false) && schema.has("type")) {
-        out.add(Violation.error(path, "null", "must not be null", "remove the field or give it a value"));
+        out.add(Violation.error(path, null, "must not be null", "remove the field or give it a value"));
       }
       return;
     }
@@ -38,6 +38,10 @@ public final class SchemaValidator {
       if (!value.isTextual() && !value.isIntegralNumber()) {
         out.add(Violation.error(path, value, "must be an integer or a string", null));
       }
+      return;
+    }
+    if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+      out.add(Violation.error(path, null, "is a number too large to hold", "write a number the field allows"));
       return;
     }
     String type = schema.path("type").asText("");

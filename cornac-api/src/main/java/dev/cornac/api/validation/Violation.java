@@ -1,5 +1,7 @@
 package dev.cornac.api.validation;
 
+import dev.cornac.api.text.Printable;
+
 /** One problem in a manifest: the field (JSON path), the offending value, what is wrong and what would be accepted. */
 public record Violation(Severity severity, String field, String value, String problem, String fix) {
   public enum Severity { ERROR, WARNING }
@@ -16,7 +18,7 @@ public record Violation(Severity severity, String field, String value, String pr
     return severity == Severity.ERROR;
   }
 
-  /** {@code spec.numberOfInstances: "-1" must be >= 0; use 0 or more instances}. */
+  /** {@code spec.numberOfInstances: "-1" must be >= 0; use 0 or more instances}, printable on one line. */
   public String message() {
     StringBuilder b = new StringBuilder(field).append(": ");
     if (value != null) {
@@ -26,7 +28,7 @@ public record Violation(Severity severity, String field, String value, String pr
     if (fix != null && !fix.isEmpty()) {
       b.append("; ").append(fix);
     }
-    return b.toString();
+    return Printable.text(b.toString());
   }
 
   @Override
