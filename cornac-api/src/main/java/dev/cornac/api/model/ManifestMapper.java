@@ -24,6 +24,7 @@ public final class ManifestMapper {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
+      .stringQuotingChecker(new Yaml11Quoting())
       .build()));
 
   private ManifestMapper() {}
