@@ -16,6 +16,7 @@ import dev.cornac.operator.http.OperatorMetrics;
 import dev.cornac.operator.infrastructure.InfrastructureRolesLoader;
 import dev.cornac.operator.kubernetes.KubernetesClients;
 import dev.cornac.operator.kubernetes.UnreadableKeepingCloner;
+import dev.cornac.operator.reconcile.NewClustersFirst;
 import dev.cornac.operator.reconcile.Ownership;
 import dev.cornac.operator.reconcile.PostgresqlReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,6 +48,7 @@ public final class CornacOperator implements AutoCloseable {
   private final KubernetesClient eventClient;
   private final EventRecorder events;
   private final ReconcileActivity activity;
+  private final NewClustersFirst workers;
   private final RingLog ringLog;
   private final OperatorMetrics metrics;
   static final double EVENT_QPS = 25;
@@ -92,7 +94,9 @@ public final class CornacOperator implements AutoCloseable {
     // Events get their own client and budget (see EventRecorder).
     this.eventClient = KubernetesClients.builder(client.getConfiguration(), EVENT_QPS, EVENT_BURST).build();
     this.events = new EventRecorder(eventClient);
-    this.activity = new ReconcileActivity(options.clock(), (int) Math.max(1, config.integerOr("workers", 8)));
+    int workerCount = (int) Math.max(1, config.integerOr("workers", 8));
+    this.activity = new ReconcileActivity(options.clock(), workerCount);
+    this.workers = new NewClustersFirst(workerCount);
     this.ringLog = RingLog.attach((int) config.integerOr("ring_log_lines", 100));
     this.reconciler = new PostgresqlReconciler(config, client, events, options.clock(),
         options.memberEndpoints() == null ? MemberEndpoints.podIp() : options.memberEndpoints(),
@@ -107,7 +111,7 @@ public final class CornacOperator implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(false)
           .withResourceCloner(new UnreadableKeepingCloner(client))
           .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withConcurrentReconciliationThreads((int) Math.max(1, config.integerOr("workers", 8)))
+          .withExecutorService(workers)
           .withReconciliationTerminationTimeout(options.terminationTimeout())
           .withCacheSyncTimeout(Duration.ofMinutes(2))
           .withStopOnInformerErrorDuringStartup(true)
@@ -205,6 +209,11 @@ public final class CornacOperator implements AutoCloseable {
     return reconciler;
   }
 
+  /** The reconcile workers (to see that new clusters are served first). */
+  public NewClustersFirst workers() {
+    return workers;
+  }
+
   @Override
   public void close() {
     started.set(false);
@@ -218,6 +227,7 @@ public final class CornacOperator implements AutoCloseable {
       }
       events.close();
       eventClient.close();
+      workers.shutdownNow();
     }
   }
 }

@@ -74,7 +74,7 @@ class ClusterLifecycleTest {
 
   @Test
   void completeExampleBecomesItsObjectsAndReachesRunning() throws Exception {
-    k8s.startOperator(false);
+    CornacOperator operator = k8s.startOperator(false);
     String yaml = Files.readString(OperatorHarness.repoRoot().resolve("../shared/upstream-examples/manifests/"
         + "complete-postgres-manifest.yaml"));
     Postgresql created = k8s.create(yaml);
@@ -116,6 +116,10 @@ class ClusterLifecycleTest {
       assertThat(e.getSource().getComponent()).isEqualTo("postgres-operator");
       assertThat(e.getInvolvedObject().getKind()).isEqualTo("postgresql");
     });
+    // JOSDK's queued passes are readable (a JOSDK upgrade that moves the field would turn this red), and the
+    // passes of the cluster being created were ranked ahead of the queue.
+    assertThat(operator.workers().unidentified()).isZero();
+    assertThat(operator.workers().servedFirst()).isPositive();
   }
 
   @Test
