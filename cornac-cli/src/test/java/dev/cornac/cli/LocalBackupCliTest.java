@@ -251,6 +251,6 @@ class LocalBackupCliTest {
         envFile("bad-schedule.env", BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL, "BACKUP_SCHEDULE=daily")
             .toString());
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).contains("BACKUP_SCHEDULE \"daily\" is not a five-field cron expression");
+    assertThat(bad.err()).contains("BACKUP_SCHEDULE \"daily\" is not a cron schedule", "@daily");
   }
 }
