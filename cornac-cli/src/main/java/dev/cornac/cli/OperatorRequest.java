@@ -6,22 +6,32 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A request to the operator the declarative way: an annotation on the postgresql resource, tagged so that each
  * invocation is a new request, then the wait for the status condition that reports its outcome.
  */
 final class OperatorRequest {
+  private static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+      .withZone(ZoneOffset.UTC);
+
   private OperatorRequest() {}
 
+  /**
+   * The request with a tag of its own: the time says when it was asked, the random part keeps two requests asked
+   * within the same second apart (the operator acts once per value, and the CLI waits for its value's outcome).
+   */
   static String tagged(String request) {
-    return request + " #" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(OffsetDateTime.now(ZoneOffset.UTC));
+    return request + " #" + TAG_TIME.format(Instant.now()) + "-"
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   }
 
   static int send(KubernetesClient client, String ns, String name, String annotation, String value,

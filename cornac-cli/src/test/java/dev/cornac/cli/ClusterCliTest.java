@@ -2,6 +2,7 @@ package dev.cornac.cli;
 
 import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cornac.operator.Closeables;
 import dev.cornac.operator.OperatorHarness;
@@ -11,8 +12,12 @@ import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,15 +97,14 @@ class ClusterCliTest {
     assertThat(switched.out()).contains("switched over from " + leader + " to " + other);
     assertThat(patroni.leader().name()).isEqualTo(other);
 
-    Thread.sleep(1100);   // the next request gets another tag
     CliRunner.Result again = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config);
     assertThat(again.exit()).as("the same command twice is two requests: " + again.err()).isZero();
     assertThat(again.out()).contains("switched over from " + other + " to " + leader);
+    assertThat(asked(again)).isNotEqualTo(asked(switched));
 
     // Right after a switchover the old primary is still restarting as a replica: wait until both answer.
-    String startedBefore = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-        .ignoreExceptions().until(this::startTimes, t -> t != null);
-    Thread.sleep(1100);
+    String startedBefore = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(this::startTimes, t -> t != null);
     CliRunner.Result restarted = CliRunner.run("restart", CLUSTER, "--kubeconfig", config);
     assertThat(restarted.exit()).as(restarted.err()).isZero();
     assertThat(restarted.out()).contains("restarted PostgreSQL on " + other + ", " + leader + " (replicas first)");
@@ -111,15 +115,29 @@ class ClusterCliTest {
     CliRunner.Result wrong = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config, "--to", CLUSTER + "-9");
     assertThat(wrong.exit()).isEqualTo(2);
     assertThat(wrong.err()).contains("no member " + CLUSTER + "-9");
+    CliRunner.Result right = CliRunner.run("switchover", CLUSTER, "--kubeconfig", config, "--to", leader);
+    assertThat(right.exit()).as("asked right after the first: a request of its own").isEqualTo(2);
+    assertThat(right.err()).as("its own outcome, not the previous one").contains(leader + " is already the primary")
+        .doesNotContain("no member");
+    assertThat(asked(right)).isNotEqualTo(asked(wrong));
+    assertThat(k8s.get(CLUSTER).getStatus().conditions).filteredOn(c -> c.getType().equals("Switchover"))
+        .singleElement().satisfies(c -> assertThat(c.getMessage()).startsWith("\"" + asked(right) + "\": "));
 
     CliRunner.Result missing = CliRunner.run("status", "acid-nope", "--kubeconfig", config);
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("there is no postgresql acid-nope in namespace default", "-n");
   }
 
+  /** The annotation value a switchover command set: the request's identity. */
+  private static String asked(CliRunner.Result r) {
+    Matcher m = Pattern.compile("cornac.dev/switchover=\"([^\"]+)\"").matcher(r.err());
+    assertThat(m.find()).as(r.err()).isTrue();
+    return m.group(1);
+  }
+
   /** Each member's postmaster start time: a restart changes it. */
   private String startTimes() throws Exception {
-    List<String> times = new java.util.ArrayList<>();
+    List<String> times = new ArrayList<>();
     for (LocalPatroniCluster.Member m : patroni.members()) {
       times.add(patroni.queryOne(m, "postgres", "select pg_postmaster_start_time()::text"));
     }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LocalBackupCliTest {
   static final String NAME = "acid-pitr";
   static final String RESTORED = "acid-pitr-restored";
+  static final String BROKEN = "acid-broken-s3";
   static final String BUCKET = "cornac-backups";
   static final ObjectMapper JSON = new ObjectMapper();
   static Path home;
@@ -88,7 +89,7 @@ class LocalBackupCliTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (String name : List.of(NAME, RESTORED)) {
+    for (String name : List.of(NAME, RESTORED, BROKEN)) {
       if (Files.exists(home.resolve(name))) {
         local("down", name, "--purge");
       }
@@ -157,6 +158,13 @@ class LocalBackupCliTest {
       String last = query(NAME, "select extract(epoch from last_archived_time) from pg_stat_archiver");
       return last != null && Double.parseDouble(last) > target.getEpochSecond() + 1;
     });
+    JsonNode archiving = JSON.readTree(local("status", NAME, "-o", "json").out()).path("archiving");
+    assertThat(archiving.path("state").asText()).isEqualTo("ok");
+    assertThat(archiving.path("member").asText()).isEqualTo(NAME + "-0");
+    assertThat(archiving.path("lastArchivedWal").asText()).matches("[0-9A-F]{24}");
+    assertThat(Instant.parse(archiving.path("lastArchivedTime").asText())).isAfter(target);
+    assertThat(local("status", NAME).out()).contains("archiving: ok on " + NAME + "-0 - last archived: "
+        + archiving.path("lastArchivedWal").asText() + " at ");
     CliRunner.Result list = local("backups", NAME, "-o", "json");
     assertThat(list.exit()).as(list.err()).isZero();
     JsonNode backups = JSON.readTree(list.out());
@@ -251,6 +259,53 @@ class LocalBackupCliTest {
         envFile("bad-schedule.env", BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL, "BACKUP_SCHEDULE=daily")
             .toString());
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).contains("BACKUP_SCHEDULE \"daily\" is not a five-field cron expression");
+    assertThat(bad.err()).contains("BACKUP_SCHEDULE \"daily\" is not a cron schedule", "@daily");
+  }
+
+  @Test
+  @Order(7)
+  void anUpThatFailsOnS3SaysWhatItLeftRunningAndStatusShowsTheFailingArchive() throws Exception {
+    // Given a new cluster brought up with a wrong S3 secret
+    Path brokenManifest = home.resolve("broken.yaml");
+    Files.writeString(brokenManifest, Files.readString(manifest).replace("name: " + NAME, "name: " + BROKEN));
+    Path wrong = envFile("broken.env", BUCKET, goodEndpoint(), "not-the-secret");
+    CliRunner.Result up = local("up", "-f", brokenManifest.toString(), "--env-file", wrong.toString());
+
+    // Then up fails, and says what it left running and what to do next
+    assertThat(up.exit()).as(up.err()).isEqualTo(2);
+    assertThat(up.err()).contains("error: pgbackrest stanza-create failed", "check AWS_ACCESS_KEY_ID")
+        .doesNotContain("\tat ").doesNotContain(S3ProxyServer.CREDENTIAL);
+    String leftRunning = up.err().substring(up.err().indexOf(BROKEN + " is left running"));
+    assertThat(leftRunning).contains(BROKEN + " is left running, without working backups: supervisor pid ",
+        "etcd on 127.0.0.1:", BROKEN + "-0 on 127.0.0.1:", " (primary) with metrics on 127.0.0.1:", "archiving fails",
+        "WAL piles up in pg_wal", "cornac local status " + BROKEN,
+        "cornac local apply -f " + brokenManifest + " --env-file FILE", "cornac local down " + BROKEN + " --purge");
+    assertThat(query(BROKEN, "select 1")).as("still running, as it says").isEqualTo("1");
+
+    // And status shows the failing archive, text and JSON
+    query(BROKEN, "select pg_switch_wal()");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonNode archiving = JSON.readTree(local("status", BROKEN, "-o", "json").out()).path("archiving");
+      assertThat(archiving.path("state").asText()).isEqualTo("failing");
+      assertThat(archiving.path("failedCount").asLong()).isPositive();
+      assertThat(archiving.path("lastFailedWal").asText()).matches("[0-9A-F]{24}");
+      assertThat(Instant.parse(archiving.path("lastFailedTime").asText())).isBefore(Instant.now());
+    });
+    JsonNode failing = JSON.readTree(local("status", BROKEN, "-o", "json").out()).path("archiving");
+    assertThat(local("status", BROKEN).out()).contains("archiving: failing on " + BROKEN + "-0",
+        "failed, last " + failing.path("lastFailedWal").asText() + " at ", "cornac local logs " + BROKEN);
+
+    // When the settings are corrected with apply, as the message says
+    CliRunner.Result fixed = local("apply", "-f", brokenManifest.toString(), "--env-file",
+        envFile("pod-env.env", BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL).toString());
+    assertThat(fixed.exit()).as(fixed.err()).isZero();
+
+    // Then archiving is healthy again, the failed WAL archived after all
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonNode archiving = JSON.readTree(local("status", BROKEN, "-o", "json").out()).path("archiving");
+      assertThat(archiving.path("state").asText()).isEqualTo("ok");
+      assertThat(archiving.path("lastArchivedWal").asText())
+          .isGreaterThanOrEqualTo(failing.path("lastFailedWal").asText());
+    });
   }
 }

@@ -213,7 +213,9 @@ class LocalRuntimeCliTest {
     }
     assertThat(leaders).isEqualTo(1);
     CliRunner.Result table = local("status", NAME);
-    assertThat(table.out()).contains("MEMBER", "leader", "replica", "PENDING RESTART");
+    assertThat(table.out()).contains("MEMBER", "leader", "replica", "PENDING RESTART",
+        "archiving: off (no backups configured: no WAL_S3_BUCKET)");
+    assertThat(status.path("archiving").path("state").asText()).isEqualTo("off");
   }
 
   @Test

@@ -79,21 +79,10 @@ final class LocalBackups {
       return Optional.empty();
     }
     try {
-      LocalState.Member leader = LocalLeader.current(state);
-      LocalCredentials credentials = LocalCredentials.load(layout);
-      OperatorConfig config = ClusterFiles.savedConfig(layout);
-      try (var conn = ClusterConvergence.connector(leader, config.superUsername(),
-          credentials.passwordOf(config.superUsername())).connect("postgres");
-          var st = conn.createStatement();
-          var rs = st.executeQuery("select last_archived_time from pg_stat_archiver")) {
-        if (rs.next() && rs.getTimestamp(1) != null) {
-          return Optional.of(rs.getTimestamp(1).toInstant());
-        }
-      }
-    } catch (Exception e) {
-      // unknown: the caller says so
+      return WalArchiving.read(layout, LocalLeader.current(state)).lastArchived();
+    } catch (LocalRuntimeException e) {
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   /** The cluster's backup settings as saved with it, the endpoint reachable; a clear error otherwise. */

@@ -95,9 +95,18 @@ public final class LocalRuntime {
         + layout.dir());
     state.write(layout);
     SupervisorProcess.start(layout);
-    progress.step("starting etcd", () -> ReadinessWaits.awaitEtcd(layout, state));
-    List<String> actions = convergeWhenReady(progress, layout, state, c, credentials);
-    localBackups.ensureBackups(progress, layout, state, backups);
+    List<String> actions;
+    try {
+      progress.step("starting etcd", () -> ReadinessWaits.awaitEtcd(layout, state));
+      actions = convergeWhenReady(progress, layout, state, c, credentials);
+    } catch (LocalRuntimeException e) {
+      throw LeftRunning.notReady(e, layout, state, options.manifest());
+    }
+    try {
+      localBackups.ensureBackups(progress, layout, state, backups);
+    } catch (LocalRuntimeException e) {
+      throw LeftRunning.withoutBackups(e, layout, state, options.manifest());
+    }
     progress.note(c.name() + " is up in " + progress.elapsed());
     return new Outcome(c.name(), state, c, actions);
   }

@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** A local cluster as {@code status} and {@code list} show it: the supervisor, every member as Patroni sees it. */
+/**
+ * A local cluster as {@code status} and {@code list} show it: the supervisor, every member as Patroni sees it, and
+ * (for {@code status} only; null in {@code list}) the primary's WAL archiving.
+ */
 public record LocalStatus(String name, boolean running, long supervisorPid, String postgresVersion, String directory,
-    List<MemberStatus> members, Integer masterPoolerPort, Integer replicaPoolerPort) {
+    List<MemberStatus> members, Integer masterPoolerPort, Integer replicaPoolerPort, WalArchiving archiving) {
 
   /** One member: Patroni's view (role, state, lag, timeline) with its addresses, data and restart count. */
   public record MemberStatus(String name, String role, String state, Long lagBytes, Integer timeline,
@@ -40,7 +43,18 @@ public record LocalStatus(String name, boolean running, long supervisorPid, Stri
     return new LocalStatus(state.name(), supervisor.isPresent(), supervisor.map(ProcessHandle::pid).orElse(0L),
         state.postgresVersion(), layout.dir().toString(), members,
         state.masterPooler().enabled() ? state.masterPooler().port() : null,
-        state.replicaPooler().enabled() ? state.replicaPooler().port() : null);
+        state.replicaPooler().enabled() ? state.replicaPooler().port() : null, archiving(layout, state, supervisor,
+        view));
+  }
+
+  private static WalArchiving archiving(LocalLayout layout, LocalState state, Optional<ProcessHandle> supervisor,
+      List<ClusterMember> view) {
+    if (supervisor.isEmpty()) {
+      return WalArchiving.unknown("the cluster is stopped");
+    }
+    return view.stream().filter(v -> v.role().isLeader()).findFirst().flatMap(v -> state.member(v.name()))
+        .map(primary -> WalArchiving.read(layout, primary))
+        .orElseGet(() -> WalArchiving.unknown("no primary right now"));
   }
 
   /** Without asking Patroni: what {@code list} needs. */
@@ -51,7 +65,7 @@ public record LocalStatus(String name, boolean running, long supervisorPid, Stri
     return new LocalStatus(state.name(), supervisor.isPresent(), supervisor.map(ProcessHandle::pid).orElse(0L),
         state.postgresVersion(), layout.dir().toString(), members,
         state.masterPooler().enabled() ? state.masterPooler().port() : null,
-        state.replicaPooler().enabled() ? state.replicaPooler().port() : null);
+        state.replicaPooler().enabled() ? state.replicaPooler().port() : null, null);
   }
 
   static String metricsUrl(LocalState.Member m) {
@@ -95,6 +109,9 @@ public record LocalStatus(String name, boolean running, long supervisorPid, Stri
     }
     if (replicaPoolerPort != null) {
       out.append("pooler (replicas): 127.0.0.1:").append(replicaPoolerPort).append('\n');
+    }
+    if (archiving != null) {
+      out.append(archiving.describe(name)).append('\n');
     }
     return out.toString();
   }
