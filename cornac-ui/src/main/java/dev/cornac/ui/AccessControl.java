@@ -63,7 +63,11 @@ final class AccessControl {
     ctx.removeCookie(Sessions.COOKIE, "/");
   }
 
-  /** The caller: a browser session, or an Authorization header (Basic or Bearer, for API clients). */
+  /**
+   * The caller: a browser session, or an Authorization header (Basic or Bearer, for API clients). A header that is
+   * sent but not accepted is a 401 even where anonymous reads are allowed: a client with a mistyped password must
+   * learn it, not browse on as anonymous.
+   */
   Optional<Principal> principal(Context ctx) {
     Optional<Sessions.Session> session = sessions.find(ctx.cookie(Sessions.COOKIE));
     if (session.isPresent()) {
@@ -74,6 +78,11 @@ final class AccessControl {
     if (header == null) {
       return Optional.empty();
     }
+    return Optional.of(fromHeader(header).orElseThrow(() -> new HttpError(401,
+        "the credentials in the Authorization header were not accepted")));
+  }
+
+  private Optional<Principal> fromHeader(String header) {
     if (header.startsWith("Basic ")) {
       String decoded;
       try {
