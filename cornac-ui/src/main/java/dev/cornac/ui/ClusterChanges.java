@@ -105,6 +105,9 @@ final class ClusterChanges {
     ArrayNode errors = out.putArray("errors");
     ArrayNode warnings = out.putArray("warnings");
     problems(manifest).forEach(v -> (v.isError() ? errors : warnings).add(v.message()));
+    if (edited.isEmpty()) {
+      nameTaken(manifest).ifPresent(v -> errors.add(v.message()));
+    }
     if (manifest.path("spec").path("clone").has("timestamp")) {
       try {
         requireRestorable(manifest.path("metadata").path("namespace").asText("default"),
@@ -117,6 +120,19 @@ final class ClusterChanges {
       out.set("plan", plan(edited.get(), manifest));
     }
     return out;
+  }
+
+  /** A new cluster's name must be free in its namespace: said while the user types, not by Create's 409. */
+  private Optional<Violation> nameTaken(ObjectNode manifest) {
+    String ns = manifest.path("metadata").path("namespace").asText("");
+    String name = manifest.path("metadata").path("name").asText("");
+    String confined = settings.confinedNamespace();
+    if (ns.isEmpty() || !NAME.matcher(name).matches() || (confined != null && !confined.equals(ns))
+        || views.postgresqls().inNamespace(ns).withName(name).get() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(Violation.error("metadata.name", name, "already exists in namespace " + ns,
+        "choose another name"));
   }
 
   /**

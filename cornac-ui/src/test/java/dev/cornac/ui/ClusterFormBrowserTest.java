@@ -1,0 +1,76 @@
+package dev.cornac.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cornac.operator.Closeables;
+import dev.cornac.testkit.StrictApiServer;
+import dev.cornac.testkit.WithStrictApiServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The new-cluster and edit forms and the cluster page as a new user meets them, in a real headless Chromium, against
+ * the strict test API server without an operator (the pages read the API server only).
+ */
+@WithStrictApiServer
+class ClusterFormBrowserTest {
+  static final String USER = "admin";
+  static final String PASSWORD = "form-test-" + UUID.randomUUID();
+
+  StrictApiServer api;
+  KubernetesClient asUi;
+  UiServer ui;
+  Browser browser;
+
+  @BeforeEach
+  void start() throws Exception {
+    asUi = UiInstall.install(api);
+    UiInstall.postgresqlCrd(api);
+    ui = new UiServer(UiSettings.fromEnvironment(Map.of("SERVER_PORT", "0", "TEAMS", "[\"acid\"]",
+        "CORNAC_UI_USERNAME", USER, "CORNAC_UI_PASSWORD", PASSWORD)), asUi, "127.0.0.1");
+    browser = new Browser("http://127.0.0.1:" + ui.port() + "/");
+    browser.login(USER, PASSWORD);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Closeables.closeAll(browser, ui, asUi);
+  }
+
+  private void openNewClusterForm() {
+    browser.go("new");
+    browser.wait.until(d -> browser.byId("yaml-preview").getText().contains("kind: postgresql"));
+  }
+
+  private String problems() {
+    return browser.byId("validation").getText();
+  }
+
+  @Test
+  void aNameThatIsTakenIsCaughtWhileTyping() throws Exception {
+    createCluster("acid-taken");
+    openNewClusterForm();
+    browser.type("name", "acid-taken");
+    browser.wait.until(d -> problems().contains("already exists"));
+    assertThat(problems()).contains("acid-taken", "default");
+    assertThat(browser.byId("create").isEnabled()).isFalse();
+    browser.screenshot("new-cluster-name-taken");
+    browser.type("name", "acid-free");
+    browser.wait.until(d -> browser.byId("yaml-preview").getText().contains("name: acid-free"));
+    browser.wait.until(d -> !problems().contains("already exists"));
+    assertThat(browser.byId("create").isEnabled()).isTrue();
+  }
+
+  private void createCluster(String name) throws Exception {
+    UiInstall.create(api, """
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: %s}
+        spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"}}
+        """.formatted(name));
+  }
+}
