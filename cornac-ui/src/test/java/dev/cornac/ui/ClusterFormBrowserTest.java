@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * The new-cluster and edit forms and the cluster page as a new user meets them, in a real headless Chromium, against
@@ -63,6 +64,29 @@ class ClusterFormBrowserTest {
     browser.wait.until(d -> browser.byId("yaml-preview").getText().contains("name: acid-free"));
     browser.wait.until(d -> !problems().contains("already exists"));
     assertThat(browser.byId("create").isEnabled()).isTrue();
+  }
+
+  @Test
+  void theVolumeSizeTakesAnyQuantityAndNamesWhatIsWrongWithoutARegex() {
+    openNewClusterForm();
+    browser.type("name", "acid-sized");
+    browser.type("volumeSize", "500Mi");
+    browser.wait.until(d -> browser.byId("yaml-preview").getText().contains("size: 500Mi"));
+    assertThat(browser.byId("create").isEnabled()).isTrue();
+    browser.type("volumeSize", "lots");
+    browser.wait.until(d -> problems().contains("spec.volume.size"));
+    assertThat(browser.byId("yaml-preview").getText()).as("the value is kept, not emptied").contains("size: lots");
+    assertThat(problems()).contains("\"lots\"", "1Gi").doesNotContain("pattern", "^", "\\d", "$");
+    assertThat(browser.byId("create").isEnabled()).isFalse();
+    browser.screenshot("new-cluster-volume-size");
+  }
+
+  @Test
+  void noErrorShowsBeforeTheUserTypes() {
+    openNewClusterForm();
+    assertThat(browser.driver.findElements(By.cssSelector("#validation li"))).isEmpty();
+    browser.type("name", "acid-");
+    browser.wait.until(d -> !d.findElements(By.cssSelector("#validation li")).isEmpty());
   }
 
   private void createCluster(String name) throws Exception {

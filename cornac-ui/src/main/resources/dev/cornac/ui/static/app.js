@@ -265,7 +265,8 @@ function formHtml(editing) {
     <div class="form-row"><label>Enable load balancer</label>${check('masterLoadBalancer', 'Master', c.master_load_balancer_visible)} ${check('replicaLoadBalancer', 'Replica', c.replica_load_balancer_visible)}</div>
     <div class="form-row"><label>Enable connection pooler</label>${check('connectionPooler', 'Master', c.connection_pooler_visible)} ${check('replicaConnectionPooler', 'Replica', c.replica_connection_pooler_visible)}</div>
     <div class="form-row"><label>Enable connection pooler load balancer</label>${check('masterPoolerLoadBalancer', 'Master', c.master_pooler_load_balancer_visible)} ${check('replicaPoolerLoadBalancer', 'Replica', c.replica_pooler_load_balancer_visible)}</div>
-    <div class="form-row"><label for="volumeSize">Volume size</label><input type="number" id="volumeSize" class="short" min="1" value="10"> Gi</div>
+    <div class="form-row"><label for="volumeSize">Volume size</label><input type="text" id="volumeSize" class="short" value="10Gi">
+      <span class="hint">a Kubernetes quantity, e.g. 10Gi or 500Mi; a number alone means Gi</span></div>
     <div class="form-row"><label for="storageClass">storageClass</label><input type="text" id="storageClass" class="wide"></div>
     <div class="form-row"><label for="iops">IOPS</label><input type="number" id="iops" class="short" min="0"></div>
     <div class="form-row"><label for="throughput">Throughput</label><input type="number" id="throughput" class="short" min="0"> MB/s
@@ -320,13 +321,19 @@ function readForm() {
     masterLoadBalancer: on('masterLoadBalancer'), replicaLoadBalancer: on('replicaLoadBalancer'),
     connectionPooler: on('connectionPooler'), replicaConnectionPooler: on('replicaConnectionPooler'),
     masterPoolerLoadBalancer: on('masterPoolerLoadBalancer'), replicaPoolerLoadBalancer: on('replicaPoolerLoadBalancer'),
-    volumeSize: v('volumeSize') === '' ? '' : v('volumeSize') + 'Gi', storageClass: v('storageClass') || null,
+    volumeSize: gibibytesUnlessSaid(v('volumeSize')), storageClass: v('storageClass') || null,
     iops: num('iops'), throughput: num('throughput'),
     cpuRequest: v('cpuRequest') && v('cpuRequest') + 'm', cpuLimit: v('cpuLimit') && v('cpuLimit') + 'm',
     memoryRequest: v('memoryRequest') && v('memoryRequest') + 'Mi', memoryLimit: v('memoryLimit') && v('memoryLimit') + 'Mi',
     users, databases,
     allowedSourceRanges: $('#allowedSourceRanges').value.split('\n').map(s => s.trim()).filter(s => s)
   };
+}
+
+// The field used to take whole Gi, and people still type "5" meaning 5Gi (5 bytes is no volume); anything else goes
+// to the server as written, so that a wrong value is named there rather than emptied here.
+function gibibytesUnlessSaid(size) {
+  return /^[0-9]+$/.test(size) ? size + 'Gi' : size;
 }
 
 function fillForm(f) {
@@ -336,7 +343,7 @@ function fillForm(f) {
   set('instances', f.instances);
   ['masterLoadBalancer', 'replicaLoadBalancer', 'connectionPooler', 'replicaConnectionPooler',
     'masterPoolerLoadBalancer', 'replicaPoolerLoadBalancer'].forEach(id => { if ($('#' + id)) $('#' + id).checked = !!f[id]; });
-  set('volumeSize', unit(f.volumeSize, 'Gi')); set('storageClass', f.storageClass || '');
+  set('volumeSize', f.volumeSize || ''); set('storageClass', f.storageClass || '');
   set('iops', f.iops === null ? '' : f.iops); set('throughput', f.throughput === null ? '' : f.throughput);
   set('cpuRequest', unit(f.cpuRequest, 'm')); set('cpuLimit', unit(f.cpuLimit, 'm'));
   set('memoryRequest', unit(f.memoryRequest, 'Mi')); set('memoryLimit', unit(f.memoryLimit, 'Mi'));
@@ -379,6 +386,10 @@ function showPlan(plan) {
     + list('Inside PostgreSQL', plan.inside, 'plan-inside');
 }
 
+function dnsName(name, namespace) {
+  return (state.config.dns_format_string || '{0}.{1}').replace('{0}', name).replace('{1}', namespace);
+}
+
 function showProblems(p) {
   $('#validation').innerHTML = (p.errors || []).map(e => `<li>${esc(e)}</li>`).join('');
   $('#validation-warnings').innerHTML = (p.warnings || []).map(e => `<li>${esc(e)}</li>`).join('');
@@ -413,21 +424,23 @@ async function newCluster(source) {
     $('#cloneTimestamp').addEventListener('input', () => { clearTimeout(state.cloneTimer); state.cloneTimer = setTimeout(update, 150); });
   }
   let last = null;
+  // A blank form's problems (it has no name yet) would greet the user in red before they typed anything; they show
+  // from the first keystroke, and Create stays disabled meanwhile. A clone starts filled in: its problems are real.
+  let typed = !!source;
   const update = async () => {
     const f = readForm();
     if (source) {
       f.cloneCluster = source.name; f.cloneUid = backups.Uid || null; f.cloneTimestamp = $('#cloneTimestamp').value.trim();
     }
-    const host = (state.config.dns_format_string || '{0}.{1}').replace('{0}', f.name).replace('{1}', f.namespace);
-    $('#dns-name').textContent = host;
+    $('#dns-name').textContent = dnsName(f.name, f.namespace);
     try {
       last = await api('POST', '/preview', { form: f });
       $('#yaml-preview').textContent = last.yaml;
-      showProblems(last);
+      showProblems(typed ? last : {});
       $('#create').disabled = last.errors.length > 0;
     } catch (e) { alertBox(e.message); }
   };
-  wireForm(update);
+  wireForm(() => { typed = true; return update(); });
   $('#create').addEventListener('click', async () => {
     $('#create').disabled = true;
     try {
