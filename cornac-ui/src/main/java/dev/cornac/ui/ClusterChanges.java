@@ -61,8 +61,7 @@ final class ClusterChanges {
     this.audit = audit;
     // The operator's own rules, with upstream UI's name rule: <team>-<name>.
     this.validator = new ManifestValidator(OperatorConfig.defaults().with("enable_team_id_clustername_prefix", true));
-    this.planConfig = OperatorConfig.defaults().with("cluster_name_label", settings.clusterNameLabel())
-        .with("pod_role_label", settings.podRoleLabel());
+    this.planConfig = settings.operatorConfig();
   }
 
   /** The YAML a form or a YAML text becomes, with every problem the operator would find in it. */

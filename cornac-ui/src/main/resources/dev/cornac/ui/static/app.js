@@ -178,16 +178,21 @@ function deleteDialog(ns, name, done) {
 
 // ---- cluster page ------------------------------------------------------------------------------------------------
 
+// Whether the user is still on the page an answer was asked for: a late answer must not overwrite the page opened since.
+const stillOn = (hash) => location.hash === hash;
+
 async function clusterPage(ns, name) {
   const main = $('#main');
+  const here = location.hash;
   const load = async () => {
     let d;
     try { d = await api('GET', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/details`); }
-    catch (e) { main.innerHTML = ''; return alertBox(e.message); }
+    catch (e) { if (!stillOn(here)) return; main.innerHTML = ''; return alertBox(e.message); }
     let logs = [];
     let logError = '';
     try { logs = await api('GET', `/operator/clusters/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/logs`); }
     catch (e) { logError = e.message; }
+    if (!stillOn(here)) return;
     main.innerHTML = `<h1>${esc(ns)}/${esc(name)} <span class="badge ${esc(d.status)}" id="cluster-status">${esc(d.status || 'unknown')}</span></h1>
       <div class="actions">${state.readOnly ? '' : `<a class="button" href="#/edit/${esc(ns)}/${esc(name)}">Edit</a>
         <button type="button" class="danger" id="cluster-delete">Delete</button>`}</div>
@@ -201,7 +206,7 @@ async function clusterPage(ns, name) {
         <p>Inside the cluster: <code>${esc(d.connect.inCluster)}</code></p>
         <p>Password (secret <code>${esc(d.connect.secret)}</code>): <code>${esc(d.connect.password)}</code></p>
         <p>From your machine: <code>${esc(d.connect.cornac)}</code></p></div>
-      <h2>Secrets</h2><ul id="secrets">${d.secrets.map(s => `<li><code>${esc(s)}</code></li>`).join('')}</ul>
+      <h2>Secrets</h2>${d.secretsError ? `<p class="muted" id="secrets-error">${esc(d.secretsError)}</p>` : ''}<ul id="secrets">${d.secrets.map(s => `<li><code>${esc(s)}</code></li>`).join('')}</ul>
       <h2>Conditions</h2><ul>${(d.conditions || []).map(c => `<li>${esc(c.type)}: ${esc(c.status)} — ${esc(c.message || '')}</li>`).join('')}</ul>
       <h2>Events</h2><table id="events"><thead><tr><th>Time</th><th>Type</th><th>Reason</th><th>Message</th></tr></thead><tbody>
       ${d.events.map(e => `<tr><td>${esc(e.time)}</td><td><span class="badge ${esc(e.type)}">${esc(e.type)}</span></td><td>${esc(e.reason)}</td><td>${esc(e.message)}</td></tr>`).join('')}
@@ -457,21 +462,26 @@ async function newCluster(source) {
 
 async function editCluster(ns, name) {
   if (state.readOnly) { location.hash = `#/status/${ns}/${name}`; return; }
+  const here = location.hash;
   let current;
   try { current = await api('GET', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`); }
   catch (e) { return alertBox(e.message); }
+  if (!stillOn(here)) return;
   const main = $('#main');
   main.innerHTML = `<h1>Edit ${esc(ns)}/${esc(name)}</h1>
     <div class="tabs"><button type="button" id="tab-form" class="active">Form</button><button type="button" id="tab-yaml">YAML</button></div>
     <div class="columns" id="pane-form"><section><h2>Resulting manifest</h2><pre id="yaml-preview"></pre>
       <p class="hint">Fields the form does not show are kept as they are.</p>
+      <div id="problems"><ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul></div>
       <button type="button" id="apply-form">Apply changes</button></section>
       <section>${formHtml(true)}</section></div>
     <div id="pane-yaml" class="hidden"><textarea id="yaml-editor" class="yaml" spellcheck="false"></textarea>
       <button type="button" id="apply-yaml">Apply YAML</button></div>
-    <ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul>
     <section id="plan" class="plan"></section>`;
   fillForm(current.form);
+  $('#dns-name').textContent = dnsName(name, ns);
+  // The problems sit right above the button that would apply them, in whichever tab is open.
+  const problemsAbove = (button) => $('#' + button).before($('#problems'));
   $('#yaml-editor').value = current.yaml;
   const base = current.manifest;
   const updateForm = async () => {
@@ -494,8 +504,8 @@ async function editCluster(ns, name) {
   wireForm(updateForm);
   let pending = null;
   $('#yaml-editor').addEventListener('input', () => { clearTimeout(pending); pending = setTimeout(updateYaml, 200); });
-  $('#tab-form').addEventListener('click', () => { $('#pane-form').classList.remove('hidden'); $('#pane-yaml').classList.add('hidden'); $('#tab-form').classList.add('active'); $('#tab-yaml').classList.remove('active'); updateForm(); });
-  $('#tab-yaml').addEventListener('click', () => { $('#pane-yaml').classList.remove('hidden'); $('#pane-form').classList.add('hidden'); $('#tab-yaml').classList.add('active'); $('#tab-form').classList.remove('active'); updateYaml(); });
+  $('#tab-form').addEventListener('click', () => { $('#pane-form').classList.remove('hidden'); $('#pane-yaml').classList.add('hidden'); $('#tab-form').classList.add('active'); $('#tab-yaml').classList.remove('active'); problemsAbove('apply-form'); updateForm(); });
+  $('#tab-yaml').addEventListener('click', () => { $('#pane-yaml').classList.remove('hidden'); $('#pane-form').classList.add('hidden'); $('#tab-yaml').classList.add('active'); $('#tab-form').classList.remove('active'); problemsAbove('apply-yaml'); updateYaml(); });
   const apply = async (body) => {
     try {
       await api('POST', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`, body);
