@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.model.ManifestMapper;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -27,11 +28,13 @@ final class AccessControl {
 
   private final UiSettings settings;
   private final Authenticator auth;
+  private final AuditLog audit;
   private final Sessions sessions = new Sessions(Clock.systemUTC());
 
-  AccessControl(UiSettings settings, Authenticator auth) {
+  AccessControl(UiSettings settings, Authenticator auth, AuditLog audit) {
     this.settings = settings;
     this.auth = auth;
+    this.audit = audit;
   }
 
   /** Opens a session (a cookie) for a user name and password, or a Kubernetes token; answers the CSRF token. */
@@ -46,6 +49,7 @@ final class AccessControl {
       user = auth.token(bearer);
     }
     if (user.isEmpty()) {
+      audit.loginFailed(body.path("username").asText(null), "login", ctx.ip());
       throw new HttpError(401, settings.auth() == UiSettings.AuthMode.BASIC ? "wrong user name or password"
           : "the token was not accepted by Kubernetes (TokenReview)");
     }
@@ -63,7 +67,11 @@ final class AccessControl {
     ctx.removeCookie(Sessions.COOKIE, "/");
   }
 
-  /** The caller: a browser session, or an Authorization header (Basic or Bearer, for API clients). */
+  /**
+   * The caller: a browser session, or an Authorization header (Basic or Bearer, for API clients). A header that is
+   * sent but not accepted is a 401 even where anonymous reads are allowed: a client with a mistyped password must
+   * learn it, not browse on as anonymous.
+   */
   Optional<Principal> principal(Context ctx) {
     Optional<Sessions.Session> session = sessions.find(ctx.cookie(Sessions.COOKIE));
     if (session.isPresent()) {
@@ -74,23 +82,43 @@ final class AccessControl {
     if (header == null) {
       return Optional.empty();
     }
+    Optional<Principal> p = fromHeader(header);
+    if (p.isEmpty()) {
+      audit.loginFailed(basicUser(header), "Authorization header", ctx.ip());
+      throw new HttpError(401, "the credentials in the Authorization header were not accepted");
+    }
+    return p;
+  }
+
+  private Optional<Principal> fromHeader(String header) {
     if (header.startsWith("Basic ")) {
-      String decoded;
-      try {
-        decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()),
-            StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
-      int colon = decoded.indexOf(':');
-      return colon < 0 ? Optional.empty() : auth.password(decoded.substring(0, colon), decoded.substring(colon + 1))
-          .map(u -> new Principal(u, Optional.empty(), null));
+      Optional<String> decoded = basic(header);
+      int colon = decoded.map(d -> d.indexOf(':')).orElse(-1);
+      return colon < 0 ? Optional.empty() : auth.password(decoded.get().substring(0, colon),
+          decoded.get().substring(colon + 1)).map(u -> new Principal(u, Optional.empty(), null));
     }
     if (header.startsWith("Bearer ")) {
       String token = header.substring(7).strip();
       return auth.token(token).map(u -> new Principal(u, Optional.empty(), token));
     }
     return Optional.empty();
+  }
+
+  /** The {@code user:password} of a Basic header, if it decodes. */
+  private static Optional<String> basic(String header) {
+    try {
+      return Optional.of(new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The user name a refused Basic header claimed, for the audit line; nothing from a token or a password. */
+  private static String basicUser(String header) {
+    if (!header.startsWith("Basic ")) {
+      return null;
+    }
+    return basic(header).filter(d -> d.indexOf(':') >= 0).map(d -> d.substring(0, d.indexOf(':'))).orElse(null);
   }
 
   /** A read: anyone logged in, or anybody with CORNAC_UI_ANONYMOUS_READ. */
@@ -102,9 +130,27 @@ final class AccessControl {
     return p;
   }
 
-  /** A write: logged in, CSRF token for browser sessions, not read-only, owning team, RBAC in token mode. */
-  Principal writer(Context ctx, String namespace, String team, String verb) {
-    Principal p = principal(ctx).orElseThrow(() -> new HttpError(401, "log in to make changes"));
+  /**
+   * A write: logged in, CSRF token for browser sessions, not read-only, owning team, RBAC in token mode. A refusal
+   * goes to the audit trail; the answer names the write for the caller to record how it ends.
+   */
+  AuditLog.Write writer(Context ctx, String verb, String namespace, String cluster, String team) {
+    Optional<Principal> p = principal(ctx);
+    AuditLog.Write write = new AuditLog.Write(p.map(x -> x.user().name()).orElse("anonymous"), verb, namespace,
+        cluster);
+    try {
+      allowWrite(ctx, p.orElseThrow(() -> new HttpError(401, "log in to make changes")), verb, namespace, team);
+    } catch (HttpError e) {
+      audit.refused(write, e.getMessage());
+      throw e;
+    } catch (KubernetesClientException e) {
+      audit.failed(write, e.getCode());
+      throw e;
+    }
+    return write;
+  }
+
+  private void allowWrite(Context ctx, Principal p, String verb, String namespace, String team) {
     if (p.session().isPresent()) {
       String sent = ctx.header(Sessions.CSRF_HEADER);
       if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
@@ -133,7 +179,6 @@ final class AccessControl {
       throw new HttpError(403, who.name() + " may not " + verb + " postgresqls in namespace " + namespace
           + " (Kubernetes RBAC)");
     }
-    return p;
   }
 
   /** With TARGET_NAMESPACE set, nothing outside it is shown or changed. */

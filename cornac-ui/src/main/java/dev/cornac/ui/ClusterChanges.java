@@ -29,9 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creating, editing and deleting clusters: the live preview (YAML, every problem the operator would find, and for an
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * validation first.
  */
 final class ClusterChanges {
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterChanges.class);
   private static final ObjectMapper JSON = ManifestMapper.json();
   static final Pattern NAME = Pattern.compile("^[a-z0-9]+[a-z0-9\\-]+[a-z0-9]+$");
   static final int MAX_NAME = 53;
@@ -49,20 +47,21 @@ final class ClusterChanges {
   private final AccessControl access;
   private final ClusterViews views;
   private final OperatorProxy operator;
+  private final AuditLog audit;
   private final ManifestValidator validator;
   private final OperatorConfig planConfig;
 
   ClusterChanges(UiSettings settings, KubernetesClient client, AccessControl access, ClusterViews views,
-      OperatorProxy operator) {
+      OperatorProxy operator, AuditLog audit) {
     this.settings = settings;
     this.client = client;
     this.access = access;
     this.views = views;
     this.operator = operator;
+    this.audit = audit;
     // The operator's own rules, with upstream UI's name rule: <team>-<name>.
     this.validator = new ManifestValidator(OperatorConfig.defaults().with("enable_team_id_clustername_prefix", true));
-    this.planConfig = OperatorConfig.defaults().with("cluster_name_label", settings.clusterNameLabel())
-        .with("pod_role_label", settings.podRoleLabel());
+    this.planConfig = settings.operatorConfig();
   }
 
   /** The YAML a form or a YAML text becomes, with every problem the operator would find in it. */
@@ -105,6 +104,9 @@ final class ClusterChanges {
     ArrayNode errors = out.putArray("errors");
     ArrayNode warnings = out.putArray("warnings");
     problems(manifest).forEach(v -> (v.isError() ? errors : warnings).add(v.message()));
+    if (edited.isEmpty()) {
+      nameTaken(manifest).ifPresent(v -> errors.add(v.message()));
+    }
     if (manifest.path("spec").path("clone").has("timestamp")) {
       try {
         requireRestorable(manifest.path("metadata").path("namespace").asText("default"),
@@ -117,6 +119,19 @@ final class ClusterChanges {
       out.set("plan", plan(edited.get(), manifest));
     }
     return out;
+  }
+
+  /** A new cluster's name must be free in its namespace: said while the user types, not by Create's 409. */
+  private Optional<Violation> nameTaken(ObjectNode manifest) {
+    String ns = manifest.path("metadata").path("namespace").asText("");
+    String name = manifest.path("metadata").path("name").asText("");
+    String confined = settings.confinedNamespace();
+    if (ns.isEmpty() || !NAME.matcher(name).matches() || (confined != null && !confined.equals(ns))
+        || views.postgresqls().inNamespace(ns).withName(name).get() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(Violation.error("metadata.name", name, "already exists in namespace " + ns,
+        "choose another name"));
   }
 
   /**
@@ -165,13 +180,32 @@ final class ClusterChanges {
     ObjectNode manifest = body.has("yaml") || body.has("form") ? (ObjectNode) preview(body).get("manifest")
         : (ObjectNode) body;
     String ns = manifest.path("metadata").path("namespace").asText("default");
-    access.writer(ctx, ns, manifest.path("spec").path("teamId").asText(""), "create");
-    requireValid(manifest);
-    requireRestorable(ns, manifest.path("spec").path("clone"));
-    GenericKubernetesResource g = JSON.convertValue(manifest, GenericKubernetesResource.class);
-    GenericKubernetesResource created = views.postgresqls().inNamespace(ns).resource(g).create();
-    LOG.info("created postgresql {}/{}", ns, created.getMetadata().getName());
-    return JSON.createObjectNode().put("namespace", ns).put("name", created.getMetadata().getName());
+    AuditLog.Write write = access.writer(ctx, "create", ns, manifest.path("metadata").path("name").asText(""),
+        manifest.path("spec").path("teamId").asText(""));
+    return audited(write, () -> {
+      requireValid(manifest);
+      requireRestorable(ns, manifest.path("spec").path("clone"));
+      GenericKubernetesResource g = JSON.convertValue(manifest, GenericKubernetesResource.class);
+      GenericKubernetesResource created = views.postgresqls().inNamespace(ns).resource(g).create();
+      return JSON.createObjectNode().put("namespace", ns).put("name", created.getMetadata().getName());
+    });
+  }
+
+  /** Runs a write the checks allowed, and records in the audit trail how it ended. */
+  private ObjectNode audited(AuditLog.Write write, Callable<ObjectNode> change) throws Exception {
+    ObjectNode answer = failureAudited(write, change);
+    audit.done(write);
+    return answer;
+  }
+
+  /** A step of a write the checks allowed; a failure goes to the audit trail. */
+  private <T> T failureAudited(AuditLog.Write write, Callable<T> step) throws Exception {
+    try {
+      return step.call();
+    } catch (Exception e) {
+      audit.failed(write, HttpError.statusOf(e));
+      throw e;
+    }
   }
 
   /** A point-in-time clone must ask for a time inside the source's recoverable range, as the archive says. */
@@ -214,7 +248,32 @@ final class ClusterChanges {
     String name = current.getMetadata().getName();
     JsonNode body = JSON.readTree(ctx.body());
     ObjectNode currentTree = JSON.valueToTree(current);
-    access.writer(ctx, ns, currentTree.path("spec").path("teamId").asText(""), "update");
+    String team = currentTree.path("spec").path("teamId").asText("");
+    AuditLog.Write write = access.writer(ctx, "update", ns, name, team);
+    ObjectNode updated = failureAudited(write, () -> edited(current, currentTree, body));
+    String newTeam = updated.path("spec").path("teamId").asText("");
+    if (!newTeam.equals(team)) {
+      access.writer(ctx, "update", ns, name, newTeam);
+    }
+    return audited(write, () -> {
+      requireValid(updated);
+      GenericKubernetesResource g = JSON.convertValue(updated, GenericKubernetesResource.class);
+      try {
+        views.postgresqls().inNamespace(ns).resource(g).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          throw new HttpError(409, "the cluster changed while you edited it; reload the page and apply again");
+        }
+        throw e;
+      }
+      return JSON.createObjectNode().put("namespace", ns).put("name", name);
+    });
+  }
+
+  /** The manifest an edit asks for: the form's fields written into the stored one, or the YAML as written. */
+  private static ObjectNode edited(GenericKubernetesResource current, ObjectNode currentTree, JsonNode body)
+      throws JsonProcessingException {
+    String ns = current.getMetadata().getNamespace();
     ObjectNode updated;
     if (body.has("yaml")) {
       JsonNode parsed = ManifestMapper.yaml().readTree(body.path("yaml").asText(""));
@@ -222,49 +281,35 @@ final class ClusterChanges {
         throw new HttpError(400, "the YAML is not a postgresql manifest");
       }
       updated = (ObjectNode) parsed;
-      if (!name.equals(updated.path("metadata").path("name").asText())
+      if (!current.getMetadata().getName().equals(updated.path("metadata").path("name").asText())
           || !ns.equals(updated.path("metadata").path("namespace").asText(ns))) {
         throw new HttpError(400, "metadata.name and metadata.namespace cannot change; create a new cluster (or a "
             + "clone) instead");
       }
       ((ObjectNode) updated.path("metadata")).put("namespace", ns);
-      if (!updated.path("spec").path("teamId").asText("").equals(currentTree.path("spec").path("teamId").asText(""))) {
-        access.writer(ctx, ns, updated.path("spec").path("teamId").asText(""), "update");
-      }
       ((ObjectNode) updated.path("metadata")).put("resourceVersion", current.getMetadata().getResourceVersion());
     } else {
-      ClusterForm form = JSON.convertValue(body.path("form"), ClusterForm.class);
-      updated = form.applyTo(currentTree.deepCopy());
+      updated = JSON.convertValue(body.path("form"), ClusterForm.class).applyTo(currentTree.deepCopy());
     }
     // The status is the operator's, written through the status subresource: the API server ignores it in an update
     // of the resource, so the UI sends none rather than pretend to keep it.
     updated.remove("status");
-    requireValid(updated);
-    GenericKubernetesResource g = JSON.convertValue(updated, GenericKubernetesResource.class);
-    try {
-      views.postgresqls().inNamespace(ns).resource(g).update();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        throw new HttpError(409, "the cluster changed while you edited it; reload the page and apply again");
-      }
-      throw e;
-    }
-    LOG.info("updated postgresql {}/{}", ns, name);
-    return JSON.createObjectNode().put("namespace", ns).put("name", name);
+    return updated;
   }
 
   /** Deletion, once the user has typed namespace/name (the page's confirmation). */
-  ObjectNode delete(Context ctx, GenericKubernetesResource current) {
+  ObjectNode delete(Context ctx, GenericKubernetesResource current) throws Exception {
     String ns = current.getMetadata().getNamespace();
     String name = current.getMetadata().getName();
     JsonNode tree = JSON.valueToTree(current);
-    access.writer(ctx, ns, tree.path("spec").path("teamId").asText(""), "delete");
-    String confirm = ctx.queryParam("confirm");
-    if (!(ns + "/" + name).equals(confirm)) {
-      throw new HttpError(400, "type " + ns + "/" + name + " to confirm the deletion");
-    }
-    views.postgresqls().inNamespace(ns).withName(name).delete();
-    LOG.info("deleted postgresql {}/{}", ns, name);
-    return JSON.createObjectNode().put("namespace", ns).put("name", name).put("deleted", true);
+    AuditLog.Write write = access.writer(ctx, "delete", ns, name, tree.path("spec").path("teamId").asText(""));
+    return audited(write, () -> {
+      String confirm = ctx.queryParam("confirm");
+      if (!(ns + "/" + name).equals(confirm)) {
+        throw new HttpError(400, "type " + ns + "/" + name + " to confirm the deletion");
+      }
+      views.postgresqls().inNamespace(ns).withName(name).delete();
+      return JSON.createObjectNode().put("namespace", ns).put("name", name).put("deleted", true);
+    });
   }
 }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.config.OperatorConfig;
 import dev.cornac.api.events.EventTimes;
 import dev.cornac.api.model.ManifestMapper;
+import dev.cornac.api.model.Postgresql;
+import dev.cornac.generators.Cluster;
 import dev.cornac.generators.naming.ClusterNames;
+import dev.cornac.generators.secrets.CredentialSecretGenerator;
+import dev.cornac.generators.secrets.Credentials;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,25 +20,22 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** What the pages show, read from the API server: the cluster list and one cluster's page. */
 public final class ClusterViews {
-  /** Upstream's default secret_name_template: the UI names secrets without reading them. */
-  private static final String SECRET_TEMPLATE =
-      OperatorConfig.defaults().string("secret_name_template");
   private static final List<String> SERVER_FIELDS = List.of("managedFields", "resourceVersion", "uid",
       "generation", "creationTimestamp", "selfLink");
 
   private final KubernetesClient client;
   private final UiSettings settings;
+  private final OperatorConfig config;
 
   public ClusterViews(KubernetesClient client, UiSettings settings) {
     this.client = client;
     this.settings = settings;
+    this.config = settings.operatorConfig();
   }
 
   MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
@@ -125,7 +126,11 @@ public final class ClusterViews {
       }
     }
     ArrayNode secrets = out.putArray("secrets");
-    secretNames(m.path("spec"), name).forEach(secrets::add);
+    try {
+      secretNames(g).forEach(secrets::add);
+    } catch (IllegalArgumentException e) {
+      out.put("secretsError", "the manifest cannot be read as a postgresql resource, so its secrets are not known");
+    }
     ArrayNode events = out.putArray("events");
     client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
@@ -148,15 +153,21 @@ public final class ClusterViews {
     return out;
   }
 
-  static Set<String> secretNames(JsonNode spec, String cluster) {
-    Set<String> users = new LinkedHashSet<>(List.of("postgres", "standby"));
-    spec.path("users").fieldNames().forEachRemaining(users::add);
-    Set<String> names = new LinkedHashSet<>();
-    users.forEach(u -> names.add(secretName(cluster, u)));
-    return names;
+  /**
+   * The credential Secrets the operator makes for the cluster, as its own generator names them: system users,
+   * manifest users, prepared-database roles, the pooler's user when a pooler is on.
+   */
+  private List<String> secretNames(GenericKubernetesResource g) {
+    Postgresql resource = ManifestMapper.convert(g, Postgresql.class);
+    if (resource.getSpec() == null) {
+      return List.of();
+    }
+    return CredentialSecretGenerator.generate(new Cluster(resource, config), Credentials.placeholder()).stream()
+        .map(s -> s.getMetadata().getName()).toList();
   }
 
-  static String secretName(String cluster, String user) {
-    return ClusterNames.credentialSecret(SECRET_TEMPLATE, cluster, user);
+  /** The UI names secrets without reading them, under upstream's default secret_name_template. */
+  private String secretName(String cluster, String user) {
+    return ClusterNames.credentialSecret(config.string("secret_name_template"), cluster, user);
   }
 }

@@ -38,10 +38,11 @@ public final class UiServer implements AutoCloseable {
   public UiServer(UiSettings settings, KubernetesClient client, String host) {
     this.settings = settings;
     this.client = client;
-    this.access = new AccessControl(settings, new Authenticator(settings, client));
+    AuditLog audit = new AuditLog();
+    this.access = new AccessControl(settings, new Authenticator(settings, client), audit);
     this.views = new ClusterViews(client, settings);
     this.operator = new OperatorProxy(settings.operatorApiUrl());
-    this.changes = new ClusterChanges(settings, client, access, views, operator);
+    this.changes = new ClusterChanges(settings, client, access, views, operator, audit);
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.router.ignoreTrailingSlashes = true;
@@ -148,12 +149,12 @@ public final class UiServer implements AutoCloseable {
       String ns = namespace(ctx);
       json(ctx, operator.get("/clusters/" + ns + "/" + clusterName(ctx) + "/logs/"));
     });
-    r.exception(HttpError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-    r.exception(KubernetesClientException.class, (e, ctx) -> error(ctx, kubernetesStatus(e), kubernetesMessage(e)));
-    r.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 502, e.getMessage()));
+    r.exception(HttpError.class, (e, ctx) -> error(ctx, e, e.getMessage()));
+    r.exception(KubernetesClientException.class, (e, ctx) -> error(ctx, e, kubernetesMessage(e)));
+    r.exception(IllegalStateException.class, (e, ctx) -> error(ctx, e, e.getMessage()));
     r.exception(JsonProcessingException.class, (e, ctx) ->
-        error(ctx, 400, "the request body is not valid JSON: " + e.getOriginalMessage()));
-    r.exception(NumberFormatException.class, (e, ctx) -> error(ctx, 400, "not a number: " + e.getMessage()));
+        error(ctx, e, "the request body is not valid JSON: " + e.getOriginalMessage()));
+    r.exception(NumberFormatException.class, (e, ctx) -> error(ctx, e, "not a number: " + e.getMessage()));
   }
 
   // clusters ---------------------------------------------------------------------------------------------------------
@@ -188,13 +189,9 @@ public final class UiServer implements AutoCloseable {
     ctx.contentType("application/json").result(JSON.writeValueAsString(body));
   }
 
-  private static void error(Context ctx, int status, String message) {
-    ctx.status(status).contentType("application/json")
+  private static void error(Context ctx, Exception e, String message) {
+    ctx.status(HttpError.statusOf(e)).contentType("application/json")
         .result(JSON.createObjectNode().put("error", message).toString());
-  }
-
-  private static int kubernetesStatus(KubernetesClientException e) {
-    return e.getCode() >= 400 && e.getCode() < 600 ? e.getCode() : 502;
   }
 
   /** Kubernetes' own explanation (its Status message), never a stack trace. */

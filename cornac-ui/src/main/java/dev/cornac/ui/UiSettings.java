@@ -91,6 +91,14 @@ public record UiSettings(String targetNamespace, List<String> teams, String oper
     return c;
   }
 
+  /**
+   * The operator configuration the UI assumes where it derives what the operator would do (the edit's plan, the
+   * secrets' names): upstream's defaults with the labels it was given.
+   */
+  public OperatorConfig operatorConfig() {
+    return OperatorConfig.defaults().with("cluster_name_label", clusterNameLabel).with("pod_role_label", podRoleLabel);
+  }
+
   /** The namespace every request is confined to; null when all namespaces are allowed. */
   public String confinedNamespace() {
     return targetNamespace.isEmpty() || "*".equals(targetNamespace) ? null : targetNamespace;

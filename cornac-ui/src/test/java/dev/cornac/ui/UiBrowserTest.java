@@ -142,12 +142,20 @@ class UiBrowserTest {
         "cornac psql acid-ui-new -n default", "created statefulset acid-ui-new");
     screenshot("cluster-page");
 
-    // Creating it again: Kubernetes' refusal is shown as an error, not as a success.
+    // A name taken between the last keystroke and the click: Kubernetes' refusal is shown as an error, not as a
+    // success.
     go("new");
     wait.until(d -> byId("yaml-preview").getText().contains("kind: postgresql"));
-    type("name", "acid-ui-new");
-    wait.until(d -> byId("yaml-preview").getText().contains("name: acid-ui-new"));
-    wait.until(ExpectedConditions.elementToBeClickable(By.id("create"))).click();
+    type("name", "acid-ui-race");
+    wait.until(d -> byId("yaml-preview").getText().contains("name: acid-ui-race"));
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("create")));
+    k8s.create("""
+        apiVersion: acid.zalan.do/v1
+        kind: postgresql
+        metadata: {name: acid-ui-race}
+        spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"}}
+        """);
+    byId("create").click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("alert")));
     assertThat(byId("alert").getText()).contains("Create failed", "already exists");
   }

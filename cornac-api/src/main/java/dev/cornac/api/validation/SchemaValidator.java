@@ -119,8 +119,12 @@ public final class SchemaValidator {
 
   private void checkString(JsonNode schema, String value, String path, List<Violation> out) {
     if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(value).find()) {
-      out.add(Violation.error(path, value, "does not match the pattern " + schema.get("pattern").asText(),
-          PatternHints.hint(schema.get("pattern").asText())));
+      // The UI and the CLI show these messages as they are: the regular expression only where no hint says in words
+      // what is accepted.
+      String pattern = schema.get("pattern").asText();
+      String hint = PatternHints.hint(pattern);
+      out.add(Violation.error(path, value, hint == null ? "does not match the pattern " + pattern : "is not valid",
+          hint));
     }
     if (schema.has("enum")) {
       List<String> allowed = new ArrayList<>();

@@ -178,16 +178,21 @@ function deleteDialog(ns, name, done) {
 
 // ---- cluster page ------------------------------------------------------------------------------------------------
 
+// Whether the user is still on the page an answer was asked for: a late answer must not overwrite the page opened since.
+const stillOn = (hash) => location.hash === hash;
+
 async function clusterPage(ns, name) {
   const main = $('#main');
+  const here = location.hash;
   const load = async () => {
     let d;
     try { d = await api('GET', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/details`); }
-    catch (e) { main.innerHTML = ''; return alertBox(e.message); }
+    catch (e) { if (!stillOn(here)) return; main.innerHTML = ''; return alertBox(e.message); }
     let logs = [];
     let logError = '';
     try { logs = await api('GET', `/operator/clusters/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/logs`); }
     catch (e) { logError = e.message; }
+    if (!stillOn(here)) return;
     main.innerHTML = `<h1>${esc(ns)}/${esc(name)} <span class="badge ${esc(d.status)}" id="cluster-status">${esc(d.status || 'unknown')}</span></h1>
       <div class="actions">${state.readOnly ? '' : `<a class="button" href="#/edit/${esc(ns)}/${esc(name)}">Edit</a>
         <button type="button" class="danger" id="cluster-delete">Delete</button>`}</div>
@@ -201,7 +206,7 @@ async function clusterPage(ns, name) {
         <p>Inside the cluster: <code>${esc(d.connect.inCluster)}</code></p>
         <p>Password (secret <code>${esc(d.connect.secret)}</code>): <code>${esc(d.connect.password)}</code></p>
         <p>From your machine: <code>${esc(d.connect.cornac)}</code></p></div>
-      <h2>Secrets</h2><ul id="secrets">${d.secrets.map(s => `<li><code>${esc(s)}</code></li>`).join('')}</ul>
+      <h2>Secrets</h2>${d.secretsError ? `<p class="muted" id="secrets-error">${esc(d.secretsError)}</p>` : ''}<ul id="secrets">${d.secrets.map(s => `<li><code>${esc(s)}</code></li>`).join('')}</ul>
       <h2>Conditions</h2><ul>${(d.conditions || []).map(c => `<li>${esc(c.type)}: ${esc(c.status)} — ${esc(c.message || '')}</li>`).join('')}</ul>
       <h2>Events</h2><table id="events"><thead><tr><th>Time</th><th>Type</th><th>Reason</th><th>Message</th></tr></thead><tbody>
       ${d.events.map(e => `<tr><td>${esc(e.time)}</td><td><span class="badge ${esc(e.type)}">${esc(e.type)}</span></td><td>${esc(e.reason)}</td><td>${esc(e.message)}</td></tr>`).join('')}
@@ -265,7 +270,8 @@ function formHtml(editing) {
     <div class="form-row"><label>Enable load balancer</label>${check('masterLoadBalancer', 'Master', c.master_load_balancer_visible)} ${check('replicaLoadBalancer', 'Replica', c.replica_load_balancer_visible)}</div>
     <div class="form-row"><label>Enable connection pooler</label>${check('connectionPooler', 'Master', c.connection_pooler_visible)} ${check('replicaConnectionPooler', 'Replica', c.replica_connection_pooler_visible)}</div>
     <div class="form-row"><label>Enable connection pooler load balancer</label>${check('masterPoolerLoadBalancer', 'Master', c.master_pooler_load_balancer_visible)} ${check('replicaPoolerLoadBalancer', 'Replica', c.replica_pooler_load_balancer_visible)}</div>
-    <div class="form-row"><label for="volumeSize">Volume size</label><input type="number" id="volumeSize" class="short" min="1" value="10"> Gi</div>
+    <div class="form-row"><label for="volumeSize">Volume size</label><input type="text" id="volumeSize" class="short" value="10Gi">
+      <span class="hint">a Kubernetes quantity, e.g. 10Gi or 500Mi; a number alone means Gi</span></div>
     <div class="form-row"><label for="storageClass">storageClass</label><input type="text" id="storageClass" class="wide"></div>
     <div class="form-row"><label for="iops">IOPS</label><input type="number" id="iops" class="short" min="0"></div>
     <div class="form-row"><label for="throughput">Throughput</label><input type="number" id="throughput" class="short" min="0"> MB/s
@@ -320,13 +326,19 @@ function readForm() {
     masterLoadBalancer: on('masterLoadBalancer'), replicaLoadBalancer: on('replicaLoadBalancer'),
     connectionPooler: on('connectionPooler'), replicaConnectionPooler: on('replicaConnectionPooler'),
     masterPoolerLoadBalancer: on('masterPoolerLoadBalancer'), replicaPoolerLoadBalancer: on('replicaPoolerLoadBalancer'),
-    volumeSize: v('volumeSize') === '' ? '' : v('volumeSize') + 'Gi', storageClass: v('storageClass') || null,
+    volumeSize: gibibytesUnlessSaid(v('volumeSize')), storageClass: v('storageClass') || null,
     iops: num('iops'), throughput: num('throughput'),
     cpuRequest: v('cpuRequest') && v('cpuRequest') + 'm', cpuLimit: v('cpuLimit') && v('cpuLimit') + 'm',
     memoryRequest: v('memoryRequest') && v('memoryRequest') + 'Mi', memoryLimit: v('memoryLimit') && v('memoryLimit') + 'Mi',
     users, databases,
     allowedSourceRanges: $('#allowedSourceRanges').value.split('\n').map(s => s.trim()).filter(s => s)
   };
+}
+
+// The field used to take whole Gi, and people still type "5" meaning 5Gi (5 bytes is no volume); anything else goes
+// to the server as written, so that a wrong value is named there rather than emptied here.
+function gibibytesUnlessSaid(size) {
+  return /^[0-9]+$/.test(size) ? size + 'Gi' : size;
 }
 
 function fillForm(f) {
@@ -336,7 +348,7 @@ function fillForm(f) {
   set('instances', f.instances);
   ['masterLoadBalancer', 'replicaLoadBalancer', 'connectionPooler', 'replicaConnectionPooler',
     'masterPoolerLoadBalancer', 'replicaPoolerLoadBalancer'].forEach(id => { if ($('#' + id)) $('#' + id).checked = !!f[id]; });
-  set('volumeSize', unit(f.volumeSize, 'Gi')); set('storageClass', f.storageClass || '');
+  set('volumeSize', f.volumeSize || ''); set('storageClass', f.storageClass || '');
   set('iops', f.iops === null ? '' : f.iops); set('throughput', f.throughput === null ? '' : f.throughput);
   set('cpuRequest', unit(f.cpuRequest, 'm')); set('cpuLimit', unit(f.cpuLimit, 'm'));
   set('memoryRequest', unit(f.memoryRequest, 'Mi')); set('memoryLimit', unit(f.memoryLimit, 'Mi'));
@@ -379,6 +391,10 @@ function showPlan(plan) {
     + list('Inside PostgreSQL', plan.inside, 'plan-inside');
 }
 
+function dnsName(name, namespace) {
+  return (state.config.dns_format_string || '{0}.{1}').replace('{0}', name).replace('{1}', namespace);
+}
+
 function showProblems(p) {
   $('#validation').innerHTML = (p.errors || []).map(e => `<li>${esc(e)}</li>`).join('');
   $('#validation-warnings').innerHTML = (p.warnings || []).map(e => `<li>${esc(e)}</li>`).join('');
@@ -413,21 +429,23 @@ async function newCluster(source) {
     $('#cloneTimestamp').addEventListener('input', () => { clearTimeout(state.cloneTimer); state.cloneTimer = setTimeout(update, 150); });
   }
   let last = null;
+  // A blank form's problems (it has no name yet) would greet the user in red before they typed anything; they show
+  // from the first keystroke, and Create stays disabled meanwhile. A clone starts filled in: its problems are real.
+  let typed = !!source;
   const update = async () => {
     const f = readForm();
     if (source) {
       f.cloneCluster = source.name; f.cloneUid = backups.Uid || null; f.cloneTimestamp = $('#cloneTimestamp').value.trim();
     }
-    const host = (state.config.dns_format_string || '{0}.{1}').replace('{0}', f.name).replace('{1}', f.namespace);
-    $('#dns-name').textContent = host;
+    $('#dns-name').textContent = dnsName(f.name, f.namespace);
     try {
       last = await api('POST', '/preview', { form: f });
       $('#yaml-preview').textContent = last.yaml;
-      showProblems(last);
+      showProblems(typed ? last : {});
       $('#create').disabled = last.errors.length > 0;
     } catch (e) { alertBox(e.message); }
   };
-  wireForm(update);
+  wireForm(() => { typed = true; return update(); });
   $('#create').addEventListener('click', async () => {
     $('#create').disabled = true;
     try {
@@ -444,21 +462,26 @@ async function newCluster(source) {
 
 async function editCluster(ns, name) {
   if (state.readOnly) { location.hash = `#/status/${ns}/${name}`; return; }
+  const here = location.hash;
   let current;
   try { current = await api('GET', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`); }
   catch (e) { return alertBox(e.message); }
+  if (!stillOn(here)) return;
   const main = $('#main');
   main.innerHTML = `<h1>Edit ${esc(ns)}/${esc(name)}</h1>
     <div class="tabs"><button type="button" id="tab-form" class="active">Form</button><button type="button" id="tab-yaml">YAML</button></div>
     <div class="columns" id="pane-form"><section><h2>Resulting manifest</h2><pre id="yaml-preview"></pre>
       <p class="hint">Fields the form does not show are kept as they are.</p>
+      <div id="problems"><ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul></div>
       <button type="button" id="apply-form">Apply changes</button></section>
       <section>${formHtml(true)}</section></div>
     <div id="pane-yaml" class="hidden"><textarea id="yaml-editor" class="yaml" spellcheck="false"></textarea>
       <button type="button" id="apply-yaml">Apply YAML</button></div>
-    <ul id="validation" class="errors"></ul><ul id="validation-warnings" class="warnings"></ul>
     <section id="plan" class="plan"></section>`;
   fillForm(current.form);
+  $('#dns-name').textContent = dnsName(name, ns);
+  // The problems sit right above the button that would apply them, in whichever tab is open.
+  const problemsAbove = (button) => $('#' + button).before($('#problems'));
   $('#yaml-editor').value = current.yaml;
   const base = current.manifest;
   const updateForm = async () => {
@@ -481,8 +504,8 @@ async function editCluster(ns, name) {
   wireForm(updateForm);
   let pending = null;
   $('#yaml-editor').addEventListener('input', () => { clearTimeout(pending); pending = setTimeout(updateYaml, 200); });
-  $('#tab-form').addEventListener('click', () => { $('#pane-form').classList.remove('hidden'); $('#pane-yaml').classList.add('hidden'); $('#tab-form').classList.add('active'); $('#tab-yaml').classList.remove('active'); updateForm(); });
-  $('#tab-yaml').addEventListener('click', () => { $('#pane-yaml').classList.remove('hidden'); $('#pane-form').classList.add('hidden'); $('#tab-yaml').classList.add('active'); $('#tab-form').classList.remove('active'); updateYaml(); });
+  $('#tab-form').addEventListener('click', () => { $('#pane-form').classList.remove('hidden'); $('#pane-yaml').classList.add('hidden'); $('#tab-form').classList.add('active'); $('#tab-yaml').classList.remove('active'); problemsAbove('apply-form'); updateForm(); });
+  $('#tab-yaml').addEventListener('click', () => { $('#pane-yaml').classList.remove('hidden'); $('#pane-form').classList.add('hidden'); $('#tab-yaml').classList.add('active'); $('#tab-form').classList.remove('active'); problemsAbove('apply-yaml'); updateYaml(); });
   const apply = async (body) => {
     try {
       await api('POST', `/postgresqls/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`, body);
