@@ -59,6 +59,8 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     final String name;
     final String ip;
     boolean running;
+    /** The pod running this member now: a late deletion event of an earlier pod of the same name is not about it. */
+    String podUid;
     int serverVersion = 150000;
 
     Member(String name, String ip) {
@@ -257,11 +259,7 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         member = sim.members.computeIfAbsent(name, n -> new Member(n, nextAddress()));
         byIp.put(member.ip, member);
         clusterOfIp.put(member.ip, cluster);
-        member.running = true;
         member.serverVersion = serverVersion(sts);
-        if (sim.members.values().stream().allMatch(m -> m.running)) {
-          disrupted.remove(cluster);
-        }
         if (sim.leader == null) {
           sim.leader = name;
         }
@@ -270,11 +268,19 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
       // As on a real cluster: the StatefulSet controller creates the pod, the kubelet gives it an address, and only
       // then does Patroni, running inside, label it with its role.
       Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
-      Kubelet.run(client, new PodBuilder().withNewMetadata().withName(name).withNamespace(options.namespace())
-          .withLabels(labels).endMetadata()
+      Pod created = Kubelet.run(client, new PodBuilder().withNewMetadata().withName(name)
+          .withNamespace(options.namespace()).withLabels(labels).endMetadata()
           .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
               .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
           .build(), member.ip);
+      synchronized (this) {
+        Sim sim = sim(cluster);
+        member.running = true;
+        member.podUid = created.getMetadata().getUid();
+        if (sim.members.values().stream().allMatch(m -> m.running)) {
+          disrupted.remove(cluster);
+        }
+      }
       label(name, role);
     } catch (KubernetesClientException e) {
       // The old pod not quite gone yet, say: the StatefulSet controller tries again.
@@ -293,8 +299,11 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     List<String> relabel = List.of();
     synchronized (this) {
       Sim sim = sim(cluster);
-      sim.deletions.add(name);
       Member member = sim.members.get(name);
+      if (member != null && member.podUid != null && !member.podUid.equals(pod.getMetadata().getUid())) {
+        return; // the deletion of an earlier pod of this name, seen late: its successor runs
+      }
+      sim.deletions.add(name);
       if (member != null) {
         member.running = false;
         disrupted.add(cluster);
