@@ -47,13 +47,19 @@ final class ArchiveCatchUp {
     return Optional.empty();
   }
 
-  /** The segment that {@code pg_switch_wal()} completed (or the last complete one, when nothing was written since). */
+  /**
+   * The segment that {@code pg_switch_wal()} completed, after a commit of its own: recovery to a time stops at the
+   * first commit after it, and fails ("recovery ended before configured recovery target was reached") when the archive
+   * holds none, as when nothing was committed since the target.
+   */
   private static String switchWal(LocalLayout layout, LocalState.Member primary) {
     try (Connection conn = WalArchiving.superuserConnection(layout, primary);
-        Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("select pg_walfile_name(pg_switch_wal())")) {
-      rs.next();
-      return rs.getString(1);
+        Statement st = conn.createStatement()) {
+      st.execute("select txid_current()");
+      try (ResultSet rs = st.executeQuery("select pg_walfile_name(pg_switch_wal())")) {
+        rs.next();
+        return rs.getString(1);
+      }
     } catch (SQLException e) {
       throw new LocalRuntimeException("cannot switch the WAL segment on " + primary.name() + ": " + e.getMessage(), e);
     }
