@@ -2,6 +2,7 @@ package dev.cornac.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,7 @@ class LocalBackupCliTest {
   static final String NAME = "acid-pitr";
   static final String RESTORED = "acid-pitr-restored";
   static final String BROKEN = "acid-broken-s3";
+  static final String RECENT = "acid-pitr-recent";
   static final String BUCKET = "cornac-backups";
   static final ObjectMapper JSON = new ObjectMapper();
   static Path home;
@@ -71,7 +73,8 @@ class LocalBackupCliTest {
 
   static Path envFile(String name, String bucket, String endpoint, String secret, String... extra) throws Exception {
     Path f = home.resolve(name);
-    Files.writeString(f, String.join("\n", extra) + "\n" + String.join("\n",
+    // The extra lines come last: a later line wins, as in the pod environment.
+    Files.writeString(f, String.join("\n",
         "# as in the seed's pod_environment_configmap and pod_environment_secret",
         "WAL_S3_BUCKET=" + bucket,
         "AWS_ENDPOINT=" + endpoint,
@@ -79,7 +82,7 @@ class LocalBackupCliTest {
         "AWS_S3_FORCE_PATH_STYLE=true",
         "AWS_ACCESS_KEY_ID=" + S3ProxyServer.IDENTITY,
         "AWS_SECRET_ACCESS_KEY=" + secret,
-        "AWS_CA_BUNDLE=" + s3.caFile, ""));
+        "AWS_CA_BUNDLE=" + s3.caFile, "") + String.join("\n", extra) + "\n");
     return f;
   }
 
@@ -89,7 +92,7 @@ class LocalBackupCliTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (String name : List.of(NAME, RESTORED, BROKEN)) {
+    for (String name : List.of(NAME, RESTORED, RECENT, BROKEN)) {
       if (Files.exists(home.resolve(name))) {
         local("down", name, "--purge");
       }
@@ -218,6 +221,31 @@ class LocalBackupCliTest {
 
   @Test
   @Order(5)
+  void aRestoreToAFewSecondsAgoArchivesTheSourcesWalFirstInsteadOfRefusing() throws Exception {
+    // Given rows committed a moment ago, in a WAL segment begun just before (so archive_timeout cannot archive it
+    // during the test) and not archived yet
+    String switched = query(NAME, "select pg_walfile_name(pg_switch_wal())");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+        query(NAME, "select last_archived_wal from pg_stat_archiver").compareTo(switched) >= 0);
+    query(NAME, "create table recent (id int)");
+    query(NAME, "insert into recent select generate_series(1, 7)");
+    Instant justNow = Instant.parse(query(NAME, "select to_char(clock_timestamp() at time zone 'utc', "
+        + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+    Instant latest = Instant.parse(JSON.readTree(local("backups", NAME, "-o", "json").out()).path("latest").asText());
+    assertThat(latest).as("the archive does not reach that time yet").isBefore(justNow);
+
+    // When restoring to that time at once
+    CliRunner.Result restored = local("restore", NAME, "--to", justNow.toString(), "--as", RECENT);
+
+    // Then the source's WAL is archived up to now first, and the copy holds the rows
+    assertThat(restored.exit()).as(restored.err()).isZero();
+    assertThat(restored.err()).contains("archiving " + NAME + "'s WAL up to now (a WAL switch on " + NAME + "-0");
+    assertThat(query(RECENT, "select count(*) from recent")).isEqualTo("7");
+    assertThat(local("down", RECENT, "--purge").exit()).isZero();
+  }
+
+  @Test
+  @Order(6)
   void wrongCredentialsAMissingBucketAndAnUnreachableEndpointFailClearlyWithinSeconds() throws Exception {
     record Case(String file, String bucket, String endpoint, String secret, String expected) {}
     int closed = S3ProxyServer.freePort();
@@ -243,7 +271,72 @@ class LocalBackupCliTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
+  void aCaBundleThePostgresUserCannotReadIsAPermissionProblemAndAnIpEndpointNeedsAHostName() throws Exception {
+    // Given a copy of the CA that only its owner can read: the tests run as root, who hands PostgreSQL (and with it
+    // pgBackRest) to the user postgres; run as anyone else, the processes are the tester's own, so the copy has no
+    // permission at all
+    boolean root = "root".equals(System.getProperty("user.name"));
+    String runtimeUser = root ? "postgres" : System.getProperty("user.name");
+    Path privateCa = home.resolve("private-ca.pem");
+    Files.copy(s3.caFile, privateCa);
+    Files.setPosixFilePermissions(privateCa, PosixFilePermissions.fromString(root ? "rw-------" : "---------"));
+
+    // When it is given as AWS_CA_BUNDLE
+    CliRunner.Result unreadable = local("apply", "-f", manifest.toString(), "--env-file", envFile("private-ca.env",
+        BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL, "AWS_CA_BUNDLE=" + privateCa).toString());
+
+    // Then apply says it is a permission problem, for which user and file, with the fix
+    assertThat(unreadable.exit()).as(unreadable.err()).isEqualTo(2);
+    assertThat(unreadable.err()).contains("AWS_CA_BUNDLE " + privateCa + " is not readable by the user "
+        + runtimeUser, "a permission problem", "chmod").doesNotContain("\tat ");
+    if (root) {
+      assertThat(unreadable.err()).contains("chgrp postgres " + privateCa, "copy it to a place postgres can read");
+    }
+
+    // And an IP address as the endpoint is refused up front: pgBackRest before 2.53 matches host names only
+    assumeTrue(pgBackRestMatchesHostNamesOnly(), "this pgBackRest also matches IP addresses");
+    CliRunner.Result ip = local("apply", "-f", manifest.toString(), "--env-file", envFile("ip-endpoint.env", BUCKET,
+        "https://127.0.0.1:" + s3.httpsPort, S3ProxyServer.CREDENTIAL).toString());
+    assertThat(ip.exit()).as(ip.err()).isEqualTo(2);
+    assertThat(ip.err()).contains("AWS_ENDPOINT names the S3 server by its IP address 127.0.0.1",
+        "a host name is needed", "https://localhost:" + s3.httpsPort).doesNotContain("\tat ");
+  }
+
+  static boolean pgBackRestMatchesHostNamesOnly() throws Exception {
+    Process p = new ProcessBuilder("pgbackrest", "version").redirectErrorStream(true).start();
+    String[] version = new String(p.getInputStream().readAllBytes()).strip().replace("pgBackRest ", "").split("\\.");
+    p.waitFor();
+    return Integer.parseInt(version[0]) == 2 && Integer.parseInt(version[1]) < 53;
+  }
+
+  @Test
+  @Order(8)
+  void eachPodEnvironmentVariableIsReportedAsTranslatedUsedOrIgnored() throws Exception {
+    // Given Spilo's WAL-G switches and other variables next to the S3 settings
+    Path env = envFile("spilo.env", BUCKET, goodEndpoint(), S3ProxyServer.CREDENTIAL, "USE_WALG_BACKUP=true",
+        "USE_WALG_RESTORE=true", "WALG_DISABLE_S3_SSE=true", "WALG_S3_PREFIX=s3://elsewhere", "ALLOW_NOSSL=true");
+
+    // When they are applied
+    CliRunner.Result applied = local("apply", "-f", manifest.toString(), "--env-file", env.toString());
+
+    // Then each one is reported with what the local runtime does with it, and no value is printed
+    assertThat(applied.exit()).as(applied.err()).isZero();
+    assertThat(applied.err()).contains("pod environment (spec.env, --env-file) on one machine:",
+        "  - WAL_S3_BUCKET: translated to pgBackRest repo1-s3-bucket",
+        "  - AWS_ENDPOINT: translated to pgBackRest repo1-s3-endpoint and repo1-storage-port",
+        "  - AWS_SECRET_ACCESS_KEY: translated to pgBackRest repo1-s3-key-secret",
+        "  - AWS_CA_BUNDLE: translated to pgBackRest repo1-storage-ca-file",
+        "  - USE_WALG_BACKUP: ignored (backups here are pgBackRest's, not WAL-G's)",
+        "  - USE_WALG_RESTORE: ignored (backups here are pgBackRest's, not WAL-G's)",
+        "  - WALG_DISABLE_S3_SSE: ignored (pgBackRest asks S3 for no server-side encryption",
+        "  - WALG_S3_PREFIX: ignored (a WAL-G setting; backups here are pgBackRest's)",
+        "  - ALLOW_NOSSL: ignored (not read by the local runtime)")
+        .doesNotContain(S3ProxyServer.CREDENTIAL).doesNotContain("s3://elsewhere");
+  }
+
+  @Test
+  @Order(9)
   void theSupervisorTakesBackupsOnBackupSchedule() throws Exception {
     int before = JSON.readTree(local("backups", NAME, "-o", "json").out()).path("backups").size();
     CliRunner.Result every = local("apply", "-f", manifest.toString(), "--env-file",
@@ -263,7 +356,7 @@ class LocalBackupCliTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void anUpThatFailsOnS3SaysWhatItLeftRunningAndStatusShowsTheFailingArchive() throws Exception {
     // Given a new cluster brought up with a wrong S3 secret
     Path brokenManifest = home.resolve("broken.yaml");

@@ -23,7 +23,7 @@ final class IgnoredFields {
     }
     for (String pod : List.of("spiloRunAsUser", "spiloRunAsGroup", "spiloFSGroup", "schedulerName",
         "nodeAffinity", "topologySpreadConstraints", "tolerations", "podPriorityClassName", "podAnnotations",
-        "livenessProbe", "sidecars", "initContainers", "enableShmVolume", "additionalVolumes", "env", "envFrom")) {
+        "livenessProbe", "sidecars", "initContainers", "enableShmVolume", "additionalVolumes", "envFrom")) {
       REASONS.put(pod, "there are no pods on one machine");
     }
     REASONS.put("tls", "local clusters listen on 127.0.0.1 without TLS");

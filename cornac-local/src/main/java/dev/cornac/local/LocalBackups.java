@@ -22,11 +22,10 @@ final class LocalBackups {
     this.progressOut = progressOut;
   }
 
-  /** Backups from the operator configuration, the manifest's env and the pod-environment file (given or saved). */
-  Optional<BackupSettings> backupSettings(LocalRuntime.ApplyOptions options, Cluster c, LocalLayout layout) {
+  /** The pod-environment file's variables: the one given, or the one saved with the cluster; none without either. */
+  static Map<String, String> podEnvironment(LocalRuntime.ApplyOptions options, LocalLayout layout) {
     Path file = options.envFile() != null ? options.envFile() : ClusterFiles.envFile(layout);
-    Map<String, String> vars = Files.exists(file) ? BackupSettings.readEnvFile(file) : Map.of();
-    return BackupSettings.resolve(c.config(), c, vars);
+    return Files.exists(file) ? BackupSettings.readEnvFile(file) : Map.of();
   }
 
   /** The stanza exists and has at least one full backup, so that the cluster is restorable from now on. */
@@ -85,6 +84,29 @@ final class LocalBackups {
     }
   }
 
+  /**
+   * Whether a restore to {@code at} needs WAL the running cluster has written but not archived yet (its archive ends
+   * before {@code at}, which is not in the future).
+   */
+  static boolean archiveTrails(LocalRuntime.BackupList list, Instant at) {
+    return list.latest().isPresent() && at.isAfter(list.latest().get()) && !at.isAfter(Instant.now());
+  }
+
+  /** Archives the running cluster's WAL up to now, showing the wait; the list as it then stands. */
+  LocalRuntime.BackupList catchUp(String name, LocalLayout layout, LocalState state, Instant at) throws Exception {
+    LocalState.Member primary = LocalLeader.current(state);
+    LocalRuntime.BackupList before = list(name, layout, state);
+    try {
+      new Progress(progressOut).step("archiving " + name + "'s WAL up to now (a WAL switch on " + primary.name()
+          + ", then waiting for the segment to reach S3)", () -> ArchiveCatchUp.run(layout, primary, name));
+    } catch (LocalRuntimeException e) {
+      throw new LocalRuntimeException("cannot restore " + name + " to " + at + ": " + e.getMessage() + "\n  restore "
+          + "to a time up to " + before.latest().map(Instant::toString).orElse("its last archived WAL")
+          + " (its last archived WAL), or correct the archiving first", e);
+    }
+    return list(name, layout, state);
+  }
+
   /** The cluster's backup settings as saved with it, the endpoint reachable; a clear error otherwise. */
   BackupSettings requireBackups(LocalLayout layout, LocalState state) {
     OperatorConfig config = ClusterFiles.savedConfig(layout);
@@ -114,9 +136,9 @@ final class LocalBackups {
     }
     Instant latest = list.latest().orElse(Instant.now());
     if (at.isAfter(latest)) {
-      throw new LocalRuntimeException(at + " is after the last archived WAL of " + source + " (" + latest
-          + "); the archive trails by up to " + PatroniConfigFile.ARCHIVE_TIMEOUT + " - restore to an earlier time, "
-          + "or wait a minute");
+      throw new LocalRuntimeException(at + " is after the last archived WAL of " + source + " (" + latest + ")"
+          + (at.isAfter(Instant.now()) ? ", and in the future" : "") + "; restore to an earlier time (see `cornac "
+          + "local backups " + source + "`)");
     }
     // The newest backup that ended before the target: recovery replays the archive from there.
     return list.backups().stream().filter(b -> !b.stop().isAfter(at))

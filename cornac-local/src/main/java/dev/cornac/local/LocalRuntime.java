@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -75,16 +76,15 @@ public final class LocalRuntime {
           + supervisor.get().pid() + "); change it with `cornac local apply -f " + options.manifest()
           + "`, or stop it with `cornac local down " + manifest.name() + "`");
     }
-    report(manifest, progress);
+    Map<String, String> podEnvironment = LocalBackups.podEnvironment(options, layout);
+    report(manifest, podEnvironment, progress);
     Cluster c = manifest.cluster();
     Optional<LocalState> previous = LocalState.read(layout);
     String version = planner.version(options, c, previous);
     Path bin = postgres.binDir(version);
     Tools.check(c.anyPoolerEnabled());
-    Optional<BackupSettings> backups = localBackups.backupSettings(options, c, layout);
-    if (backups.isPresent()) {
-      PgBackRest.check();
-    }
+    Optional<BackupSettings> backups = BackupSettings.resolve(c.config(), c, podEnvironment);
+    backups.ifPresent(b -> PgBackRestPrerequisites.check(b, user));
     files.prepareDirectories(layout);
     LocalState state = planner.plan(c, layout, previous, version, bin);
     LocalCredentials credentials = LocalCredentials.load(layout);
@@ -118,14 +118,13 @@ public final class LocalRuntime {
     LocalState previous = LocalState.read(layout).orElseThrow(() -> new LocalRuntimeException("there is no local "
         + "cluster " + manifest.name() + "; create it with `cornac local up -f " + options.manifest() + "`"));
     requireRunning(layout);
-    report(manifest, progress);
+    Map<String, String> podEnvironment = LocalBackups.podEnvironment(options, layout);
+    report(manifest, podEnvironment, progress);
     Cluster c = manifest.cluster();
     String version = planner.version(options, c, Optional.of(previous));
     Tools.check(c.anyPoolerEnabled());
-    Optional<BackupSettings> backups = localBackups.backupSettings(options, c, layout);
-    if (backups.isPresent()) {
-      PgBackRest.check();
-    }
+    Optional<BackupSettings> backups = BackupSettings.resolve(c.config(), c, podEnvironment);
+    backups.ifPresent(b -> PgBackRestPrerequisites.check(b, user));
     LocalState.Member leader = LocalLeader.current(previous);
     LocalState state = planner.plan(c, layout, Optional.of(previous), version, postgres.binDir(version));
     Set<String> removed = new HashSet<>();
@@ -311,7 +310,11 @@ public final class LocalRuntime {
       throw new LocalRuntimeException("there is already a local cluster " + newName + "; choose another name with "
           + "--as, or remove it with `cornac local down " + newName + " --purge`");
     }
-    PgBackRest.Backup set = LocalBackups.restoreSet(source, backups(source), at);
+    BackupList list = backups(source);
+    if (LocalBackups.archiveTrails(list, at)) {
+      list = localBackups.catchUp(source, src, srcState, at);
+    }
+    PgBackRest.Backup set = LocalBackups.restoreSet(source, list, at);
     LocalLayout target = layout(newName);
     files.prepareDirectories(target);
     Path manifestFile = files.copyForRestore(src, target, newName);
@@ -338,11 +341,16 @@ public final class LocalRuntime {
     return LocalManifest.load(options.manifest(), config);
   }
 
-  private void report(LocalManifest manifest, Progress progress) {
+  private void report(LocalManifest manifest, Map<String, String> podEnvironment, Progress progress) {
     manifest.warnings().forEach(w -> progress.note("warning: " + w));
     if (!manifest.ignored().isEmpty()) {
       progress.note("ignored on one machine:");
       manifest.ignored().forEach(i -> progress.note("  - " + i));
+    }
+    List<String> uses = PodEnvironmentUse.of(manifest.cluster(), podEnvironment);
+    if (!uses.isEmpty()) {
+      progress.note("pod environment (spec.env, --env-file) on one machine:");
+      uses.forEach(u -> progress.note("  - " + u));
     }
   }
 

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.statefulset.SpiloConfiguration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,6 +37,12 @@ public final class PatroniConfigFile {
 
   /** archive_timeout with backups: the archive, hence the latest restorable time, trails by at most a minute. */
   static final String ARCHIVE_TIMEOUT = "60s";
+  /*
+   * "+00:00", never "Z": PostgreSQL 15.18 refuses "2026-12-03T13:57:33Z" for recovery_target_time at start-up
+   * ("invalid value for parameter"), as time zone abbreviations are not known yet when the file is read.
+   */
+  private static final DateTimeFormatter RECOVERY_TARGET_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
   /**
    * WAL archiving to the cluster's pgBackRest stanza, and, for a cluster restored from another's backups, the
@@ -103,8 +112,7 @@ public final class PatroniConfigFile {
       method.put("no_params", true);
       ObjectNode recovery = method.putObject("recovery_conf");
       recovery.put("restore_command", pb.restoreCommand(target.stanza(), member.name()));
-      recovery.put("recovery_target_time", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
-          .format(target.time().atOffset(java.time.ZoneOffset.UTC)));
+      recovery.put("recovery_target_time", RECOVERY_TARGET_TIME.format(target.time().atOffset(ZoneOffset.UTC)));
       recovery.put("recovery_target_action", "promote");
       recovery.put("recovery_target_timeline", "latest");
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -160,7 +161,7 @@ public final class PgBackRest {
 
   /** What to check for pgBackRest's usual complaints. */
   static String hint(String output) {
-    String o = output.toLowerCase(java.util.Locale.ROOT);
+    String o = output.toLowerCase(Locale.ROOT);
     if (o.contains("403") || o.contains("accessdenied") || o.contains("signaturedoesnotmatch")
         || o.contains("invalidaccesskeyid")) {
       return "; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
@@ -171,6 +172,14 @@ public final class PgBackRest {
     if (o.contains("unable to connect") || o.contains("connection refused") || o.contains("timeout")
         || o.contains("unable to get address")) {
       return "; check AWS_ENDPOINT (is the S3 server up and reachable?)";
+    }
+    if (o.contains("unable to set user-defined ca certificate location")) {
+      return "; the user running PostgreSQL cannot read AWS_CA_BUNDLE: a permission problem (chmod/chgrp the file so "
+          + "that user can read it, or point AWS_CA_BUNDLE to a copy it can read)";
+    }
+    if (o.contains("unable to find hostname")) {
+      return "; the endpoint's certificate does not name the host in AWS_ENDPOINT: a host name is needed, one the "
+          + "certificate names (pgBackRest before 2.53 matches no IP address)";
     }
     if (o.contains("certificate")) {
       return "; check AWS_CA_BUNDLE (the CA of the endpoint's certificate) and that the certificate names the "

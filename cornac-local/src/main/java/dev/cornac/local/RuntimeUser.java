@@ -71,6 +71,21 @@ public record RuntimeUser(String name, boolean dropsPrivileges) {
     }
   }
 
+  /** Whether this user can read the file: tried as the user, since root reads what the user cannot. */
+  public boolean canRead(Path file) {
+    if (!dropsPrivileges) {
+      return Files.isReadable(file);
+    }
+    try {
+      return new ProcessBuilder(wrap(List.of("test", "-r", file.toString()))).start().waitFor() == 0;
+    } catch (IOException e) {
+      throw new LocalRuntimeException("cannot run setpriv (util-linux): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalRuntimeException("interrupted", e);
+    }
+  }
+
   /** Checks, as root, that the unprivileged user can reach the directory: a home under /root would not work. */
   public void checkReachable(Path dir) {
     if (!dropsPrivileges) {

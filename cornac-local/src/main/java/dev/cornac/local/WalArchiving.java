@@ -46,7 +46,7 @@ public record WalArchiving(String state, String member, Long archivedCount, Stri
     }
   }
 
-  private static Connection superuserConnection(LocalLayout layout, LocalState.Member primary) throws SQLException {
+  static Connection superuserConnection(LocalLayout layout, LocalState.Member primary) throws SQLException {
     String user = ClusterFiles.savedConfig(layout).superUsername();
     return ClusterConvergence.connector(primary, user, LocalCredentials.load(layout).passwordOf(user))
         .connect("postgres");
