@@ -24,8 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmarks' API server: fabric8's mock in CRUD mode in the benchmark's JVM (it stores, lists and watches what
- * it is sent), with the postgresql CRD, the namespace, the operator's ConfigMap and N clusters.
+ * The benchmarks' API server: fabric8's mock in CRUD mode in the benchmark's JVM (it stores, lists
+ * and watches what it is sent), with the postgresql CRD, the namespace, the operator's ConfigMap
+ * and N clusters.
  */
 final class BenchApiServer implements AutoCloseable {
   static final String NS = "default";
@@ -34,26 +35,46 @@ final class BenchApiServer implements AutoCloseable {
   final KubernetesClient client;
 
   BenchApiServer() {
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesMixedDispatcher(new HashMap<>()), true);
+    this.server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesMixedDispatcher(new HashMap<>()),
+            true);
     server.init();
     this.client = server.createClient();
   }
 
   void install() {
-    var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
+    var crd =
+        ManifestMapper.convert(
+            CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
     crd = client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    // A real API server reports the CRD Established at once; the mock does not, so the benchmark says it.
-    crd.setStatus(new CustomResourceDefinitionStatusBuilder()
-        .addNewCondition().withType("Established").withStatus("True").endCondition().build());
+    // A real API server reports the CRD Established at once; the mock does not, so the benchmark
+    // says it.
+    crd.setStatus(
+        new CustomResourceDefinitionStatusBuilder()
+            .addNewCondition()
+            .withType("Established")
+            .withStatus("True")
+            .endCondition()
+            .build());
     client.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
   }
 
-  /** The example ConfigMap as shipped, watching the benchmark's namespace, with some keys overridden. */
+  /**
+   * The example ConfigMap as shipped, watching the benchmark's namespace, with some keys
+   * overridden.
+   */
   void configure(Path repo, int httpPort, Map<String, String> overrides) throws Exception {
-    ConfigMap cm = ManifestMapper.yaml().readValue(Files.readString(repo.resolve("manifests/configmap.yaml")),
-        ConfigMap.class);
+    ConfigMap cm =
+        ManifestMapper.yaml()
+            .readValue(Files.readString(repo.resolve("manifests/configmap.yaml")), ConfigMap.class);
     Map<String, String> data = new LinkedHashMap<>(cm.getData());
     data.put("watched_namespace", NS);
     data.put("api_port", String.valueOf(httpPort));
@@ -63,7 +84,9 @@ final class BenchApiServer implements AutoCloseable {
     client.configMaps().inNamespace(NS).resource(cm).create();
   }
 
-  /** The minimal example (2 instances, one user, one database) under {@link #name(int)}, 8 writers. */
+  /**
+   * The minimal example (2 instances, one user, one database) under {@link #name(int)}, 8 writers.
+   */
   void createClusters(int clusters) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int i = 0; i < clusters; i++) {
@@ -75,7 +98,8 @@ final class BenchApiServer implements AutoCloseable {
   }
 
   Postgresql createCluster(String name) throws Exception {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: NAME, namespace: default}
@@ -86,7 +110,8 @@ final class BenchApiServer implements AutoCloseable {
           postgresql: {version: "18"}
           users: {app: []}
           databases: {app: app}
-        """.replace("NAME", name);
+        """
+            .replace("NAME", name);
     Postgresql pg = ManifestMapper.yaml().readValue(yaml, Postgresql.class);
     return client.resources(Postgresql.class).inNamespace(NS).resource(pg).create();
   }
@@ -101,8 +126,13 @@ final class BenchApiServer implements AutoCloseable {
     try {
       Instant deadline = Instant.now().plus(timeout);
       while (Instant.now().isBefore(deadline)) {
-        long running = informer.getStore().list().stream()
-            .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().postgresClusterStatus)).count();
+        long running =
+            informer.getStore().list().stream()
+                .filter(
+                    p ->
+                        p.getStatus() != null
+                            && "Running".equals(p.getStatus().postgresClusterStatus))
+                .count();
         if (running >= clusters) {
           return;
         }

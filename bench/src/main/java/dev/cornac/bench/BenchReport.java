@@ -3,7 +3,10 @@ package dev.cornac.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A benchmark's report: each measure as it is taken (on stderr), then all of them as a Markdown table. */
+/**
+ * A benchmark's report: each measure as it is taken (on stderr), then all of them as a Markdown
+ * table.
+ */
 final class BenchReport {
   private final Map<String, String> lines = new LinkedHashMap<>();
 
@@ -23,7 +26,12 @@ final class BenchReport {
     System.out.println("|---|---|");
     lines.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
     System.out.println();
-    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + Runtime.version() + "; " + parameters);
+    System.out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + Runtime.version()
+            + "; "
+            + parameters);
   }
 }

@@ -37,9 +37,10 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * Cornac at scale (issue 9): the fabric8 mock API server in this JVM, the operator as a separate process started
- * exactly as shipped (bin/cornac, the Dockerfile's JVM flags, the Deployment's memory limit), and N clusters.
- * Prints one report; every rate is also given as a ratio to the API server's own write rate measured first.
+ * Cornac at scale (issue 9): the fabric8 mock API server in this JVM, the operator as a separate
+ * process started exactly as shipped (bin/cornac, the Dockerfile's JVM flags, the Deployment's
+ * memory limit), and N clusters. Prints one report; every rate is also given as a ratio to the API
+ * server's own write rate measured first.
  */
 public final class OperatorScaleBenchmark {
   static final String NS = BenchApiServer.NS;
@@ -78,7 +79,9 @@ public final class OperatorScaleBenchmark {
   void run() throws Exception {
     api.install();
     double rawWriteRate = rawWriteRate(3000);
-    report.line("API server raw write rate (8 writers, ConfigMaps)", String.format("%.0f writes/s (the limit)", rawWriteRate));
+    report.line(
+        "API server raw write rate (8 writers, ConfigMaps)",
+        String.format("%.0f writes/s (the limit)", rawWriteRate));
 
     BenchReport.progress("creating " + clusters + " postgresql resources");
     api.createClusters(clusters);
@@ -89,18 +92,29 @@ public final class OperatorScaleBenchmark {
     OperatorProcess operator = OperatorProcess.start(repo, server, httpPort);
     Instant started = Instant.now();
     double ready = operator.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
-    report.line("cold start: process start → ready (caches synced)", String.format("%.1f s", ready));
+    report.line(
+        "cold start: process start → ready (caches synced)", String.format("%.1f s", ready));
     long expectedObjects = awaitChildren(Duration.ofMinutes(30));
     double cold = Duration.between(started, Instant.now()).toMillis() / 1000.0;
     long coldWrites = requests.writes.get();
     double objectRate = expectedObjects / cold;
-    report.line("cold start: every child object exists", String.format("%.1f s for %d objects (%.0f objects/s, %d API "
-        + "writes in all incl. events and status)", cold, expectedObjects, objectRate, coldWrites));
-    report.line("operator CPU during the cold start", String.format("%.0f CPU-s of %.0f s wall on %d cores (the mock API "
-        + "server in the benchmark process uses the rest)", operator.cpuSeconds(), cold,
-        Runtime.getRuntime().availableProcessors()));
-    report.line("cold start ratio to the limit (objects/s ÷ raw writes/s; goal ≥ 0.5)",
-        String.format("%.2f (all writes: %.2f)", objectRate / rawWriteRate, coldWrites / cold / rawWriteRate));
+    report.line(
+        "cold start: every child object exists",
+        String.format(
+            "%.1f s for %d objects (%.0f objects/s, %d API "
+                + "writes in all incl. events and status)",
+            cold, expectedObjects, objectRate, coldWrites));
+    report.line(
+        "operator CPU during the cold start",
+        String.format(
+            "%.0f CPU-s of %.0f s wall on %d cores (the mock API "
+                + "server in the benchmark process uses the rest)",
+            operator.cpuSeconds(), cold, Runtime.getRuntime().availableProcessors()));
+    report.line(
+        "cold start ratio to the limit (objects/s ÷ raw writes/s; goal ≥ 0.5)",
+        String.format(
+            "%.2f (all writes: %.2f)",
+            objectRate / rawWriteRate, coldWrites / cold / rawWriteRate));
 
     BenchReport.progress("playing the StatefulSet controller: " + 2 * clusters + " pods");
     runPods();
@@ -108,28 +122,46 @@ public final class OperatorScaleBenchmark {
     Thread.sleep(3000);
     report.line("operator memory after convergence", operator.memory());
 
-    BenchReport.progress("idle resync: restarting the operator over " + clusters + " converged clusters");
+    BenchReport.progress(
+        "idle resync: restarting the operator over " + clusters + " converged clusters");
     operator.stop();
     requests.reset();
     Instant restart = Instant.now();
     OperatorProcess second = OperatorProcess.start(repo, server, httpPort);
     double warmReady = second.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
     waitQuiet();
-    report.line("restart with " + clusters + " existing clusters: process start → ready", String.format("%.1f s", warmReady));
-    report.line("idle resync of all clusters: API writes (goal 0)", String.valueOf(requests.writes.get()));
-    report.line("idle resync: reads bypassing the informers (goal 0)", requests.bypassReads.get()
-        + " (plus " + requests.startupReads.get() + " start-up reads of the ConfigMap, CRD and namespace)");
+    report.line(
+        "restart with " + clusters + " existing clusters: process start → ready",
+        String.format("%.1f s", warmReady));
+    report.line(
+        "idle resync of all clusters: API writes (goal 0)", String.valueOf(requests.writes.get()));
+    report.line(
+        "idle resync: reads bypassing the informers (goal 0)",
+        requests.bypassReads.get()
+            + " (plus "
+            + requests.startupReads.get()
+            + " start-up reads of the ConfigMap, CRD and namespace)");
     requests.bypassSamples().forEach(p -> BenchReport.progress("bypass read: " + p));
-    requests.writeSamples().forEach(p -> BenchReport.progress("write during the idle resync: " + p));
-    report.line("idle resync duration (restart → quiet)",
+    requests
+        .writeSamples()
+        .forEach(p -> BenchReport.progress("write during the idle resync: " + p));
+    report.line(
+        "idle resync duration (restart → quiet)",
         String.format("%.1f s", Duration.between(restart, Instant.now()).toMillis() / 1000.0));
 
     List<Long> latencies = specChangeLatencies(Math.min(50, clusters));
     Collections.sort(latencies);
-    BenchReport.progress("slowest changes (ms): " + latencies.subList(Math.max(0, latencies.size() - 5), latencies.size()));
-    report.line("spec change → StatefulSet updated, with " + clusters + " loaded (goal p99 < 1 s)",
-        String.format("p50 %d ms, p99 %d ms, max %d ms (%d changes)", pct(latencies, 50), pct(latencies, 99),
-            latencies.get(latencies.size() - 1), latencies.size()));
+    BenchReport.progress(
+        "slowest changes (ms): "
+            + latencies.subList(Math.max(0, latencies.size() - 5), latencies.size()));
+    report.line(
+        "spec change → StatefulSet updated, with " + clusters + " loaded (goal p99 < 1 s)",
+        String.format(
+            "p50 %d ms, p99 %d ms, max %d ms (%d changes)",
+            pct(latencies, 50),
+            pct(latencies, 99),
+            latencies.get(latencies.size() - 1),
+            latencies.size()));
     report.line("operator memory at the end", second.memory());
     second.stop();
     report.print("clusters: " + clusters);
@@ -140,13 +172,23 @@ public final class OperatorScaleBenchmark {
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
     for (int t = 0; t < 8; t++) {
-      pool.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < writes) {
-          client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
-              .withName("probe-" + i).endMetadata().addToData("k", "v").build()).create();
-        }
-      });
+      pool.submit(
+          () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < writes) {
+              client
+                  .configMaps()
+                  .inNamespace(NS)
+                  .resource(
+                      new ConfigMapBuilder()
+                          .withNewMetadata()
+                          .withName("probe-" + i)
+                          .endMetadata()
+                          .addToData("k", "v")
+                          .build())
+                  .create();
+            }
+          });
     }
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
@@ -158,19 +200,21 @@ public final class OperatorScaleBenchmark {
   }
 
   /**
-   * Child objects per cluster: 2 Services, 1 Endpoints, 3 Secrets, 2 PDBs, 1 StatefulSet; plus SA and RB. Counted
-   * with watches (informers), not repeated LISTs, so that counting does not load the API server being measured.
+   * Child objects per cluster: 2 Services, 1 Endpoints, 3 Secrets, 2 PDBs, 1 StatefulSet; plus SA
+   * and RB. Counted with watches (informers), not repeated LISTs, so that counting does not load
+   * the API server being measured.
    */
   private long awaitChildren(Duration timeout) throws InterruptedException {
     long expected = clusters * 9L + 2;
-    List<SharedIndexInformer<?>> informers = List.of(
-        client.apps().statefulSets().inNamespace(NS).inform(),
-        client.services().inNamespace(NS).inform(),
-        client.endpoints().inNamespace(NS).inform(),
-        client.secrets().inNamespace(NS).inform(),
-        client.policy().v1().podDisruptionBudget().inNamespace(NS).inform(),
-        client.serviceAccounts().inNamespace(NS).inform(),
-        client.rbac().roleBindings().inNamespace(NS).inform());
+    List<SharedIndexInformer<?>> informers =
+        List.of(
+            client.apps().statefulSets().inNamespace(NS).inform(),
+            client.services().inNamespace(NS).inform(),
+            client.endpoints().inNamespace(NS).inform(),
+            client.secrets().inNamespace(NS).inform(),
+            client.policy().v1().podDisruptionBudget().inNamespace(NS).inform(),
+            client.serviceAccounts().inNamespace(NS).inform(),
+            client.rbac().roleBindings().inNamespace(NS).inform());
     try {
       Instant deadline = Instant.now().plus(timeout);
       while (Instant.now().isBefore(deadline)) {
@@ -192,15 +236,39 @@ public final class OperatorScaleBenchmark {
     for (StatefulSet sts : client.apps().statefulSets().inNamespace(NS).list().getItems()) {
       for (int i = 0; i < sts.getSpec().getReplicas(); i++) {
         int ordinal = i;
-        pool.submit(() -> {
-          Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
-          labels.put("spilo-role", ordinal == 0 ? "master" : "replica");
-          return client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata()
-              .withName(sts.getMetadata().getName() + "-" + ordinal).withLabels(labels).endMetadata()
-              .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
-                  .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build())
-              .endSpec().withNewStatus().withPhase("Running").endStatus().build()).create();
-        });
+        pool.submit(
+            () -> {
+              Map<String, String> labels =
+                  new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+              labels.put("spilo-role", ordinal == 0 ? "master" : "replica");
+              return client
+                  .pods()
+                  .inNamespace(NS)
+                  .resource(
+                      new PodBuilder()
+                          .withNewMetadata()
+                          .withName(sts.getMetadata().getName() + "-" + ordinal)
+                          .withLabels(labels)
+                          .endMetadata()
+                          .withNewSpec()
+                          .withContainers(
+                              new ContainerBuilder()
+                                  .withName("postgres")
+                                  .withImage(
+                                      sts.getSpec()
+                                          .getTemplate()
+                                          .getSpec()
+                                          .getContainers()
+                                          .get(0)
+                                          .getImage())
+                                  .build())
+                          .endSpec()
+                          .withNewStatus()
+                          .withPhase("Running")
+                          .endStatus()
+                          .build())
+                  .create();
+            });
       }
     }
     pool.shutdown();
@@ -208,7 +276,9 @@ public final class OperatorScaleBenchmark {
     requests.pause(false);
   }
 
-  /** Waits until the API server saw no request for 3 s (the resync has passed over every cluster). */
+  /**
+   * Waits until the API server saw no request for 3 s (the resync has passed over every cluster).
+   */
   private void waitQuiet() throws InterruptedException {
     long last = -1;
     int quiet = 0;
@@ -223,27 +293,35 @@ public final class OperatorScaleBenchmark {
   private List<Long> specChangeLatencies(int changes) throws Exception {
     Map<String, Long> changedAt = new ConcurrentHashMap<>();
     Map<String, Long> observed = new ConcurrentHashMap<>();
-    Watch watch = client.apps().statefulSets().inNamespace(NS).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, StatefulSet sts) {
-        Long t0 = changedAt.get(sts.getMetadata().getName());
-        if (t0 != null && sts.getSpec().getReplicas() == 3) {
-          observed.putIfAbsent(sts.getMetadata().getName(), System.nanoTime() - t0);
-        }
-      }
+    Watch watch =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(NS)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, StatefulSet sts) {
+                    Long t0 = changedAt.get(sts.getMetadata().getName());
+                    if (t0 != null && sts.getSpec().getReplicas() == 3) {
+                      observed.putIfAbsent(sts.getMetadata().getName(), System.nanoTime() - t0);
+                    }
+                  }
 
-      @Override
-      public void onClose(WatcherException cause) {
-      }
-    });
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
     List<Long> latencies = new ArrayList<>();
     for (int i = 0; i < changes; i++) {
       String name = name((i * 7919) % clusters);
-      // A JSON merge patch, as `kubectl patch` would send: it never conflicts with the operator's status writes.
+      // A JSON merge patch, as `kubectl patch` would send: it never conflicts with the operator's
+      // status writes.
       changedAt.put(name, System.nanoTime());
-      client.resources(Postgresql.class).inNamespace(NS).withName(name).patch(
-          PatchContext.of(PatchType.JSON_MERGE),
-          "{\"spec\":{\"numberOfInstances\":3}}");
+      client
+          .resources(Postgresql.class)
+          .inNamespace(NS)
+          .withName(name)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"numberOfInstances\":3}}");
       Instant deadline = Instant.now().plusSeconds(30);
       while (!observed.containsKey(name) && Instant.now().isBefore(deadline)) {
         Thread.sleep(2);
@@ -260,8 +338,6 @@ public final class OperatorScaleBenchmark {
     int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
   }
-
-
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -280,8 +356,12 @@ public final class OperatorScaleBenchmark {
 
   static boolean ok(int port, String path) {
     try {
-      return http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException | InterruptedException e) {
       return false;
     }

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Drains the mock API server's request log into counters: writes, informer reads (collection LIST/WATCH) and reads
- * that bypass the informers (GET of a single named object).
+ * Drains the mock API server's request log into counters: writes, informer reads (collection
+ * LIST/WATCH) and reads that bypass the informers (GET of a single named object).
  */
 final class RequestCounter implements AutoCloseable {
 
@@ -25,30 +25,37 @@ final class RequestCounter implements AutoCloseable {
   private volatile boolean counting = true;
 
   RequestCounter(KubernetesMockServer server) {
-    drain = new Thread(() -> {
-      while (running) {
-        try {
-          RecordedRequest r = server.takeRequest(100, TimeUnit.MILLISECONDS);
-          if (r != null && counting) {
-            count(r.getMethod(), r.getPath());
-          }
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "request-drain");
+    drain =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  RecordedRequest r = server.takeRequest(100, TimeUnit.MILLISECONDS);
+                  if (r != null && counting) {
+                    count(r.getMethod(), r.getPath());
+                  }
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "request-drain");
     drain.setDaemon(true);
     drain.start();
   }
 
   private void count(String method, String pathAndQuery) {
-    String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+    String path =
+        pathAndQuery.contains("?")
+            ? pathAndQuery.substring(0, pathAndQuery.indexOf('?'))
+            : pathAndQuery;
     if (!"GET".equals(method)) {
       if (writes.incrementAndGet() <= 20) {
         writeSamples.add(method + " " + pathAndQuery);
       }
     } else if ((path.startsWith("/api/v1/namespaces/") && path.split("/").length == 5)
-        || path.endsWith("/configmaps/postgres-operator") || path.contains("/customresourcedefinitions/")) {
+        || path.endsWith("/configmaps/postgres-operator")
+        || path.contains("/customresourcedefinitions/")) {
       startupReads.incrementAndGet();
     } else if (ApiPaths.isNamedObject(path) && !pathAndQuery.contains("watch=")) {
       if (bypassReads.incrementAndGet() <= 20) {

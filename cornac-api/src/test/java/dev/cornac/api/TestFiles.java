@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Paths of the repository and of the upstream examples in {@code ../shared} (present on every machine and in CI). */
+/**
+ * Paths of the repository and of the upstream examples in {@code ../shared} (present on every
+ * machine and in CI).
+ */
 public final class TestFiles {
   private TestFiles() {}
 
@@ -30,14 +33,18 @@ public final class TestFiles {
 
   /** Upstream's example postgresql manifests followed by ours. */
   public static Stream<Path> allPostgresqlExamples() {
-    return Stream.concat(postgresqlManifests(upstreamManifests()).stream(),
+    return Stream.concat(
+        postgresqlManifests(upstreamManifests()).stream(),
         postgresqlManifests(repoRoot().resolve("manifests")).stream());
   }
 
   /** Every YAML file in a folder whose text declares a postgresql resource. */
   public static List<Path> postgresqlManifests(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".yaml")).filter(TestFiles::declaresPostgresql).sorted()
+      return files
+          .filter(f -> f.toString().endsWith(".yaml"))
+          .filter(TestFiles::declaresPostgresql)
+          .sorted()
           .toList();
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -19,13 +19,28 @@ final class ClusterLookup {
     try {
       pg = client.resources(Postgresql.class).inNamespace(namespace).withName(name).get();
     } catch (KubernetesClientException e) {
-      throw new NotFound("cannot read postgresql " + name + " in namespace " + namespace + " from "
-          + client.getMasterUrl() + " (" + (e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode()) + "); check "
-          + "--kubeconfig, --context and your access");
+      throw new NotFound(
+          "cannot read postgresql "
+              + name
+              + " in namespace "
+              + namespace
+              + " from "
+              + client.getMasterUrl()
+              + " ("
+              + (e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode())
+              + "); check "
+              + "--kubeconfig, --context and your access");
     }
     if (pg == null) {
-      throw new NotFound("there is no postgresql " + name + " in namespace " + namespace + "; list them with "
-          + "`kubectl get postgresql -n " + namespace + "`, or choose the namespace with -n");
+      throw new NotFound(
+          "there is no postgresql "
+              + name
+              + " in namespace "
+              + namespace
+              + "; list them with "
+              + "`kubectl get postgresql -n "
+              + namespace
+              + "`, or choose the namespace with -n");
     }
     return pg;
   }

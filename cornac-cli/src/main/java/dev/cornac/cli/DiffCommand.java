@@ -31,34 +31,49 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cornac diff}: what applying a manifest would do, before it is applied — the object changes per kind with
- * their fields, which pods are recreated and in which order, the switchover, what waits for a maintenance window,
- * what changes inside PostgreSQL, and what the operator would refuse. Against the live cluster (kubeconfig), or
- * offline against another manifest ({@code --against}). Makes a GitOps pull request reviewable.
+ * {@code cornac diff}: what applying a manifest would do, before it is applied — the object changes
+ * per kind with their fields, which pods are recreated and in which order, the switchover, what
+ * waits for a maintenance window, what changes inside PostgreSQL, and what the operator would
+ * refuse. Against the live cluster (kubeconfig), or offline against another manifest ({@code
+ * --against}). Makes a GitOps pull request reviewable.
  */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-    description = "Show what applying a postgresql manifest would change, and its consequences (pods recreated, "
-        + "switchover, maintenance windows, roles and databases), against the live cluster or another manifest.")
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show what applying a postgresql manifest would change, and its consequences (pods recreated, "
+            + "switchover, maintenance windows, roles and databases), against the live cluster or another manifest.")
 final class DiffCommand implements Callable<Integer> {
   /** Kinds read from the cluster; Endpoints belong to Patroni, PodMonitors may have no CRD. */
-  static final Set<String> LIVE_KINDS = Set.of("StatefulSet", "Service", "Secret", "PodDisruptionBudget",
-      "Deployment", "CronJob");
+  static final Set<String> LIVE_KINDS =
+      Set.of("StatefulSet", "Service", "Secret", "PodDisruptionBudget", "Deployment", "CronJob");
 
   @Spec CommandSpec spec;
   @Mixin KubeOptions kube;
 
-  @Option(names = {"-f", "--filename"}, required = true, description = "the postgresql manifest to apply")
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      description = "the postgresql manifest to apply")
   Path file;
 
-  @Option(names = "--against", description = "compare offline with this manifest instead of the live cluster")
+  @Option(
+      names = "--against",
+      description = "compare offline with this manifest instead of the live cluster")
   Path against;
 
-  @Option(names = "--config", description = "the operator's configuration (a ConfigMap or an OperatorConfiguration "
-      + "file; for a live diff, the one the operator runs with: kubectl get cm postgres-operator -o yaml); upstream's "
-      + "defaults when absent")
+  @Option(
+      names = "--config",
+      description =
+          "the operator's configuration (a ConfigMap or an OperatorConfiguration "
+              + "file; for a live diff, the one the operator runs with: kubectl get cm postgres-operator -o yaml); upstream's "
+              + "defaults when absent")
   Path configFile;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   String output;
 
   private final Clock clock;
@@ -89,7 +104,8 @@ final class DiffCommand implements Callable<Integer> {
     ChangePlan plan;
     String base;
     if (!result.isValid()) {
-      plan = ChangePlan.refused(described, result.errors().stream().map(Violation::message).toList());
+      plan =
+          ChangePlan.refused(described, result.errors().stream().map(Violation::message).toList());
       base = against != null ? against.toString() : "the live cluster";
     } else {
       Postgresql pg = result.resource().get();
@@ -142,45 +158,79 @@ final class DiffCommand implements Callable<Integer> {
     namespaced(previous, pg);
     Cluster was = new Cluster(previous, config);
     Cluster now = new Cluster(namespaced(pg, previous), config);
-    return ChangePlanner.plan(now, desired(now), ChangePlanner.Current.offline(was.spec(),
-        desired(was).inCreationOrder()), clock.instant());
+    return ChangePlanner.plan(
+        now,
+        desired(now),
+        ChangePlanner.Current.offline(was.spec(), desired(was).inCreationOrder()),
+        clock.instant());
   }
 
   private ChangePlan live(Postgresql pg, OperatorConfig config, KubernetesClient client) {
-    String ns = pg.getMetadata().getNamespace() != null && !pg.getMetadata().getNamespace().isEmpty()
-        ? pg.getMetadata().getNamespace() : kube.namespace(client);
+    String ns =
+        pg.getMetadata().getNamespace() != null && !pg.getMetadata().getNamespace().isEmpty()
+            ? pg.getMetadata().getNamespace()
+            : kube.namespace(client);
     pg.getMetadata().setNamespace(ns);
     String name = pg.getMetadata().getName();
     Optional<Postgresql> stored;
     try {
-      stored = Optional.ofNullable(client.resources(Postgresql.class).inNamespace(ns).withName(name).get());
+      stored =
+          Optional.ofNullable(
+              client.resources(Postgresql.class).inNamespace(ns).withName(name).get());
     } catch (KubernetesClientException e) {
-      throw new ClusterLookup.NotFound("cannot read postgresql " + name + " in namespace " + ns + " from "
-          + client.getMasterUrl() + " (" + CliErrors.describeChain(e) + "); check --kubeconfig, --context and your "
-          + "access (the role postgres-cluster-user, manifests/cli-user-rbac.yaml)");
+      throw new ClusterLookup.NotFound(
+          "cannot read postgresql "
+              + name
+              + " in namespace "
+              + ns
+              + " from "
+              + client.getMasterUrl()
+              + " ("
+              + CliErrors.describeChain(e)
+              + "); check --kubeconfig, --context and your "
+              + "access (the role postgres-cluster-user, manifests/cli-user-rbac.yaml)");
     }
     stored.ifPresent(s -> pg.getMetadata().setUid(s.getMetadata().getUid()));
     String label = config.clusterNameLabel();
     List<HasMetadata> objects = new ArrayList<>();
     List<Pod> pods;
     try {
-      objects.addAll(client.apps().statefulSets().inNamespace(ns).withLabel(label, name).list().getItems());
+      objects.addAll(
+          client.apps().statefulSets().inNamespace(ns).withLabel(label, name).list().getItems());
       objects.addAll(client.services().inNamespace(ns).withLabel(label, name).list().getItems());
       objects.addAll(client.secrets().inNamespace(ns).withLabel(label, name).list().getItems());
-      objects.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).withLabel(label, name).list()
-          .getItems());
-      objects.addAll(client.apps().deployments().inNamespace(ns).withLabel(label, name).list().getItems());
-      objects.addAll(client.batch().v1().cronjobs().inNamespace(ns).withLabel(label, name).list().getItems());
+      objects.addAll(
+          client
+              .policy()
+              .v1()
+              .podDisruptionBudget()
+              .inNamespace(ns)
+              .withLabel(label, name)
+              .list()
+              .getItems());
+      objects.addAll(
+          client.apps().deployments().inNamespace(ns).withLabel(label, name).list().getItems());
+      objects.addAll(
+          client.batch().v1().cronjobs().inNamespace(ns).withLabel(label, name).list().getItems());
       pods = client.pods().inNamespace(ns).withLabel(label, name).list().getItems();
     } catch (KubernetesClientException e) {
-      throw new ClusterLookup.NotFound("cannot list the objects of " + name + " in namespace " + ns + " ("
-          + CliErrors.describeChain(e) + "); a live diff lists StatefulSets, Services, Secrets, "
-          + "PodDisruptionBudgets, Deployments, CronJobs and Pods: bind the role postgres-cluster-user "
-          + "(manifests/cli-user-rbac.yaml), or diff offline with --against");
+      throw new ClusterLookup.NotFound(
+          "cannot list the objects of "
+              + name
+              + " in namespace "
+              + ns
+              + " ("
+              + CliErrors.describeChain(e)
+              + "); a live diff lists StatefulSets, Services, Secrets, "
+              + "PodDisruptionBudgets, Deployments, CronJobs and Pods: bind the role postgres-cluster-user "
+              + "(manifests/cli-user-rbac.yaml), or diff offline with --against");
     }
     Cluster now = new Cluster(pg, config);
-    return ChangePlanner.plan(now, desired(now), new ChangePlanner.Current(stored.map(Postgresql::getSpec), objects,
-        pods, LIVE_KINDS), clock.instant());
+    return ChangePlanner.plan(
+        now,
+        desired(now),
+        new ChangePlanner.Current(stored.map(Postgresql::getSpec), objects, pods, LIVE_KINDS),
+        clock.instant());
   }
 
   /** A manifest that names no namespace is compared in the other's (else default). */
@@ -200,7 +250,8 @@ final class DiffCommand implements Callable<Integer> {
   static void text(ChangePlan plan, String base, PrintWriter out) {
     out.println("postgresql " + plan.cluster() + ", against " + base + ":");
     if (!plan.refused().isEmpty()) {
-      out.println("refused by the operator (the cluster would be Invalid and nothing would change):");
+      out.println(
+          "refused by the operator (the cluster would be Invalid and nothing would change):");
       plan.refused().forEach(r -> out.println("  ! " + r));
       return;
     }
@@ -211,12 +262,19 @@ final class DiffCommand implements Callable<Integer> {
     if (!plan.objects().isEmpty()) {
       out.println("objects:");
       for (ChangePlan.ObjectChange o : plan.objects()) {
-        out.println("  " + switch (o.action()) {
-          case CREATE -> "+ ";
-          case DELETE -> "- ";
-          case UPDATE -> "~ ";
-          case REPLACE -> "! ";
-        } + o.kind() + " " + o.name() + ": " + describe(o.action()));
+        out.println(
+            "  "
+                + switch (o.action()) {
+                  case CREATE -> "+ ";
+                  case DELETE -> "- ";
+                  case UPDATE -> "~ ";
+                  case REPLACE -> "! ";
+                }
+                + o.kind()
+                + " "
+                + o.name()
+                + ": "
+                + describe(o.action()));
         o.fields().forEach(f -> out.println("      " + f));
       }
     }

@@ -16,19 +16,26 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Reads manifests and the optional operator configuration, and reports problems the same way for every command. */
+/**
+ * Reads manifests and the optional operator configuration, and reports problems the same way for
+ * every command.
+ */
 final class ManifestInput {
   private ManifestInput() {}
 
   static OperatorConfig config(Path file, PrintWriter err) {
-    OperatorConfig config = file == null ? OperatorConfig.defaults() : OperatorConfigReader.fromFile(file);
-    config.warnings().forEach(w -> err.println("warning: " + (file == null ? "" : file + ": ") + w));
+    OperatorConfig config =
+        file == null ? OperatorConfig.defaults() : OperatorConfigReader.fromFile(file);
+    config
+        .warnings()
+        .forEach(w -> err.println("warning: " + (file == null ? "" : file + ": ") + w));
     return config;
   }
 
   /**
-   * The postgresql documents of a file; documents of other kinds are skipped (a manifest may bundle them). A kind
-   * spelled with other capitals ({@code Postgresql}) is kept, for the validator to say how it must be spelled.
+   * The postgresql documents of a file; documents of other kinds are skipped (a manifest may bundle
+   * them). A kind spelled with other capitals ({@code Postgresql}) is kept, for the validator to
+   * say how it must be spelled.
    */
   static List<JsonNode> postgresqlDocuments(Path file) {
     List<JsonNode> docs = new ArrayList<>();
@@ -46,8 +53,13 @@ final class ManifestInput {
     Set<String> kinds = new TreeSet<>();
     ManifestReader.documents(file).forEach(doc -> kinds.add(doc.path("kind").asText("")));
     kinds.remove("");
-    return file + ": holds no postgresql resource" + (kinds.isEmpty() ? "" : " (it holds "
-        + Printable.text(String.join(", ", kinds)) + ")") + "; a cluster manifest has apiVersion: " + Postgresql.API_VERSION + " and kind: " + Postgresql.KIND;
+    return file
+        + ": holds no postgresql resource"
+        + (kinds.isEmpty() ? "" : " (it holds " + Printable.text(String.join(", ", kinds)) + ")")
+        + "; a cluster manifest has apiVersion: "
+        + Postgresql.API_VERSION
+        + " and kind: "
+        + Postgresql.KIND;
   }
 
   static String describe(Path file, JsonNode doc) {

@@ -16,39 +16,65 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A request to the operator the declarative way: an annotation on the postgresql resource, tagged so that each
- * invocation is a new request, then the wait for the status condition that reports its outcome.
+ * A request to the operator the declarative way: an annotation on the postgresql resource, tagged
+ * so that each invocation is a new request, then the wait for the status condition that reports its
+ * outcome.
  */
 final class OperatorRequest {
-  private static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TAG_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
   private OperatorRequest() {}
 
   /**
-   * The request with a tag of its own: the time says when it was asked, the random part keeps two requests asked
-   * within the same second apart (the operator acts once per value, and the CLI waits for its value's outcome).
+   * The request with a tag of its own: the time says when it was asked, the random part keeps two
+   * requests asked within the same second apart (the operator acts once per value, and the CLI
+   * waits for its value's outcome).
    */
   static String tagged(String request) {
-    return request + " #" + TAG_TIME.format(Instant.now()) + "-"
+    return request
+        + " #"
+        + TAG_TIME.format(Instant.now())
+        + "-"
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   }
 
-  static int send(KubernetesClient client, String ns, String name, String annotation, String value,
-      String conditionType, long timeoutSeconds, PrintWriter out, PrintWriter err) throws InterruptedException {
+  static int send(
+      KubernetesClient client,
+      String ns,
+      String name,
+      String annotation,
+      String value,
+      String conditionType,
+      long timeoutSeconds,
+      PrintWriter out,
+      PrintWriter err)
+      throws InterruptedException {
     ClusterLookup.find(client, ns, name);
-    client.resources(Postgresql.class).inNamespace(ns).withName(name).edit(pg -> {
-      Map<String, String> annotations = new LinkedHashMap<>(pg.getMetadata().getAnnotations() == null ? Map.of()
-          : pg.getMetadata().getAnnotations());
-      annotations.put(annotation, value);
-      pg.getMetadata().setAnnotations(annotations);
-      return pg;
-    });
+    client
+        .resources(Postgresql.class)
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            pg -> {
+              Map<String, String> annotations =
+                  new LinkedHashMap<>(
+                      pg.getMetadata().getAnnotations() == null
+                          ? Map.of()
+                          : pg.getMetadata().getAnnotations());
+              annotations.put(annotation, value);
+              pg.getMetadata().setAnnotations(annotations);
+              return pg;
+            });
     err.println("  asked the operator: " + annotation + "=\"" + value + "\"; waiting ...");
     err.flush();
     String prefix = "\"" + value + "\": ";
-    Optional<Condition> outcome = Poll.within(Duration.ofSeconds(timeoutSeconds), Duration.ofMillis(500),
-        () -> outcome(client, ns, name, conditionType, prefix), e -> false);
+    Optional<Condition> outcome =
+        Poll.within(
+            Duration.ofSeconds(timeoutSeconds),
+            Duration.ofMillis(500),
+            () -> outcome(client, ns, name, conditionType, prefix),
+            e -> false);
     if (outcome.isPresent()) {
       String message = outcome.get().getMessage().substring(prefix.length());
       if ("True".equals(outcome.get().getStatus())) {
@@ -59,19 +85,33 @@ final class OperatorRequest {
       err.println("error: " + message);
       return CliErrors.EXIT_ERROR;
     }
-    err.println("error: the operator did not act on the request within " + timeoutSeconds + " s; check that it "
-        + "runs and watches namespace " + ns + " (kubectl get pods -A -l name=postgres-operator), then see "
-        + "`cornac status " + name + " -n " + ns + "`");
+    err.println(
+        "error: the operator did not act on the request within "
+            + timeoutSeconds
+            + " s; check that it "
+            + "runs and watches namespace "
+            + ns
+            + " (kubectl get pods -A -l name=postgres-operator), then see "
+            + "`cornac status "
+            + name
+            + " -n "
+            + ns
+            + "`");
     return CliErrors.EXIT_ERROR;
   }
 
-  private static Optional<Condition> outcome(KubernetesClient client, String ns, String name, String type,
-      String prefix) {
+  private static Optional<Condition> outcome(
+      KubernetesClient client, String ns, String name, String type, String prefix) {
     Postgresql pg = client.resources(Postgresql.class).inNamespace(ns).withName(name).get();
     if (pg == null || pg.getStatus() == null || pg.getStatus().conditions == null) {
       return Optional.empty();
     }
-    return pg.getStatus().conditions.stream().filter(c -> type.equals(c.getType()) && c.getMessage() != null
-        && c.getMessage().startsWith(prefix)).findFirst();
+    return pg.getStatus().conditions.stream()
+        .filter(
+            c ->
+                type.equals(c.getType())
+                    && c.getMessage() != null
+                    && c.getMessage().startsWith(prefix))
+        .findFirst();
   }
 }

@@ -23,25 +23,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cornac render}: the Kubernetes objects a manifest becomes, offline. */
-@Command(name = "render", mixinStandardHelpOptions = true,
-    description = "Print the Kubernetes objects a postgresql manifest becomes (offline, no cluster needed).")
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the Kubernetes objects a postgresql manifest becomes (offline, no cluster needed).")
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, required = true, description = "postgresql manifest (YAML or JSON)")
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      description = "postgresql manifest (YAML or JSON)")
   Path file;
 
-  @Option(names = "--config", description = "operator configuration: a ConfigMap or an OperatorConfiguration file; "
-      + "upstream's code defaults when absent")
+  @Option(
+      names = "--config",
+      description =
+          "operator configuration: a ConfigMap or an OperatorConfiguration file; "
+              + "upstream's code defaults when absent")
   Path configFile;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "yaml", description = "yaml or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "yaml",
+      description = "yaml or json (default: ${DEFAULT-VALUE})")
   String output;
 
-  @Option(names = {"-n", "--namespace"}, description = "namespace of a manifest that names none (default: default)")
+  @Option(
+      names = {"-n", "--namespace"},
+      description = "namespace of a manifest that names none (default: default)")
   String namespace;
 
-  @Option(names = "--show-secrets", description = "print freshly generated passwords instead of placeholders")
+  @Option(
+      names = "--show-secrets",
+      description = "print freshly generated passwords instead of placeholders")
   boolean showSecrets;
 
   @Override
@@ -67,11 +83,14 @@ final class RenderCommand implements Callable<Integer> {
         continue;
       }
       Postgresql pg = result.resource().get();
-      if (namespace != null && (pg.getMetadata().getNamespace() == null || pg.getMetadata().getNamespace().isEmpty())) {
+      if (namespace != null
+          && (pg.getMetadata().getNamespace() == null
+              || pg.getMetadata().getNamespace().isEmpty())) {
         pg.getMetadata().setNamespace(namespace);
       }
       Credentials credentials = showSecrets ? Credentials.random() : Credentials.placeholder();
-      objects.addAll(DesiredStateGenerator.generate(new Cluster(pg, config), credentials).inCreationOrder());
+      objects.addAll(
+          DesiredStateGenerator.generate(new Cluster(pg, config), credentials).inCreationOrder());
     }
     if (!valid) {
       return CliErrors.EXIT_INVALID;

@@ -16,13 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cornac ui}: the web UI, a process of its own (its own Deployment and ServiceAccount in the cluster).
- * Configured by upstream's environment variables; see {@link UiSettings}.
+ * {@code cornac ui}: the web UI, a process of its own (its own Deployment and ServiceAccount in the
+ * cluster). Configured by upstream's environment variables; see {@link UiSettings}.
  */
-@Command(name = "ui", mixinStandardHelpOptions = true,
-    description = "Run the web UI (list, create, edit, delete clusters; operator status). Configured by environment "
-        + "variables: TARGET_NAMESPACE, TEAMS, OPERATOR_API_URL, OPERATOR_UI_CONFIG, READ_ONLY_MODE, SUPERUSER_TEAM, "
-        + "SERVER_PORT, CORNAC_UI_AUTH (basic|token), CORNAC_UI_USERNAME, CORNAC_UI_PASSWORD, CORNAC_UI_ANONYMOUS_READ.")
+@Command(
+    name = "ui",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the web UI (list, create, edit, delete clusters; operator status). Configured by environment "
+            + "variables: TARGET_NAMESPACE, TEAMS, OPERATOR_API_URL, OPERATOR_UI_CONFIG, READ_ONLY_MODE, SUPERUSER_TEAM, "
+            + "SERVER_PORT, CORNAC_UI_AUTH (basic|token), CORNAC_UI_USERNAME, CORNAC_UI_PASSWORD, CORNAC_UI_ANONYMOUS_READ.")
 final class UiCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,7 +35,10 @@ final class UiCommand implements Callable<Integer> {
   @Option(names = "--context", description = "kubeconfig context")
   String context;
 
-  @Option(names = "--listen", defaultValue = "0.0.0.0", description = "address to listen on (${DEFAULT-VALUE})")
+  @Option(
+      names = "--listen",
+      defaultValue = "0.0.0.0",
+      description = "address to listen on (${DEFAULT-VALUE})")
   String listen;
 
   @Option(names = "--port", description = "port (default: SERVER_PORT, else 8081)")
@@ -53,17 +59,31 @@ final class UiCommand implements Callable<Integer> {
     }
     KubernetesClient client = KubernetesClients.create(kubeconfig, context, 0, 0);
     UiServer server = new UiServer(settings, client, listen);
-    spec.commandLine().getOut().println("cornac ui listening on http://" + listen + ":" + server.port() + "/ ("
-        + settings.auth().name().toLowerCase(Locale.ROOT) + " authentication"
-        + (settings.confinedNamespace() == null ? ", all namespaces" : ", namespace " + settings.confinedNamespace())
-        + ")");
+    spec.commandLine()
+        .getOut()
+        .println(
+            "cornac ui listening on http://"
+                + listen
+                + ":"
+                + server.port()
+                + "/ ("
+                + settings.auth().name().toLowerCase(Locale.ROOT)
+                + " authentication"
+                + (settings.confinedNamespace() == null
+                    ? ", all namespaces"
+                    : ", namespace " + settings.confinedNamespace())
+                + ")");
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      client.close();
-      stopped.countDown();
-    }, "cornac-ui-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "cornac-ui-shutdown"));
     stopped.await();
     return CliErrors.EXIT_OK;
   }

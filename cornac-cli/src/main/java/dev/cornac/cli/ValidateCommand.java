@@ -13,16 +13,28 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cornac validate}: check manifests with the operator's own rules; non-zero exit on any error. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Validate postgresql manifests with the operator's rules; exits 1 when any is invalid.")
+/**
+ * {@code cornac validate}: check manifests with the operator's own rules; non-zero exit on any
+ * error.
+ */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Validate postgresql manifests with the operator's rules; exits 1 when any is invalid.")
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, required = true, arity = "1..*", description = "manifest files")
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      arity = "1..*",
+      description = "manifest files")
   List<Path> files;
 
-  @Option(names = "--config", description = "operator configuration (ConfigMap or OperatorConfiguration file)")
+  @Option(
+      names = "--config",
+      description = "operator configuration (ConfigMap or OperatorConfiguration file)")
   Path configFile;
 
   @Override

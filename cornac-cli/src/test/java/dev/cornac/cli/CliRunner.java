@@ -18,7 +18,8 @@ final class CliRunner {
 
   /** {@code cornac local --state-dir <home> <args>}. */
   static Result local(Path home, String... args) {
-    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("local", "--state-dir", home.toString()));
+    java.util.List<String> all =
+        new java.util.ArrayList<>(java.util.List.of("local", "--state-dir", home.toString()));
     all.addAll(java.util.List.of(args));
     return run(all.toArray(String[]::new));
   }
@@ -39,7 +40,8 @@ final class CliRunner {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int exit = Main.run(args);
-      return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An operator configured with its own cluster_name_label and pod_role_label: the CLI finds the pods by them. */
+/**
+ * An operator configured with its own cluster_name_label and pod_role_label: the CLI finds the pods
+ * by them.
+ */
 @WithStrictApiServer
 class ClusterLabelsCliTest {
   StrictApiServer api;
@@ -31,24 +34,43 @@ class ClusterLabelsCliTest {
   @Test
   void statusFindsThePodsByTheConfiguredLabels() throws Exception {
     k8s = new OperatorHarness(api);
-    k8s.create("""
+    k8s.create(
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-labels}
         spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "15"}}
         """);
-    Kubelet.run(k8s.client(), new PodBuilder().withNewMetadata().withName("acid-labels-0").withNamespace(NS)
-        .withLabels(Map.of("example.com/cluster", "acid-labels", "example.com/role", "master")).endMetadata()
-        .withNewSpec().withContainers(new ContainerBuilder().withName("postgres").withImage("spilo").build())
-        .endSpec().build(), "10.0.0.7");
+    Kubelet.run(
+        k8s.client(),
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("acid-labels-0")
+            .withNamespace(NS)
+            .withLabels(Map.of("example.com/cluster", "acid-labels", "example.com/role", "master"))
+            .endMetadata()
+            .withNewSpec()
+            .withContainers(new ContainerBuilder().withName("postgres").withImage("spilo").build())
+            .endSpec()
+            .build(),
+        "10.0.0.7");
     String kubeconfig = TestKubeconfig.forDba(api, dir, NS).toString();
 
-    CliRunner.Result upstreamLabels = CliRunner.run("status", "acid-labels", "--kubeconfig", kubeconfig);
+    CliRunner.Result upstreamLabels =
+        CliRunner.run("status", "acid-labels", "--kubeconfig", kubeconfig);
     assertThat(upstreamLabels.exit()).as(upstreamLabels.err()).isZero();
     assertThat(upstreamLabels.out()).doesNotContain("acid-labels-0");
 
-    CliRunner.Result configured = CliRunner.run("status", "acid-labels", "--kubeconfig", kubeconfig,
-        "--cluster-name-label", "example.com/cluster", "--pod-role-label", "example.com/role");
+    CliRunner.Result configured =
+        CliRunner.run(
+            "status",
+            "acid-labels",
+            "--kubeconfig",
+            kubeconfig,
+            "--cluster-name-label",
+            "example.com/cluster",
+            "--pod-role-label",
+            "example.com/role");
     assertThat(configured.exit()).as(configured.err()).isZero();
     assertThat(configured.out()).containsPattern("acid-labels-0 +master");
   }

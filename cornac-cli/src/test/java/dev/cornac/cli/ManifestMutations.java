@@ -12,10 +12,10 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Deterministic mutations of a manifest, the kinds of mistakes and attacks a user's file or a stored object can hold:
- * wrong types, deleted and unknown fields, huge and negative numbers, unicode and control characters, bad quantities,
- * versions, windows and flags, deep nesting; and on the text, non-UTF-8 bytes, duplicate keys, YAML's special floats,
- * truncation.
+ * Deterministic mutations of a manifest, the kinds of mistakes and attacks a user's file or a
+ * stored object can hold: wrong types, deleted and unknown fields, huge and negative numbers,
+ * unicode and control characters, bad quantities, versions, windows and flags, deep nesting; and on
+ * the text, non-UTF-8 bytes, duplicate keys, YAML's special floats, truncation.
  */
 final class ManifestMutations {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -25,15 +25,62 @@ final class ManifestMutations {
 
   ManifestMutations(long seed) {
     this.random = new Random(seed);
-    for (Object v : List.of("", " ", "x", "lots", "-1", "0", "99", "9.6", "15", "1Gx", "500Mi", "-1Gi", "1e3",
-        "0x1F", "1_000", ".inf", "SUPERUSER", "nologin", "NOLOGIN", "login", "Mon:25:00-26:00", "Sat:01:00-00:00",
-        "Sun:00:00-23:59", "01:00-02:00", "2024-13-45T99:00:00Z", "2026-12-31T23:59:59+00:00", "ünïcødé ✓",
-        "\u0000\u0007ctrl\u001b[31m", "\u202Eevil", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "a\nb", "acid-x", "ACID_X", "x".repeat(300),
-        "../../etc/passwd", "$(rm -rf /)", "' OR 1=1; --")) {
+    for (Object v :
+        List.of(
+            "",
+            " ",
+            "x",
+            "lots",
+            "-1",
+            "0",
+            "99",
+            "9.6",
+            "15",
+            "1Gx",
+            "500Mi",
+            "-1Gi",
+            "1e3",
+            "0x1F",
+            "1_000",
+            ".inf",
+            "SUPERUSER",
+            "nologin",
+            "NOLOGIN",
+            "login",
+            "Mon:25:00-26:00",
+            "Sat:01:00-00:00",
+            "Sun:00:00-23:59",
+            "01:00-02:00",
+            "2024-13-45T99:00:00Z",
+            "2026-12-31T23:59:59+00:00",
+            "ünïcødé ✓",
+            "\u0000\u0007ctrl\u001b[31m",
+            "\u202Eevil",
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+            "a\nb",
+            "acid-x",
+            "ACID_X",
+            "x".repeat(300),
+            "../../etc/passwd",
+            "$(rm -rf /)",
+            "' OR 1=1; --")) {
       values.add(() -> F.textNode((String) v));
     }
-    for (long n : new long[] {0, 1, -1, 2, 7, 65535, 65536, Integer.MAX_VALUE, Integer.MIN_VALUE,
-        2147483648L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+    for (long n :
+        new long[] {
+          0,
+          1,
+          -1,
+          2,
+          7,
+          65535,
+          65536,
+          Integer.MAX_VALUE,
+          Integer.MIN_VALUE,
+          2147483648L,
+          Long.MAX_VALUE,
+          Long.MIN_VALUE
+        }) {
       values.add(() -> F.numberNode(n));
     }
     values.add(() -> F.numberNode(new BigInteger("1180591620717411303424")));
@@ -68,7 +115,8 @@ final class ManifestMutations {
           if (slot.current().isContainerNode()) {
             ObjectNode wrapper = F.objectNode();
             wrapper.set("unknownField" + random.nextInt(3), value());
-            slot.set(slot.current().isObject() ? merge((ObjectNode) slot.current(), wrapper) : wrapper);
+            slot.set(
+                slot.current().isObject() ? merge((ObjectNode) slot.current(), wrapper) : wrapper);
           } else {
             slot.set(F.arrayNode().add(slot.current()));
           }
@@ -95,15 +143,40 @@ final class ManifestMutations {
         System.arraycopy(text, pos, out, pos + 2, text.length - pos);
         return out;
       }
-      case 2 -> lines.set(at, lines.get(at).replaceFirst(":( .*)?$", ": " + List.of(".inf", "-.Inf", ".nan", "1e999",
-          "0o17", "!!binary aGVsbG8=", "&a x", "*a", "!!python/object:os.system x", "[", "{a: 1",
-          "'unterminated").get(random.nextInt(12))));
+      case 2 ->
+          lines.set(
+              at,
+              lines
+                  .get(at)
+                  .replaceFirst(
+                      ":( .*)?$",
+                      ": "
+                          + List.of(
+                                  ".inf",
+                                  "-.Inf",
+                                  ".nan",
+                                  "1e999",
+                                  "0o17",
+                                  "!!binary aGVsbG8=",
+                                  "&a x",
+                                  "*a",
+                                  "!!python/object:os.system x",
+                                  "[",
+                                  "{a: 1",
+                                  "'unterminated")
+                              .get(random.nextInt(12))));
       case 3 -> {
-        return String.join("\n", lines).substring(0, random.nextInt(yaml.length())).getBytes(StandardCharsets.UTF_8);
+        return String.join("\n", lines)
+            .substring(0, random.nextInt(yaml.length()))
+            .getBytes(StandardCharsets.UTF_8);
       }
-      case 4 -> lines.set(at, lines.get(at).replaceFirst(":( .*)?$", ": " + "[".repeat(1200) + "]".repeat(1200)));
+      case 4 ->
+          lines.set(
+              at,
+              lines.get(at).replaceFirst(":( .*)?$", ": " + "[".repeat(1200) + "]".repeat(1200)));
       case 5 -> lines.set(at, "\t" + lines.get(at));
-      default -> lines.add(at, lines.get(at).replaceFirst("^(\\s*)(- )?([^:]+):.*$", "$1$2$3: " + "x"));
+      default ->
+          lines.add(at, lines.get(at).replaceFirst("^(\\s*)(- )?([^:]+):.*$", "$1$2$3: " + "x"));
     }
     return String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
   }
@@ -128,10 +201,13 @@ final class ManifestMutations {
 
   private static void collect(JsonNode node, List<Slot> out) {
     if (node instanceof ObjectNode object) {
-      object.fieldNames().forEachRemaining(name -> {
-        out.add(new Slot(object, name, -1));
-        collect(object.get(name), out);
-      });
+      object
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                out.add(new Slot(object, name, -1));
+                collect(object.get(name), out);
+              });
     } else if (node instanceof ArrayNode array) {
       for (int i = 0; i < array.size(); i++) {
         out.add(new Slot(array, null, i));

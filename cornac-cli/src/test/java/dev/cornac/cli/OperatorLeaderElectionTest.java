@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two operator processes as the Deployment runs them (two replicas, leader election on, the shipped ServiceAccount's
- * rights): one leads and renews its Lease; SIGKILLed, it releases nothing, and the other takes the Lease once it
- * expires and reconciles. On a real API server the renewal is a PATCH, which the shipped role once lacked.
+ * Two operator processes as the Deployment runs them (two replicas, leader election on, the shipped
+ * ServiceAccount's rights): one leads and renews its Lease; SIGKILLed, it releases nothing, and the
+ * other takes the Lease once it expires and reconciles. On a real API server the renewal is a
+ * PATCH, which the shipped role once lacked.
  */
 @WithStrictApiServer
 class OperatorLeaderElectionTest {
@@ -55,8 +56,9 @@ class OperatorLeaderElectionTest {
   @Test
   void aKilledLeadersReplicaTakesTheLeaseWithinItsDurationAndReconciles() throws Exception {
     k8s = new OperatorHarness(api);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "api_port",
-        Integer.toString(freePort())));
+    k8s.configMap(
+        "manifests/configmap.yaml",
+        Map.of("watched_namespace", NS, "api_port", Integer.toString(freePort())));
     Path kubeconfig = api.kubeconfig(dir.resolve("kubeconfig"), StrictApiServer.OPERATOR, NS);
     Process first = startOperator(kubeconfig, "first", "127.0.0.1");
     await().atMost(Duration.ofSeconds(60)).until(() -> holder().equals(Optional.of("first")));
@@ -64,46 +66,65 @@ class OperatorLeaderElectionTest {
     k8s.create(minimal("acid-before"));
     await().atMost(Duration.ofSeconds(30)).until(() -> statefulSetExists("acid-before"));
     String renewedBefore = lease().getSpec().getRenewTime().toString();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !lease().getSpec().getRenewTime().toString()
-        .equals(renewedBefore));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !lease().getSpec().getRenewTime().toString().equals(renewedBefore));
 
     first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     Instant killed = Instant.now();
-    await().atMost(TAKEOVER_BOUND.plusSeconds(10)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(TAKEOVER_BOUND.plusSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> holder().equals(Optional.of("second")));
-    assertThat(Duration.between(killed, Instant.now())).as("takeover within the lease duration and a retry")
+    assertThat(Duration.between(killed, Instant.now()))
+        .as("takeover within the lease duration and a retry")
         .isLessThanOrEqualTo(TAKEOVER_BOUND);
     k8s.create(minimal("acid-after"));
     await().atMost(Duration.ofSeconds(60)).until(() -> statefulSetExists("acid-after"));
 
-    assertThat(log("second")).as("nothing the shipped role lacks").doesNotContain("Forbidden", "forbidden");
+    assertThat(log("second"))
+        .as("nothing the shipped role lacks")
+        .doesNotContain("Forbidden", "forbidden");
   }
 
   @Test
   void anOperatorMissingALeaseRightSaysWhichAtStartUp() throws Exception {
     k8s = new OperatorHarness(api);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "api_port",
-        Integer.toString(freePort())));
-    api.adminClient().rbac().clusterRoles().withName("postgres-operator").edit(role -> {
-      for (PolicyRule rule : role.getRules()) {
-        if (rule.getResources().contains("leases")) {
-          rule.setVerbs(rule.getVerbs().stream().filter(v -> !v.equals("update")).toList());
-        }
-      }
-      return role;
-    });
+    k8s.configMap(
+        "manifests/configmap.yaml",
+        Map.of("watched_namespace", NS, "api_port", Integer.toString(freePort())));
+    api.adminClient()
+        .rbac()
+        .clusterRoles()
+        .withName("postgres-operator")
+        .edit(
+            role -> {
+              for (PolicyRule rule : role.getRules()) {
+                if (rule.getResources().contains("leases")) {
+                  rule.setVerbs(rule.getVerbs().stream().filter(v -> !v.equals("update")).toList());
+                }
+              }
+              return role;
+            });
     Path kubeconfig = api.kubeconfig(dir.resolve("kubeconfig"), StrictApiServer.OPERATOR, NS);
 
     Process operator = startOperator(kubeconfig, "lacking", "127.0.0.1");
     assertThat(operator.waitFor(60, TimeUnit.SECONDS)).as("the operator gives up").isTrue();
     assertThat(operator.exitValue()).isEqualTo(2);
-    List<String> errorLines = log("lacking").lines().dropWhile(l -> !l.startsWith("error: ")).toList();
+    List<String> errorLines =
+        log("lacking").lines().dropWhile(l -> !l.startsWith("error: ")).toList();
     assertThat(errorLines).as("what failed, then why").first().asString().startsWith("error: ");
-    assertThat(String.join("\n", errorLines)).contains("caused by: ")
-        .contains("missing required verbs: [update]").doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(String.join("\n", errorLines))
+        .contains("caused by: ")
+        .contains("missing required verbs: [update]")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
   }
 
-  /** Each replica listens on its own loopback address: on one machine they would share the API port otherwise. */
+  /**
+   * Each replica listens on its own loopback address: on one machine they would share the API port
+   * otherwise.
+   */
   private Process startOperator(Path kubeconfig, String name, String address) throws IOException {
     return operators.start(name, kubeconfig, NS, Map.of(), "--listen", address);
   }
@@ -114,7 +135,8 @@ class OperatorLeaderElectionTest {
         kind: postgresql
         metadata: {name: %s}
         spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "15"}}
-        """.formatted(name);
+        """
+        .formatted(name);
   }
 
   private String log(String name) throws IOException {
@@ -122,12 +144,18 @@ class OperatorLeaderElectionTest {
   }
 
   private Lease lease() {
-    return api.adminClient().leases().inNamespace(NS).withName(OperatorEnvironment.DEFAULT_LEASE).get();
+    return api.adminClient()
+        .leases()
+        .inNamespace(NS)
+        .withName(OperatorEnvironment.DEFAULT_LEASE)
+        .get();
   }
 
   private Optional<String> holder() {
     Lease lease = lease();
-    return lease == null ? Optional.empty() : Optional.ofNullable(lease.getSpec().getHolderIdentity());
+    return lease == null
+        ? Optional.empty()
+        : Optional.ofNullable(lease.getSpec().getHolderIdentity());
   }
 
   private boolean statefulSetExists(String name) {

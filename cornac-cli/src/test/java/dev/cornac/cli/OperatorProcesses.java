@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code cornac operator} as real processes, as a Deployment or a developer runs it: each with its own log file, all
- * SIGKILLed when the test ends.
+ * {@code cornac operator} as real processes, as a Deployment or a developer runs it: each with its
+ * own log file, all SIGKILLed when the test ends.
  */
 final class OperatorProcesses implements AutoCloseable {
   private final Path dir;
@@ -20,17 +20,31 @@ final class OperatorProcesses implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Starts one with upstream's ConfigMap mode; {@code env} adds or overrides variables; {@code args} adds flags. */
-  Process start(String name, Path kubeconfig, String namespace, Map<String, String> env, String... args)
+  /**
+   * Starts one with upstream's ConfigMap mode; {@code env} adds or overrides variables; {@code
+   * args} adds flags.
+   */
+  Process start(
+      String name, Path kubeconfig, String namespace, Map<String, String> env, String... args)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "operator", "--kubeconfig", kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "operator",
+                "--kubeconfig",
+                kubeconfig.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
     pb.environment().put("CONFIG_MAP_NAME", "postgres-operator");
     pb.environment().put("OPERATOR_NAMESPACE", namespace);
-    // The pod name in a Deployment; processes on one machine would otherwise share the host's name as identity.
+    // The pod name in a Deployment; processes on one machine would otherwise share the host's name
+    // as identity.
     pb.environment().put("HOSTNAME", name);
     pb.environment().putAll(env);
     Process p = pb.start();

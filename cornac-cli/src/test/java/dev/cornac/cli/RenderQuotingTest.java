@@ -14,12 +14,33 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * {@code cornac render} output read by a YAML 1.1 reader (SnakeYAML resolves types as PyYAML and Ansible do) holds
- * exactly what the JSON output holds: no string turns into a date, a base-60 number, a float or a boolean.
+ * {@code cornac render} output read by a YAML 1.1 reader (SnakeYAML resolves types as PyYAML and
+ * Ansible do) holds exactly what the JSON output holds: no string turns into a date, a base-60
+ * number, a float or a boolean.
  */
 class RenderQuotingTest {
-  private static final List<String> TRICKY = List.of("0x1F", "0b101", "1e3", "1_000", ".inf", "-.Inf", ".nan",
-      "12:30", "=", "2026-12-31", "2026-12-31 10:00:00", "y", "N", "on", "Off", "~", "0o17", "017", "+12", "1.5e-3");
+  private static final List<String> TRICKY =
+      List.of(
+          "0x1F",
+          "0b101",
+          "1e3",
+          "1_000",
+          ".inf",
+          "-.Inf",
+          ".nan",
+          "12:30",
+          "=",
+          "2026-12-31",
+          "2026-12-31 10:00:00",
+          "y",
+          "N",
+          "on",
+          "Off",
+          "~",
+          "0o17",
+          "017",
+          "+12",
+          "1.5e-3");
 
   @Test
   void everyRenderedStringStaysAStringForAYaml11Reader(@TempDir Path dir) throws Exception {
@@ -28,7 +49,9 @@ class RenderQuotingTest {
       annotations.append("    a").append(i).append(": \"").append(TRICKY.get(i)).append("\"\n");
     }
     Path manifest = dir.resolve("tricky.yaml");
-    Files.writeString(manifest, """
+    Files.writeString(
+        manifest,
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata:
@@ -45,7 +68,8 @@ class RenderQuotingTest {
             timestamp: "2026-12-01T12:00:00+00:00"
           podAnnotations:
             "2026-01-01": "on"
-        """ + annotations);
+        """
+            + annotations);
     CliRunner.Result yaml = CliRunner.run("render", "-f", manifest.toString());
     CliRunner.Result json = CliRunner.run("render", "-o", "json", "-f", manifest.toString());
     assertThat(yaml.exit()).as(yaml.err()).isZero();
@@ -58,7 +82,9 @@ class RenderQuotingTest {
     for (int i = 0; i < items.size(); i++) {
       compare(items.get(i), read.get(i), "[" + i + "]", strings);
     }
-    assertThat(strings).as("the tricky values reached the output").contains(TRICKY.toArray(String[]::new))
+    assertThat(strings)
+        .as("the tricky values reached the output")
+        .contains(TRICKY.toArray(String[]::new))
         .contains("2026-12-01T12:00:00+00:00", "2026-01-01");
   }
 
@@ -67,11 +93,14 @@ class RenderQuotingTest {
       assertThat(actual).as(path).isInstanceOf(Map.class);
       Map<?, ?> map = (Map<?, ?>) actual;
       assertThat(map.keySet()).as(path + " keys").allMatch(String.class::isInstance);
-      expected.fields().forEachRemaining(f -> {
-        strings.add(f.getKey());
-        assertThat(map.containsKey(f.getKey())).as(path + " has " + f.getKey()).isTrue();
-        compare(f.getValue(), map.get(f.getKey()), path + "." + f.getKey(), strings);
-      });
+      expected
+          .fields()
+          .forEachRemaining(
+              f -> {
+                strings.add(f.getKey());
+                assertThat(map.containsKey(f.getKey())).as(path + " has " + f.getKey()).isTrue();
+                compare(f.getValue(), map.get(f.getKey()), path + "." + f.getKey(), strings);
+              });
     } else if (expected.isArray()) {
       assertThat(actual).as(path).isInstanceOf(List.class);
       for (int i = 0; i < expected.size(); i++) {

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@code postgresql} resource together with the operator configuration it is generated under, and the derived
- * facts every generator needs (effective instances, pooler enablement, standby, owner references).
+ * A {@code postgresql} resource together with the operator configuration it is generated under, and
+ * the derived facts every generator needs (effective instances, pooler enablement, standby, owner
+ * references).
  */
 public record Cluster(Postgresql resource, OperatorConfig config) {
   public static final String DEFAULT_NAMESPACE = "default";
@@ -62,7 +63,10 @@ public record Cluster(Postgresql resource, OperatorConfig config) {
     return spec().numberOfInstances == null ? 0 : spec().numberOfInstances;
   }
 
-  /** numberOfInstances clamped to min/max_instances, unless the ignore annotation says "true" (reference 3.1). */
+  /**
+   * numberOfInstances clamped to min/max_instances, unless the ignore annotation says "true"
+   * (reference 3.1).
+   */
   public int effectiveInstances() {
     int n = manifestInstances();
     String ignoreKey = config.string("ignore_instance_limits_annotation_key");
@@ -90,9 +94,13 @@ public record Cluster(Postgresql resource, OperatorConfig config) {
       return true;
     }
     List<EnvVar> env = spec().env == null ? List.of() : spec().env;
-    return env.stream().anyMatch(e -> e.getName() != null
-        && e.getName().matches("STANDBY_WALE_(S3|GS|GSC|SWIFT)_PREFIX")
-        && e.getValue() != null && !e.getValue().isEmpty());
+    return env.stream()
+        .anyMatch(
+            e ->
+                e.getName() != null
+                    && e.getName().matches("STANDBY_WALE_(S3|GS|GSC|SWIFT)_PREFIX")
+                    && e.getValue() != null
+                    && !e.getValue().isEmpty());
   }
 
   public boolean masterPoolerEnabled() {
@@ -115,8 +123,14 @@ public record Cluster(Postgresql resource, OperatorConfig config) {
       refs.addAll(resource.getMetadata().getOwnerReferences());
     }
     if (config.bool("enable_owner_references")) {
-      refs.add(new OwnerReferenceBuilder().withApiVersion(Postgresql.API_VERSION).withKind(Postgresql.KIND)
-          .withName(name()).withUid(uid()).withController(true).build());
+      refs.add(
+          new OwnerReferenceBuilder()
+              .withApiVersion(Postgresql.API_VERSION)
+              .withKind(Postgresql.KIND)
+              .withName(name())
+              .withUid(uid())
+              .withController(true)
+              .build());
     }
     return refs.isEmpty() ? null : refs;
   }

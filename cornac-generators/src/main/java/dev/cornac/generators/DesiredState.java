@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Every object a cluster should have, grouped by kind; {@link #inCreationOrder()} gives upstream's order. */
+/**
+ * Every object a cluster should have, grouped by kind; {@link #inCreationOrder()} gives upstream's
+ * order.
+ */
 public record DesiredState(
     ServiceAccount podServiceAccount,
     RoleBinding podRoleBinding,
@@ -34,8 +37,8 @@ public record DesiredState(
   public record PoolerObjects(Secret authSecret, Deployment deployment, Service service) {}
 
   /**
-   * ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob, poolers (3.0), then
-   * Cornac's PodMonitor.
+   * ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob,
+   * poolers (3.0), then Cornac's PodMonitor.
    */
   public List<HasMetadata> inCreationOrder() {
     List<HasMetadata> all = new ArrayList<>();

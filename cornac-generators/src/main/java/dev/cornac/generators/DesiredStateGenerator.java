@@ -16,11 +16,17 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** Composes every generator: (cluster, configuration, external inputs) → {@link DesiredState}. No I/O. */
+/**
+ * Composes every generator: (cluster, configuration, external inputs) → {@link DesiredState}. No
+ * I/O.
+ */
 public final class DesiredStateGenerator {
   private DesiredStateGenerator() {}
 
-  public static DesiredState generate(Cluster c, PodEnvironmentSources sources, SortedSet<String> backupSecretKeys,
+  public static DesiredState generate(
+      Cluster c,
+      PodEnvironmentSources sources,
+      SortedSet<String> backupSecretKeys,
       Credentials credentials) {
     List<DesiredState.PoolerObjects> poolers = new ArrayList<>();
     if (c.masterPoolerEnabled()) {
@@ -50,7 +56,9 @@ public final class DesiredStateGenerator {
   }
 
   private static DesiredState.PoolerObjects pooler(Cluster c, Role role, Credentials credentials) {
-    return new DesiredState.PoolerObjects(ConnectionPoolerGenerator.authSecret(c, role, credentials),
-        ConnectionPoolerGenerator.deployment(c, role), ConnectionPoolerGenerator.service(c, role));
+    return new DesiredState.PoolerObjects(
+        ConnectionPoolerGenerator.authSecret(c, role, credentials),
+        ConnectionPoolerGenerator.deployment(c, role),
+        ConnectionPoolerGenerator.service(c, role));
   }
 }

@@ -12,11 +12,20 @@ public final class EnvVars {
   }
 
   public static EnvVar field(String name, String path) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef("v1", path).endValueFrom().build();
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef("v1", path)
+        .endValueFrom()
+        .build();
   }
 
   public static EnvVar secret(String name, String secretName, String key) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef(key, secretName, null)
-        .endValueFrom().build();
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef(key, secretName, null)
+        .endValueFrom()
+        .build();
   }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /** Builds clusters for generator tests from YAML text and configuration maps. */
 public final class Fixtures {
-  public static final String MINIMAL = """
+  public static final String MINIMAL =
+      """
       apiVersion: acid.zalan.do/v1
       kind: postgresql
       metadata: {name: acid-test, namespace: default, uid: 9c4d8a4e-1f2b-4c3d-8e9f-0a1b2c3d4e5f}
@@ -50,7 +51,8 @@ public final class Fixtures {
 
   /** The minimal manifest with extra spec lines appended (indented by two spaces). */
   public static String minimalWith(String specLines) {
-    return MINIMAL + specLines.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+    return MINIMAL
+        + specLines.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
   }
 
   public static JsonNode tree(Object o) {

@@ -21,23 +21,32 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every example manifest (ours and upstream's) rendered under the example ConfigMap and under an empty one, compared
- * with the reviewed output in {@code src/test/resources/golden}. After an intended change, rerun with
- * {@code -Dcornac.update=true} and review the diff of the golden files against the reference.
+ * Every example manifest (ours and upstream's) rendered under the example ConfigMap and under an
+ * empty one, compared with the reviewed output in {@code src/test/resources/golden}. After an
+ * intended change, rerun with {@code -Dcornac.update=true} and review the diff of the golden files
+ * against the reference.
  */
 class GoldenFilesTest {
-  private static final Path GOLDEN = Fixtures.repoRoot().resolve("cornac-generators/src/test/resources/golden");
+  private static final Path GOLDEN =
+      Fixtures.repoRoot().resolve("cornac-generators/src/test/resources/golden");
 
   static Stream<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     List<Path> manifests = new ArrayList<>();
-    for (String f : List.of("minimal-postgres-manifest.yaml", "complete-postgres-manifest.yaml",
-        "standby-manifest.yaml")) {
+    for (String f :
+        List.of(
+            "minimal-postgres-manifest.yaml",
+            "complete-postgres-manifest.yaml",
+            "standby-manifest.yaml")) {
       manifests.add(Fixtures.repoRoot().resolve("manifests").resolve(f));
     }
-    for (String f : List.of("minimal-postgres-manifest.yaml", "complete-postgres-manifest.yaml",
-        "standby-manifest.yaml", "minimal-postgres-lowest-version-manifest.yaml",
-        "minimal-master-replica-svcmonitor.yaml")) {
+    for (String f :
+        List.of(
+            "minimal-postgres-manifest.yaml",
+            "complete-postgres-manifest.yaml",
+            "standby-manifest.yaml",
+            "minimal-postgres-lowest-version-manifest.yaml",
+            "minimal-master-replica-svcmonitor.yaml")) {
       manifests.add(Fixtures.upstream(f));
     }
     for (Path m : manifests) {
@@ -50,8 +59,11 @@ class GoldenFilesTest {
   @ParameterizedTest(name = "{0} under {1}")
   @MethodSource("cases")
   void rendersAsReviewed(Path manifest, String configName) throws IOException {
-    OperatorConfig config = configName.equals("empty-configmap") ? OperatorConfig.defaults()
-        : OperatorConfigReader.fromFile(Fixtures.repoRoot().resolve("manifests/configmap.yaml"));
+    OperatorConfig config =
+        configName.equals("empty-configmap")
+            ? OperatorConfig.defaults()
+            : OperatorConfigReader.fromFile(
+                Fixtures.repoRoot().resolve("manifests/configmap.yaml"));
     StringBuilder out = new StringBuilder();
     for (JsonNode doc : ManifestReader.documents(manifest)) {
       if (!Postgresql.KIND.equals(doc.path("kind").asText())) {
@@ -61,19 +73,30 @@ class GoldenFilesTest {
       if (pg.getMetadata().getNamespace() == null) {
         pg.getMetadata().setNamespace("default");
       }
-      for (HasMetadata o : DesiredStateGenerator.generate(new Cluster(pg, config), Credentials.placeholder())
-          .inCreationOrder()) {
+      for (HasMetadata o :
+          DesiredStateGenerator.generate(new Cluster(pg, config), Credentials.placeholder())
+              .inCreationOrder()) {
         out.append("---\n").append(ManifestMapper.toYaml(o));
       }
     }
-    String source = manifest.getParent().getParent().getFileName().toString().equals("upstream-examples")
-        ? "upstream" : "cornac";
-    Path golden = GOLDEN.resolve(source + "-" + manifest.getFileName().toString().replace(".yaml", "")
-        + "--" + configName + ".yaml");
+    String source =
+        manifest.getParent().getParent().getFileName().toString().equals("upstream-examples")
+            ? "upstream"
+            : "cornac";
+    Path golden =
+        GOLDEN.resolve(
+            source
+                + "-"
+                + manifest.getFileName().toString().replace(".yaml", "")
+                + "--"
+                + configName
+                + ".yaml");
     if (Boolean.getBoolean("cornac.update")) {
       Files.writeString(golden, out.toString());
     }
     assertThat(golden).as("golden file missing: rerun with -Dcornac.update=true").exists();
-    assertThat(out.toString()).as(golden.getFileName().toString()).isEqualTo(Files.readString(golden));
+    assertThat(out.toString())
+        .as(golden.getFileName().toString())
+        .isEqualTo(Files.readString(golden));
   }
 }

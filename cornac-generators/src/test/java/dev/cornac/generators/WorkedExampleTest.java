@@ -17,28 +17,39 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Reference section 5: the minimal upstream example under the upstream default OperatorConfiguration. */
+/**
+ * Reference section 5: the minimal upstream example under the upstream default
+ * OperatorConfiguration.
+ */
 class WorkedExampleTest {
-  private static final OperatorConfig CRD_DEFAULTS = OperatorConfigReader.fromFile(
-      Fixtures.upstream("postgresql-operator-default-configuration.yaml"));
+  private static final OperatorConfig CRD_DEFAULTS =
+      OperatorConfigReader.fromFile(
+          Fixtures.upstream("postgresql-operator-default-configuration.yaml"));
 
   private static Cluster minimal(OperatorConfig config) throws Exception {
-    Postgresql pg = ManifestMapper.yaml().readValue(
-        Files.readString(Fixtures.upstream("minimal-postgres-manifest.yaml")), Postgresql.class);
+    Postgresql pg =
+        ManifestMapper.yaml()
+            .readValue(
+                Files.readString(Fixtures.upstream("minimal-postgres-manifest.yaml")),
+                Postgresql.class);
     pg.getMetadata().setNamespace("default");
     return new Cluster(pg, config);
   }
 
   @Test
   void statefulSetMatchesTheReferenceFieldForField() throws Exception {
-    DesiredState state = DesiredStateGenerator.generate(minimal(CRD_DEFAULTS), Credentials.placeholder());
+    DesiredState state =
+        DesiredStateGenerator.generate(minimal(CRD_DEFAULTS), Credentials.placeholder());
     ObjectNode ours = (ObjectNode) ManifestMapper.tree(state.statefulSet());
     JsonNode expected;
-    try (InputStream in = getClass().getResourceAsStream("/reference/worked-example-statefulset.yaml")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/reference/worked-example-statefulset.yaml")) {
       expected = ManifestMapper.yaml().readTree(in);
     }
-    // The reference abbreviates the template metadata; 3.1 says it carries the namespace, which we keep.
-    assertThat(ours.path("spec").path("template").path("metadata").path("namespace").asText()).isEqualTo("default");
+    // The reference abbreviates the template metadata; 3.1 says it carries the namespace, which we
+    // keep.
+    assertThat(ours.path("spec").path("template").path("metadata").path("namespace").asText())
+        .isEqualTo("default");
     ((ObjectNode) ours.path("spec").path("template").path("metadata")).remove("namespace");
     assertThat(Fixtures.plain(ours.get("spec"))).isEqualTo(Fixtures.plain(expected.get("spec")));
     assertThat(Fixtures.plain(ours.path("metadata").path("labels")))
@@ -48,20 +59,34 @@ class WorkedExampleTest {
 
   @Test
   void otherObjectsMatchTheReference() throws Exception {
-    DesiredState state = DesiredStateGenerator.generate(minimal(CRD_DEFAULTS), Credentials.placeholder());
+    DesiredState state =
+        DesiredStateGenerator.generate(minimal(CRD_DEFAULTS), Credentials.placeholder());
     assertThat(state.masterService().getSpec().getType()).isEqualTo("ClusterIP");
-    assertThat(state.masterService().getSpec().getSelector()).isEqualTo(Map.of("application", "spilo",
-        "cluster-name", "acid-minimal-cluster", "spilo-role", "master"));
-    assertThat(state.replicaService().getMetadata().getName()).isEqualTo("acid-minimal-cluster-repl");
-    assertThat(state.replicaService().getSpec().getSelector()).containsEntry("spilo-role", "replica");
-    assertThat(state.credentialSecrets()).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder(
-        "postgres.acid-minimal-cluster.credentials.postgresql.acid.zalan.do",
-        "standby.acid-minimal-cluster.credentials.postgresql.acid.zalan.do",
-        "zalando.acid-minimal-cluster.credentials.postgresql.acid.zalan.do",
-        "foo-user.acid-minimal-cluster.credentials.postgresql.acid.zalan.do");
-    assertThat(state.primaryPdb().getMetadata().getName()).isEqualTo("postgres-acid-minimal-cluster-pdb");
+    assertThat(state.masterService().getSpec().getSelector())
+        .isEqualTo(
+            Map.of(
+                "application",
+                "spilo",
+                "cluster-name",
+                "acid-minimal-cluster",
+                "spilo-role",
+                "master"));
+    assertThat(state.replicaService().getMetadata().getName())
+        .isEqualTo("acid-minimal-cluster-repl");
+    assertThat(state.replicaService().getSpec().getSelector())
+        .containsEntry("spilo-role", "replica");
+    assertThat(state.credentialSecrets())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "postgres.acid-minimal-cluster.credentials.postgresql.acid.zalan.do",
+            "standby.acid-minimal-cluster.credentials.postgresql.acid.zalan.do",
+            "zalando.acid-minimal-cluster.credentials.postgresql.acid.zalan.do",
+            "foo-user.acid-minimal-cluster.credentials.postgresql.acid.zalan.do");
+    assertThat(state.primaryPdb().getMetadata().getName())
+        .isEqualTo("postgres-acid-minimal-cluster-pdb");
     assertThat(state.primaryPdb().getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
-    assertThat(state.primaryPdb().getSpec().getSelector().getMatchLabels()).containsEntry("spilo-role", "master");
+    assertThat(state.primaryPdb().getSpec().getSelector().getMatchLabels())
+        .containsEntry("spilo-role", "master");
     assertThat(state.criticalOpPdb().getMetadata().getName())
         .isEqualTo("postgres-acid-minimal-cluster-critical-op-pdb");
     assertThat(state.criticalOpPdb().getSpec().getMaxUnavailable().getIntVal()).isZero();
@@ -76,15 +101,20 @@ class WorkedExampleTest {
 
   @Test
   void emptyConfigMapGivesALoadBalancerAndNoResources() throws Exception {
-    DesiredState state = DesiredStateGenerator.generate(minimal(OperatorConfig.defaults()), Credentials.placeholder());
+    DesiredState state =
+        DesiredStateGenerator.generate(
+            minimal(OperatorConfig.defaults()), Credentials.placeholder());
     Service master = state.masterService();
     assertThat(master.getSpec().getType()).isEqualTo("LoadBalancer");
     assertThat(master.getSpec().getLoadBalancerSourceRanges()).containsExactly("127.0.0.1/32");
     assertThat(master.getSpec().getExternalTrafficPolicy()).isEqualTo("Cluster");
-    assertThat(master.getMetadata().getAnnotations()).containsExactly(Map.entry(
-        "external-dns.alpha.kubernetes.io/hostname",
-        "acid-minimal-cluster.default.db.example.com,minimal-cluster.acid.db.example.com"));
-    var resources = state.statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+    assertThat(master.getMetadata().getAnnotations())
+        .containsExactly(
+            Map.entry(
+                "external-dns.alpha.kubernetes.io/hostname",
+                "acid-minimal-cluster.default.db.example.com,minimal-cluster.acid.db.example.com"));
+    var resources =
+        state.statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
     assertThat(resources.getRequests()).isNullOrEmpty();
     assertThat(resources.getLimits()).isNullOrEmpty();
     assertThat(state.replicaService().getSpec().getType()).isEqualTo("ClusterIP");
@@ -92,9 +122,17 @@ class WorkedExampleTest {
 
   @Test
   void creationOrderFollowsUpstream() throws Exception {
-    DesiredState state = DesiredStateGenerator.generate(minimal(CRD_DEFAULTS), Credentials.placeholder());
-    List<String> kinds = state.inCreationOrder().stream().map(HasMetadata::getKind).distinct().toList();
-    assertThat(kinds).containsExactly("ServiceAccount", "RoleBinding", "Service", "Secret", "PodDisruptionBudget",
-        "StatefulSet");
+    DesiredState state =
+        DesiredStateGenerator.generate(minimal(CRD_DEFAULTS), Credentials.placeholder());
+    List<String> kinds =
+        state.inCreationOrder().stream().map(HasMetadata::getKind).distinct().toList();
+    assertThat(kinds)
+        .containsExactly(
+            "ServiceAccount",
+            "RoleBinding",
+            "Service",
+            "Secret",
+            "PodDisruptionBudget",
+            "StatefulSet");
   }
 }

@@ -40,9 +40,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** charts/cornac, rendered by Helm itself: the same operator as `kubectl apply -k manifests/`, plus Helm's values. */
+/**
+ * charts/cornac, rendered by Helm itself: the same operator as `kubectl apply -k manifests/`, plus
+ * Helm's values.
+ */
 class HelmChartTest {
-  private static final String ROLE_BINDING_DEFINITION = "pod_service_account_role_binding_definition";
+  private static final String ROLE_BINDING_DEFINITION =
+      "pod_service_account_role_binding_definition";
   private static Rendered kustomized;
   private static Rendered kustomizedUi;
   private static Rendered defaults;
@@ -57,23 +61,28 @@ class HelmChartTest {
   @Test
   void chartPassesHelmLintStrict() {
     LintResult lint = new Helm(chart()).lint().strict().call();
-    assertThat(lint.getMessages()).as("helm lint --strict").noneMatch(m -> m.contains("[ERROR]")
-        || m.contains("[WARNING]"));
+    assertThat(lint.getMessages())
+        .as("helm lint --strict")
+        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
     assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
   }
 
   @ParameterizedTest(name = "charts/cornac/{1} is manifests/{0}")
   @CsvSource({
-      "configmap.yaml, files/configmap.yaml",
-      "postgresql-operator-default-configuration.yaml, files/postgresql-operator-default-configuration.yaml",
-      "postgresql.crd.yaml, crds/postgresql.crd.yaml",
-      "operatorconfiguration.crd.yaml, crds/operatorconfiguration.crd.yaml",
-      "postgresteam.crd.yaml, crds/postgresteam.crd.yaml"})
+    "configmap.yaml, files/configmap.yaml",
+    "postgresql-operator-default-configuration.yaml, files/postgresql-operator-default-configuration.yaml",
+    "postgresql.crd.yaml, crds/postgresql.crd.yaml",
+    "operatorconfiguration.crd.yaml, crds/operatorconfiguration.crd.yaml",
+    "postgresteam.crd.yaml, crds/postgresteam.crd.yaml"
+  })
   void theChartsCopiesAreTheManifestsFiles(String source, String copy) throws Exception {
-    // Helm reads nothing outside the chart and kustomize nothing outside manifests/: manifests/ is the source and
+    // Helm reads nothing outside the chart and kustomize nothing outside manifests/: manifests/ is
+    // the source and
     // the chart holds verbatim copies.
     assertThat(Files.readString(chart().resolve(copy)))
-        .as("charts/cornac/%s differs from manifests/%s: cp manifests/%s charts/cornac/%s", copy, source, source, copy)
+        .as(
+            "charts/cornac/%s differs from manifests/%s: cp manifests/%s charts/cornac/%s",
+            copy, source, source, copy)
         .isEqualTo(Files.readString(manifests().resolve(source)));
   }
 
@@ -81,9 +90,11 @@ class HelmChartTest {
   void chartRendersTheSameConfigurationAsTheKustomizeInstall() {
     Map<String, String> kustomize = kustomized.configMapData("postgres-operator");
     Map<String, String> chart = defaults.configMapData("postgres-operator");
-    // A user moving from the seed's install to the chart must not see one cluster roll or Patroni change its DCS.
+    // A user moving from the seed's install to the chart must not see one cluster roll or Patroni
+    // change its DCS.
     assertThat(chart.get("kubernetes_use_configmaps")).isEqualTo("false");
-    assertThat(withoutKey(chart, ROLE_BINDING_DEFINITION)).as("every key, every value")
+    assertThat(withoutKey(chart, ROLE_BINDING_DEFINITION))
+        .as("every key, every value")
         .isEqualTo(withoutKey(kustomize, ROLE_BINDING_DEFINITION));
     assertThat(effective(OperatorConfigReader.fromConfigMap(chart)))
         .isEqualTo(effective(OperatorConfigReader.fromConfigMap(kustomize)));
@@ -91,8 +102,13 @@ class HelmChartTest {
 
   @Test
   void aConfigurationValueOverridesOnlyItsKey() {
-    Map<String, String> chart = helm(set("configuration.docker_image", "registry.example.com/spilo:1",
-        "configuration.workers", "16")).configMapData("postgres-operator");
+    Map<String, String> chart =
+        helm(set(
+                "configuration.docker_image",
+                "registry.example.com/spilo:1",
+                "configuration.workers",
+                "16"))
+            .configMapData("postgres-operator");
     Map<String, String> expected = new TreeMap<>(defaults.configMapData("postgres-operator"));
     expected.put("docker_image", "registry.example.com/spilo:1");
     expected.put("workers", "16");
@@ -103,9 +119,11 @@ class HelmChartTest {
   void theOperatorDeploymentAndServiceAreTheKustomizeInstalls() {
     JsonNode chart = defaults.get("Deployment", "postgres-operator");
     JsonNode kustomize = kustomized.get("Deployment", "postgres-operator");
-    // env, probes, security contexts, resources, image, ports, volumes, service account: the whole pod spec.
+    // env, probes, security contexts, resources, image, ports, volumes, service account: the whole
+    // pod spec.
     assertThat(chart.at("/spec/template/spec")).isEqualTo(kustomize.at("/spec/template/spec"));
-    assertThat(chart.at("/spec/template/metadata/labels")).isEqualTo(kustomize.at("/spec/template/metadata/labels"));
+    assertThat(chart.at("/spec/template/metadata/labels"))
+        .isEqualTo(kustomize.at("/spec/template/metadata/labels"));
     for (String field : List.of("/spec/selector", "/spec/replicas", "/spec/strategy")) {
       assertThat(chart.at(field)).as(field).isEqualTo(kustomize.at(field));
     }
@@ -116,77 +134,115 @@ class HelmChartTest {
   @Test
   void chartRbacHasTheRulesOfTheKustomizeInstall() {
     for (String role : List.of("postgres-operator", "postgres-pod")) {
-      assertThat(defaults.get("ClusterRole", "cornac-" + role).path("rules")).as(role)
+      assertThat(defaults.get("ClusterRole", "cornac-" + role).path("rules"))
+          .as(role)
           .isEqualTo(kustomized.get("ClusterRole", role).path("rules"));
     }
     JsonNode binding = defaults.get("ClusterRoleBinding", "cornac-postgres-operator");
     assertThat(binding.at("/roleRef/name").asText()).isEqualTo("cornac-postgres-operator");
-    assertThat(binding.path("subjects")).singleElement().satisfies(s -> {
-      assertThat(s.path("name").asText()).isEqualTo("postgres-operator");
-      assertThat(s.path("namespace").asText()).isEqualTo("team-x");
-    });
-    assertThat(defaults.get("ServiceAccount", "postgres-operator").at("/metadata/namespace").asText())
+    assertThat(binding.path("subjects"))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.path("name").asText()).isEqualTo("postgres-operator");
+              assertThat(s.path("namespace").asText()).isEqualTo("team-x");
+            });
+    assertThat(
+            defaults.get("ServiceAccount", "postgres-operator").at("/metadata/namespace").asText())
         .isEqualTo("team-x");
   }
 
   @Test
   void theOperatorBindsSpiloPodsToTheReleasesPodRole() throws Exception {
-    Postgresql cluster = ManifestMapper.yaml().readValue(manifests().resolve("minimal-postgres-manifest.yaml")
-        .toFile(), Postgresql.class);
-    OperatorConfig fromConfigMap = OperatorConfigReader.fromConfigMap(defaults.configMapData("postgres-operator"));
-    OperatorConfig fromResource = OperatorConfigReader.fromOperatorConfiguration(configurationOf(
-        helm(set("configTarget", "OperatorConfiguration"))));
+    Postgresql cluster =
+        ManifestMapper.yaml()
+            .readValue(
+                manifests().resolve("minimal-postgres-manifest.yaml").toFile(), Postgresql.class);
+    OperatorConfig fromConfigMap =
+        OperatorConfigReader.fromConfigMap(defaults.configMapData("postgres-operator"));
+    OperatorConfig fromResource =
+        OperatorConfigReader.fromOperatorConfiguration(
+            configurationOf(helm(set("configTarget", "OperatorConfiguration"))));
     for (OperatorConfig config : List.of(fromConfigMap, fromResource)) {
       Cluster c = new Cluster(cluster, config);
       RoleBinding binding = PodServiceAccountGenerator.roleBinding(c);
       assertThat(binding.getRoleRef().getName()).isEqualTo("cornac-postgres-pod");
       assertThat(defaults.find("ClusterRole", binding.getRoleRef().getName())).isPresent();
-      assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName())
-          .isEqualTo(PodServiceAccountGenerator.serviceAccount(c).getMetadata().getName()));
-      // Not postgres-pod: namespaces moved from a kustomize install keep their old binding and get this one.
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(
+              s ->
+                  assertThat(s.getName())
+                      .isEqualTo(
+                          PodServiceAccountGenerator.serviceAccount(c).getMetadata().getName()));
+      // Not postgres-pod: namespaces moved from a kustomize install keep their old binding and get
+      // this one.
       assertThat(binding.getMetadata().getName()).isEqualTo("cornac-postgres-pod");
     }
     // Without the chart's RBAC the operator binds to postgres-pod, as upstream does.
-    Map<String, String> ownRbac = helm(set("rbac.create", false)).configMapData("postgres-operator");
+    Map<String, String> ownRbac =
+        helm(set("rbac.create", false)).configMapData("postgres-operator");
     assertThat(ownRbac.get(ROLE_BINDING_DEFINITION)).isEmpty();
   }
 
   @Test
   void twoReleasesShareNoClusterScopedName() {
     Rendered first = Rendered.of(helmTemplate().withName("first").call());
-    Rendered second = Rendered.of(helmTemplate().withName("second").withNamespace("team-y")
-        .set("controllerID", "second").call());
-    List<String> clusterScoped = first.objects().stream().filter(o -> !o.path("metadata").has("namespace"))
-        .map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList();
-    assertThat(clusterScoped).isNotEmpty().doesNotContainAnyElementsOf(second.objects().stream()
-        .filter(o -> !o.path("metadata").has("namespace"))
-        .map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList());
+    Rendered second =
+        Rendered.of(
+            helmTemplate()
+                .withName("second")
+                .withNamespace("team-y")
+                .set("controllerID", "second")
+                .call());
+    List<String> clusterScoped =
+        first.objects().stream()
+            .filter(o -> !o.path("metadata").has("namespace"))
+            .map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText())
+            .toList();
+    assertThat(clusterScoped)
+        .isNotEmpty()
+        .doesNotContainAnyElementsOf(
+            second.objects().stream()
+                .filter(o -> !o.path("metadata").has("namespace"))
+                .map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText())
+                .toList());
   }
 
   @Test
   void operatorConfigurationTargetRendersTheResourceTheOperatorReads() {
     Rendered chart = helm(set("configTarget", "OperatorConfiguration"));
     assertThat(chart.find("ConfigMap", "postgres-operator")).isEmpty();
-    JsonNode resource = chart.get("OperatorConfiguration", "postgresql-operator-default-configuration");
-    assertThat(resource.at("/metadata/namespace").asText()).as("the operator reads it in its own namespace")
+    JsonNode resource =
+        chart.get("OperatorConfiguration", "postgresql-operator-default-configuration");
+    assertThat(resource.at("/metadata/namespace").asText())
+        .as("the operator reads it in its own namespace")
         .isEqualTo("team-x");
-    JsonNode env = chart.get("Deployment", "postgres-operator").at("/spec/template/spec/containers/0/env");
-    assertThat(env.findValuesAsText("name")).contains("POSTGRES_OPERATOR_CONFIGURATION_OBJECT")
+    JsonNode env =
+        chart.get("Deployment", "postgres-operator").at("/spec/template/spec/containers/0/env");
+    assertThat(env.findValuesAsText("name"))
+        .contains("POSTGRES_OPERATOR_CONFIGURATION_OBJECT")
         .doesNotContain("CONFIG_MAP_NAME");
     assertThat(valueOf(env, "POSTGRES_OPERATOR_CONFIGURATION_OBJECT"))
         .isEqualTo(resource.at("/metadata/name").asText());
 
-    JsonNode shipped = readYaml(manifests().resolve("postgresql-operator-default-configuration.yaml"));
+    JsonNode shipped =
+        readYaml(manifests().resolve("postgresql-operator-default-configuration.yaml"));
     assertThat(without(resource.path("configuration"), "kubernetes." + ROLE_BINDING_DEFINITION))
         .isEqualTo(shipped.path("configuration"));
     assertThat(effective(OperatorConfigReader.fromOperatorConfiguration(configurationOf(chart))))
-        .isEqualTo(effective(OperatorConfigReader.fromFile(
-            manifests().resolve("postgresql-operator-default-configuration.yaml"))));
+        .isEqualTo(
+            effective(
+                OperatorConfigReader.fromFile(
+                    manifests().resolve("postgresql-operator-default-configuration.yaml"))));
     // Helm installs crds/ before the templates: the resource's kind exists when it is created.
     assertThat(chart().resolve("crds").resolve("operatorconfiguration.crd.yaml")).exists();
 
-    Rendered tuned = helm(set("configTarget", "OperatorConfiguration", "operatorConfiguration.workers", 16));
-    assertThat(OperatorConfigReader.fromOperatorConfiguration(configurationOf(tuned)).integer("workers"))
+    Rendered tuned =
+        helm(set("configTarget", "OperatorConfiguration", "operatorConfiguration.workers", 16));
+    assertThat(
+            OperatorConfigReader.fromOperatorConfiguration(configurationOf(tuned))
+                .integer("workers"))
         .contains(16L);
   }
 
@@ -196,7 +252,8 @@ class HelmChartTest {
     assertThat(decode(secret.at("/data/username"))).isEqualTo("admin");
     assertThat(decode(secret.at("/data/password"))).matches("[A-Za-z0-9]{32}");
     assertThat(decode(helm().get("Secret", "postgres-operator-ui-login").at("/data/password")))
-        .as("drawn per install").isNotEqualTo(decode(secret.at("/data/password")));
+        .as("drawn per install")
+        .isNotEqualTo(decode(secret.at("/data/password")));
     assertThat(secretRefs(defaults)).containsOnly("postgres-operator-ui-login");
 
     Rendered existing = helm(set("ui.existingSecret", "my-login"));
@@ -211,9 +268,13 @@ class HelmChartTest {
   @Test
   void theUiIsTheKustomizeUi() {
     Rendered chart = helm(set("ui.targetNamespace", "default"));
-    JsonNode pod = normalisedUiConfig(chart.get("Deployment", "postgres-operator-ui").at("/spec/template/spec"));
-    assertThat(pod).isEqualTo(normalisedUiConfig(kustomizedUi.get("Deployment", "postgres-operator-ui")
-        .at("/spec/template/spec")));
+    JsonNode pod =
+        normalisedUiConfig(
+            chart.get("Deployment", "postgres-operator-ui").at("/spec/template/spec"));
+    assertThat(pod)
+        .isEqualTo(
+            normalisedUiConfig(
+                kustomizedUi.get("Deployment", "postgres-operator-ui").at("/spec/template/spec")));
     assertThat(chart.get("ClusterRole", "cornac-postgres-operator-ui").path("rules"))
         .isEqualTo(kustomizedUi.get("ClusterRole", "postgres-operator-ui").path("rules"));
     assertThat(chart.get("Service", "postgres-operator-ui").path("spec"))
@@ -221,52 +282,80 @@ class HelmChartTest {
   }
 
   @Test
-  void everyDocumentedValueHasAnAlternativeThatChangesWhatHelmRenders(@TempDir Path dir) throws Exception {
+  void everyDocumentedValueHasAnAlternativeThatChangesWhatHelmRenders(@TempDir Path dir)
+      throws Exception {
     JsonNode values = readYaml(chart().resolve("values.yaml"));
-    JsonNode alternatives = readYaml(Path.of(HelmChartTest.class.getResource("/every-value.yaml").toURI()));
+    JsonNode alternatives =
+        readYaml(Path.of(HelmChartTest.class.getResource("/every-value.yaml").toURI()));
     List<String> leaves = new ArrayList<>();
     leaves(values, "", leaves);
     assertThat(leaves).hasSizeGreaterThan(30);
     // Values that act only together with another one.
-    Map<String, Map<String, Object>> context = Map.of(
-        "operatorConfiguration", Map.of("configTarget", "OperatorConfiguration"),
-        "podMonitor.labels", Map.of("podMonitor", Map.of("enabled", true)),
-        "podMonitor.interval", Map.of("podMonitor", Map.of("enabled", true)));
+    Map<String, Map<String, Object>> context =
+        Map.of(
+            "operatorConfiguration", Map.of("configTarget", "OperatorConfiguration"),
+            "podMonitor.labels", Map.of("podMonitor", Map.of("enabled", true)),
+            "podMonitor.interval", Map.of("podMonitor", Map.of("enabled", true)));
     for (String leaf : leaves) {
       JsonNode alternative = alternatives.at("/" + leaf.replace('.', '/'));
-      assertThat(alternative.isMissingNode()).as(leaf + " has an alternative in every-value.yaml").isFalse();
-      assertThat(alternative).as(leaf + " differs from its default").isNotEqualTo(values.at("/" + leaf
-          .replace('.', '/')));
-      Map<String, Object> base = context.entrySet().stream().filter(e -> leaf.startsWith(e.getKey()))
-          .map(Map.Entry::getValue).findFirst().orElse(Map.of());
-      Map<String, Object> changed = deepMerge(base, nested(leaf, ManifestMapper.json().treeToValue(alternative,
-          Object.class)));
-      assertThat(stable(render(dir, "base.yaml", base))).as("--set %s=%s changes the rendering", leaf, alternative)
+      assertThat(alternative.isMissingNode())
+          .as(leaf + " has an alternative in every-value.yaml")
+          .isFalse();
+      assertThat(alternative)
+          .as(leaf + " differs from its default")
+          .isNotEqualTo(values.at("/" + leaf.replace('.', '/')));
+      Map<String, Object> base =
+          context.entrySet().stream()
+              .filter(e -> leaf.startsWith(e.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(Map.of());
+      Map<String, Object> changed =
+          deepMerge(
+              base, nested(leaf, ManifestMapper.json().treeToValue(alternative, Object.class)));
+      assertThat(stable(render(dir, "base.yaml", base)))
+          .as("--set %s=%s changes the rendering", leaf, alternative)
           .isNotEqualTo(stable(render(dir, "changed.yaml", changed)));
     }
   }
 
   @Test
   void everyValueAtOnceReachesBothPods() throws Exception {
-    Rendered all = Rendered.of(helmTemplate().withValuesFile(Path.of(HelmChartTest.class
-        .getResource("/every-value.yaml").toURI())).set("ui.enabled", true).call());
+    Rendered all =
+        Rendered.of(
+            helmTemplate()
+                .withValuesFile(
+                    Path.of(HelmChartTest.class.getResource("/every-value.yaml").toURI()))
+                .set("ui.enabled", true)
+                .call());
     for (String name : List.of("postgres-operator", "postgres-operator-ui")) {
       JsonNode pod = all.get("Deployment", name).at("/spec/template");
-      assertThat(pod.at("/spec/imagePullSecrets/0/name").asText()).as(name).isEqualTo("my-registry");
-      assertThat(pod.at("/spec/priorityClassName").asText()).as(name).isEqualTo("system-cluster-critical");
-      assertThat(pod.at("/spec/nodeSelector").path("node-role.example.com/databases").asText()).isEqualTo("true");
+      assertThat(pod.at("/spec/imagePullSecrets/0/name").asText())
+          .as(name)
+          .isEqualTo("my-registry");
+      assertThat(pod.at("/spec/priorityClassName").asText())
+          .as(name)
+          .isEqualTo("system-cluster-critical");
+      assertThat(pod.at("/spec/nodeSelector").path("node-role.example.com/databases").asText())
+          .isEqualTo("true");
       assertThat(pod.at("/spec/tolerations/0/key").asText()).as(name).isEqualTo("dedicated");
       assertThat(pod.at("/spec/affinity/nodeAffinity").isObject()).as(name).isTrue();
       assertThat(pod.at("/metadata/labels/team").asText()).as(name).isEqualTo("platform");
-      assertThat(pod.at("/metadata/annotations").path("example.com/team").asText()).as(name).isEqualTo("platform");
-      assertThat(pod.at("/spec/containers/0/image").asText()).isEqualTo("registry.example.com/cornac:9.9.9");
+      assertThat(pod.at("/metadata/annotations").path("example.com/team").asText())
+          .as(name)
+          .isEqualTo("platform");
+      assertThat(pod.at("/spec/containers/0/image").asText())
+          .isEqualTo("registry.example.com/cornac:9.9.9");
     }
     JsonNode operator = all.get("Deployment", "postgres-operator");
-    assertThat(operator.at("/spec/template/spec/serviceAccountName").asText()).isEqualTo("my-operator");
+    assertThat(operator.at("/spec/template/spec/serviceAccountName").asText())
+        .isEqualTo("my-operator");
     assertThat(valueOf(operator.at("/spec/template/spec/containers/0/env"), "CONTROLLER_ID"))
         .isEqualTo("second-operator");
-    assertThat(all.ofKind("ServiceAccount")).extracting(o -> o.at("/metadata/name").asText())
-        .as("serviceAccount.create=false").containsExactly("my-ui");
+    assertThat(all.ofKind("ServiceAccount"))
+        .extracting(o -> o.at("/metadata/name").asText())
+        .as("serviceAccount.create=false")
+        .containsExactly("my-ui");
     assertThat(all.ofKind("ClusterRole")).as("rbac.create=false").isEmpty();
     assertThat(all.ofKind("ClusterRoleBinding")).as("rbac.create=false").isEmpty();
   }
@@ -274,7 +363,8 @@ class HelmChartTest {
   @Test
   void aMisspelledValueIsRejectedByTheSchema() {
     assertThatThrownBy(() -> helm(set("replicaCont", 3))).hasMessageContaining("replicaCont");
-    assertThatThrownBy(() -> helm(set("configTarget", "Configmap"))).hasMessageContaining("configTarget");
+    assertThatThrownBy(() -> helm(set("configTarget", "Configmap")))
+        .hasMessageContaining("configTarget");
     assertThatThrownBy(() -> helm(set("ui.auth", "ldap"))).hasMessageContaining("auth");
   }
 
@@ -287,13 +377,16 @@ class HelmChartTest {
   /** The rendering without what changes from one run to the next: the UI's generated password. */
   private static List<JsonNode> stable(String yaml) {
     return Rendered.of(yaml).objects().stream()
-        .map(o -> o.path("kind").asText().equals("Secret") ? without(o, "data.password") : o).toList();
+        .map(o -> o.path("kind").asText().equals("Secret") ? without(o, "data.password") : o)
+        .toList();
   }
 
   private static void leaves(JsonNode node, String path, List<String> out) {
     if (node.isObject() && node.size() > 0) {
-      node.fields().forEachRemaining(e -> leaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(),
-          out));
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  leaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
     } else {
       out.add(path);
     }
@@ -315,8 +408,15 @@ class HelmChartTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> over) {
     Map<String, Object> merged = new LinkedHashMap<>(base);
-    over.forEach((k, v) -> merged.merge(k, v, (a, b) -> a instanceof Map && b instanceof Map
-        ? deepMerge((Map<String, Object>) a, (Map<String, Object>) b) : b));
+    over.forEach(
+        (k, v) ->
+            merged.merge(
+                k,
+                v,
+                (a, b) ->
+                    a instanceof Map && b instanceof Map
+                        ? deepMerge((Map<String, Object>) a, (Map<String, Object>) b)
+                        : b));
     return merged;
   }
 
@@ -333,10 +433,16 @@ class HelmChartTest {
   }
 
   private static Map<String, Object> configurationOf(Rendered chart) {
-    JsonNode configuration = chart.get("OperatorConfiguration", "postgresql-operator-default-configuration")
-        .path("configuration");
-    return ManifestMapper.json().convertValue(configuration, ManifestMapper.json().getTypeFactory()
-        .constructMapType(Map.class, String.class, Object.class));
+    JsonNode configuration =
+        chart
+            .get("OperatorConfiguration", "postgresql-operator-default-configuration")
+            .path("configuration");
+    return ManifestMapper.json()
+        .convertValue(
+            configuration,
+            ManifestMapper.json()
+                .getTypeFactory()
+                .constructMapType(Map.class, String.class, Object.class));
   }
 
   private static String valueOf(JsonNode env, String name) {
@@ -349,8 +455,11 @@ class HelmChartTest {
   }
 
   private static Set<String> secretRefs(Rendered chart) {
-    JsonNode env = chart.get("Deployment", "postgres-operator-ui").at("/spec/template/spec/containers/0/env");
-    return env.findValues("secretKeyRef").stream().map(r -> r.path("name").asText()).collect(Collectors.toSet());
+    JsonNode env =
+        chart.get("Deployment", "postgres-operator-ui").at("/spec/template/spec/containers/0/env");
+    return env.findValues("secretKeyRef").stream()
+        .map(r -> r.path("name").asText())
+        .collect(Collectors.toSet());
   }
 
   private static String decode(JsonNode base64) {

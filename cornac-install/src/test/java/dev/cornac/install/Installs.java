@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** What each install path gives a user, as the tools themselves render it: kubectl's kustomize and Helm. */
+/**
+ * What each install path gives a user, as the tools themselves render it: kubectl's kustomize and
+ * Helm.
+ */
 final class Installs {
   static final String CHART_RELEASE = "cornac";
 
@@ -39,12 +42,20 @@ final class Installs {
     return repoRoot().resolve("charts").resolve("cornac");
   }
 
-  /** `kubectl kustomize DIR`, the rendering behind `kubectl apply -k` and Argo CD's kustomize applications. */
+  /**
+   * `kubectl kustomize DIR`, the rendering behind `kubectl apply -k` and Argo CD's kustomize
+   * applications.
+   */
   static Rendered kustomize(Path dir) {
     try {
-      Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("kubectl", "kustomize", dir.toString())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kubectl kustomize " + dir + " finished").isTrue();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS))
+          .as("kubectl kustomize " + dir + " finished")
+          .isTrue();
       assertThat(p.exitValue()).as("kubectl kustomize " + dir + ": " + out).isZero();
       return Rendered.of(out);
     } catch (IOException e) {
@@ -56,14 +67,20 @@ final class Installs {
   }
 
   /**
-   * A user's overlay: `namespace: NAMESPACE` over the given directories of manifests/, written in a temporary folder
-   * and pointing back with relative paths (kustomize refuses absolute ones).
+   * A user's overlay: `namespace: NAMESPACE` over the given directories of manifests/, written in a
+   * temporary folder and pointing back with relative paths (kustomize refuses absolute ones).
    */
-  static Rendered kustomizeOverlay(Path overlayDir, String namespace, Path... bases) throws IOException {
-    StringBuilder k = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")
-        .append("namespace: ").append(namespace).append("\nresources:\n");
+  static Rendered kustomizeOverlay(Path overlayDir, String namespace, Path... bases)
+      throws IOException {
+    StringBuilder k =
+        new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")
+            .append("namespace: ")
+            .append(namespace)
+            .append("\nresources:\n");
     for (Path base : bases) {
-      k.append("- ").append(overlayDir.toAbsolutePath().relativize(base.toAbsolutePath())).append('\n');
+      k.append("- ")
+          .append(overlayDir.toAbsolutePath().relativize(base.toAbsolutePath()))
+          .append('\n');
     }
     Files.writeString(overlayDir.resolve("kustomization.yaml"), k.toString());
     return kustomize(overlayDir);
@@ -118,13 +135,18 @@ final class Installs {
     }
 
     Optional<JsonNode> find(String kind, String name) {
-      return objects.stream().filter(o -> kind.equals(o.path("kind").asText())
-          && name.equals(o.path("metadata").path("name").asText())).findFirst();
+      return objects.stream()
+          .filter(
+              o ->
+                  kind.equals(o.path("kind").asText())
+                      && name.equals(o.path("metadata").path("name").asText()))
+          .findFirst();
     }
 
     JsonNode get(String kind, String name) {
-      return find(kind, name).orElseThrow(() -> new AssertionError(kind + "/" + name + " is not rendered; have "
-          + ids()));
+      return find(kind, name)
+          .orElseThrow(
+              () -> new AssertionError(kind + "/" + name + " is not rendered; have " + ids()));
     }
 
     List<JsonNode> ofKind(String kind) {
@@ -132,7 +154,8 @@ final class Installs {
     }
 
     List<String> ids() {
-      return objects.stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText())
+      return objects.stream()
+          .map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText())
           .toList();
     }
 
@@ -145,7 +168,9 @@ final class Installs {
     }
   }
 
-  /** A copy of a tree without the given top-level or nested fields (paths like "metadata.labels"). */
+  /**
+   * A copy of a tree without the given top-level or nested fields (paths like "metadata.labels").
+   */
   static JsonNode without(JsonNode node, String... paths) {
     JsonNode copy = node.deepCopy();
     for (String path : paths) {

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A cluster's directory and the files in it: created, written from the manifest, read back, copied, removed. */
+/**
+ * A cluster's directory and the files in it: created, written from the manifest, read back, copied,
+ * removed.
+ */
 final class ClusterFiles {
   private final Path home;
   private final RuntimeUser user;
@@ -27,20 +30,35 @@ final class ClusterFiles {
     try {
       Files.createDirectories(home);
     } catch (IOException e) {
-      throw new LocalRuntimeException("cannot create " + home + ": " + e.getMessage()
-          + "; choose another place with --state-dir", e);
+      throw new LocalRuntimeException(
+          "cannot create "
+              + home
+              + ": "
+              + e.getMessage()
+              + "; choose another place with --state-dir",
+          e);
     }
     user.checkReachable(layout.dir());
     PrivateFiles.directory(layout.dir());
     user.own(layout.dir());
   }
 
-  /** Writes every configuration file; returns the members whose patroni.yml changed (they need a reload). */
-  List<String> writeFiles(LocalManifest manifest, LocalRuntime.ApplyOptions options, LocalLayout layout,
-      LocalState state, LocalCredentials credentials, Optional<BackupSettings> backups) throws IOException {
+  /**
+   * Writes every configuration file; returns the members whose patroni.yml changed (they need a
+   * reload).
+   */
+  List<String> writeFiles(
+      LocalManifest manifest,
+      LocalRuntime.ApplyOptions options,
+      LocalLayout layout,
+      LocalState state,
+      LocalCredentials credentials,
+      Optional<BackupSettings> backups)
+      throws IOException {
     PrivateFiles.write(layout.manifest(), manifest.text());
     if (options.operatorConfig() != null) {
-      PrivateFiles.write(layout.dir().resolve("operator-config.yaml"), Files.readString(options.operatorConfig()));
+      PrivateFiles.write(
+          layout.dir().resolve("operator-config.yaml"), Files.readString(options.operatorConfig()));
     }
     if (options.envFile() != null) {
       PrivateFiles.write(envFile(layout), Files.readString(options.envFile()));
@@ -51,7 +69,8 @@ final class ClusterFiles {
       PgBackRest pgbackrest = new PgBackRest(layout, user);
       pgbackrest.write(backups.get(), state);
       PrivateFiles.write(ScheduledBackups.scheduleFile(layout), backups.get().schedule() + "\n");
-      archiving = new PatroniConfigFile.Archiving(pgbackrest, Optional.ofNullable(options.restore()));
+      archiving =
+          new PatroniConfigFile.Archiving(pgbackrest, Optional.ofNullable(options.restore()));
     }
     List<String> changed = new ArrayList<>();
     List<Path> toOwn = new ArrayList<>();
@@ -59,7 +78,8 @@ final class ClusterFiles {
     toOwn.add(layout.dir().resolve("members"));
     for (LocalState.Member m : state.members()) {
       Path file = layout.patroniConfig(m.name());
-      String text = PatroniConfigFile.render(manifest.cluster(), state, m, layout, credentials, archiving);
+      String text =
+          PatroniConfigFile.render(manifest.cluster(), state, m, layout, credentials, archiving);
       if (!Files.exists(file) || !Files.readString(file).equals(text)) {
         PrivateFiles.write(file, text);
         changed.add(m.name());
@@ -70,8 +90,12 @@ final class ClusterFiles {
       if (role.of(state).enabled()) {
         PgBouncerConfig.write(manifest.cluster(), state, layout, role, credentials);
         Path dir = layout.poolerDir(role.id());
-        toOwn.addAll(List.of(dir, dir.resolve("pgbouncer.ini"), dir.resolve("userlist.txt"),
-            PgBouncerConfig.databases(layout, role)));
+        toOwn.addAll(
+            List.of(
+                dir,
+                dir.resolve("pgbouncer.ini"),
+                dir.resolve("userlist.txt"),
+                PgBouncerConfig.databases(layout, role)));
       }
     }
     user.own(toOwn.toArray(Path[]::new));
@@ -79,15 +103,17 @@ final class ClusterFiles {
   }
 
   /**
-   * Gives a new cluster, restored from {@code src}'s backups, the source's credentials and its manifest renamed to
-   * {@code newName}; returns that manifest's file.
+   * Gives a new cluster, restored from {@code src}'s backups, the source's credentials and its
+   * manifest renamed to {@code newName}; returns that manifest's file.
    */
   Path copyForRestore(LocalLayout src, LocalLayout target, String newName) throws IOException {
-    // The restored data holds the source's roles with their passwords: the new cluster uses the same credentials.
+    // The restored data holds the source's roles with their passwords: the new cluster uses the
+    // same credentials.
     PrivateFiles.write(target.credentials(), Files.readString(src.credentials()));
     PrivateFiles.write(target.pgpass(), Files.readString(src.pgpass()));
     user.own(target.credentials(), target.pgpass());
-    ObjectNode manifest = (ObjectNode) ManifestMapper.yaml().readTree(Files.readString(src.manifest()));
+    ObjectNode manifest =
+        (ObjectNode) ManifestMapper.yaml().readTree(Files.readString(src.manifest()));
     ((ObjectNode) manifest.path("metadata")).put("name", newName);
     Path manifestFile = target.dir().resolve("restore-manifest.yaml");
     PrivateFiles.write(manifestFile, ManifestMapper.toYaml(manifest));

@@ -14,17 +14,27 @@ final class EtcdKeys {
   private EtcdKeys() {}
 
   /**
-   * Forgets a member that was stopped for good. Patroni leaves its key to expire with the TTL; deleting it makes a
-   * scale-down visible at once instead of a TTL later.
+   * Forgets a member that was stopped for good. Patroni leaves its key to expire with the TTL;
+   * deleting it makes a scale-down visible at once instead of a TTL later.
    */
   static void deleteMember(LocalState state, String member) {
     String key = "/service/" + state.name() + "/members/" + member;
-    String body = "{\"key\":\"" + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)) + "\"}";
+    String body =
+        "{\"key\":\""
+            + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8))
+            + "\"}";
     try {
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + state.etcdClientPort() + "/v3/kv/deleterange"))
-              .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .build()
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + state.etcdClientPort() + "/v3/kv/deleterange"))
+                  .timeout(Duration.ofSeconds(5))
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
       // the key expires with Patroni's TTL anyway
     } catch (InterruptedException e) {

@@ -7,8 +7,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Chooses ports on 127.0.0.1 that are free now and not remembered by another local cluster (which may be stopped
- * and come back), and never hands out the same port twice.
+ * Chooses ports on 127.0.0.1 that are free now and not remembered by another local cluster (which
+ * may be stopped and come back), and never hands out the same port twice.
  */
 public final class FreePorts {
   private final Set<Integer> taken;
@@ -27,7 +27,10 @@ public final class FreePorts {
     throw new LocalRuntimeException("no free TCP port found on 127.0.0.1");
   }
 
-  /** The remembered port when it is still free, else a new one: another program may have taken it meanwhile. */
+  /**
+   * The remembered port when it is still free, else a new one: another program may have taken it
+   * meanwhile.
+   */
   public int keepOrReplace(int remembered) {
     if (remembered > 0 && !taken.contains(remembered) && probe(remembered) == remembered) {
       taken.add(remembered);

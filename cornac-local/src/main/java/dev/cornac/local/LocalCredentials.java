@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 /**
  * The passwords of a local cluster's roles: generated once from {@code SecureRandom} and kept in
- * {@code credentials.json} (0600), with a libpq {@code pgpass} file beside it so that clients need no password on
- * their command line.
+ * {@code credentials.json} (0600), with a libpq {@code pgpass} file beside it so that clients need
+ * no password on their command line.
  */
 public final class LocalCredentials {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,20 +29,32 @@ public final class LocalCredentials {
       return new LocalCredentials(layout, new TreeMap<>());
     }
     try {
-      return new LocalCredentials(layout, JSON.readValue(layout.credentials().toFile(),
-          new TypeReference<TreeMap<String, String>>() {}));
+      return new LocalCredentials(
+          layout,
+          JSON.readValue(
+              layout.credentials().toFile(), new TypeReference<TreeMap<String, String>>() {}));
     } catch (IOException e) {
-      throw new LocalRuntimeException("cannot read " + layout.credentials() + " (" + e.getClass().getSimpleName()
-          + "); restore it from a copy: the roles' passwords are in it", e);
+      throw new LocalRuntimeException(
+          "cannot read "
+              + layout.credentials()
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); restore it from a copy: the roles' passwords are in it",
+          e);
     }
   }
 
-  /** The role's password, generated now if it has none. Call {@link #save()} before anything uses it. */
+  /**
+   * The role's password, generated now if it has none. Call {@link #save()} before anything uses
+   * it.
+   */
   public String passwordOf(String role) {
-    return passwords.computeIfAbsent(role, r -> {
-      changed = true;
-      return PasswordGenerator.generate();
-    });
+    return passwords.computeIfAbsent(
+        role,
+        r -> {
+          changed = true;
+          return PasswordGenerator.generate();
+        });
   }
 
   public Map<String, String> all() {
@@ -54,12 +66,16 @@ public final class LocalCredentials {
       return;
     }
     try {
-      PrivateFiles.write(layout.credentials(), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(passwords));
+      PrivateFiles.write(
+          layout.credentials(),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(passwords));
     } catch (IOException e) {
-      throw new LocalRuntimeException("cannot write " + layout.credentials() + ": " + e.getMessage(), e);
+      throw new LocalRuntimeException(
+          "cannot write " + layout.credentials() + ": " + e.getMessage(), e);
     }
     StringBuilder pgpass = new StringBuilder();
-    passwords.forEach((role, password) -> pgpass.append(PgPass.line("127.0.0.1", "*", "*", role, password)));
+    passwords.forEach(
+        (role, password) -> pgpass.append(PgPass.line("127.0.0.1", "*", "*", role, password)));
     PrivateFiles.write(layout.pgpass(), pgpass.toString());
     changed = false;
   }

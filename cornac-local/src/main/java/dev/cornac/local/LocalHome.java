@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where local clusters live: one directory per cluster under a home that is, in order, the {@code --state-dir}
- * option, {@code $CORNAC_LOCAL_HOME}, {@code /var/lib/cornac/local} for root (whose own home the unprivileged
- * PostgreSQL user cannot enter), or {@code $XDG_DATA_HOME/cornac} ({@code ~/.local/share/cornac}).
+ * Where local clusters live: one directory per cluster under a home that is, in order, the {@code
+ * --state-dir} option, {@code $CORNAC_LOCAL_HOME}, {@code /var/lib/cornac/local} for root (whose
+ * own home the unprivileged PostgreSQL user cannot enter), or {@code $XDG_DATA_HOME/cornac} ({@code
+ * ~/.local/share/cornac}).
  */
 public final class LocalHome {
   private LocalHome() {}
@@ -23,7 +24,10 @@ public final class LocalHome {
       return Path.of("/var/lib/cornac/local");
     }
     String xdg = env.get("XDG_DATA_HOME");
-    Path data = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+    Path data =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
     return data.resolve("cornac");
   }
 }

@@ -39,7 +39,10 @@ public record LocalLayout(Path dir) {
     return dir.resolve("supervisor.log");
   }
 
-  /** Pid files of the processes the supervisor started, so a new supervisor can stop strays of a killed one. */
+  /**
+   * Pid files of the processes the supervisor started, so a new supervisor can stop strays of a
+   * killed one.
+   */
   public Path runDir() {
     return dir.resolve("run");
   }
@@ -73,7 +76,10 @@ public record LocalLayout(Path dir) {
     return dir.resolve("exporter");
   }
 
-  /** The log of a component: a member, etcd, exporter-MEMBER, pooler-master, pooler-replica or supervisor. */
+  /**
+   * The log of a component: a member, etcd, exporter-MEMBER, pooler-master, pooler-replica or
+   * supervisor.
+   */
   public Path log(String component) {
     if (component.startsWith("exporter-")) {
       return exporterDir().resolve(component + ".log");

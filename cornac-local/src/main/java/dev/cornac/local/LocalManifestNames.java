@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.validation.ManifestReader;
 import java.nio.file.Path;
 
-/** The cluster name of a manifest file, read before it is validated (to find the cluster's saved settings). */
+/**
+ * The cluster name of a manifest file, read before it is validated (to find the cluster's saved
+ * settings).
+ */
 final class LocalManifestNames {
   private LocalManifestNames() {}
 

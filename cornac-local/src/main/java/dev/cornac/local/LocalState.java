@@ -10,13 +10,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What runs for one local cluster: its members and every port, chosen once and remembered so that a cluster comes
- * back on the same addresses. The supervisor runs exactly this; the CLI changes it.
+ * What runs for one local cluster: its members and every port, chosen once and remembered so that a
+ * cluster comes back on the same addresses. The supervisor runs exactly this; the CLI changes it.
  */
-public record LocalState(String name, String postgresVersion, String binDir, String user, int etcdClientPort,
-    int etcdPeerPort, List<Member> members, Pooler masterPooler, Pooler replicaPooler) {
+public record LocalState(
+    String name,
+    String postgresVersion,
+    String binDir,
+    String user,
+    int etcdClientPort,
+    int etcdPeerPort,
+    List<Member> members,
+    Pooler masterPooler,
+    Pooler replicaPooler) {
 
-  /** A member: Patroni's REST port, PostgreSQL's port and its postgres_exporter's (one per member, as a sidecar). */
+  /**
+   * A member: Patroni's REST port, PostgreSQL's port and its postgres_exporter's (one per member,
+   * as a sidecar).
+   */
   public record Member(String name, int restPort, int pgPort, int exporterPort) {}
 
   /** A PgBouncer: its port is kept even while it is disabled. */
@@ -26,9 +37,10 @@ public record LocalState(String name, String postgresVersion, String binDir, Str
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public LocalState {
     members = List.copyOf(members);
@@ -39,17 +51,41 @@ public record LocalState(String name, String postgresVersion, String binDir, Str
   }
 
   public LocalState withMembers(List<Member> newMembers) {
-    return new LocalState(name, postgresVersion, binDir, user, etcdClientPort, etcdPeerPort, newMembers, masterPooler,
+    return new LocalState(
+        name,
+        postgresVersion,
+        binDir,
+        user,
+        etcdClientPort,
+        etcdPeerPort,
+        newMembers,
+        masterPooler,
         replicaPooler);
   }
 
   public LocalState withPoolers(boolean master, boolean replica) {
-    return new LocalState(name, postgresVersion, binDir, user, etcdClientPort, etcdPeerPort, members,
-        masterPooler.withEnabled(master), replicaPooler.withEnabled(replica));
+    return new LocalState(
+        name,
+        postgresVersion,
+        binDir,
+        user,
+        etcdClientPort,
+        etcdPeerPort,
+        members,
+        masterPooler.withEnabled(master),
+        replicaPooler.withEnabled(replica));
   }
 
   public LocalState withPostgres(String version, String bin) {
-    return new LocalState(name, version, bin, user, etcdClientPort, etcdPeerPort, members, masterPooler,
+    return new LocalState(
+        name,
+        version,
+        bin,
+        user,
+        etcdClientPort,
+        etcdPeerPort,
+        members,
+        masterPooler,
         replicaPooler);
   }
 
@@ -75,8 +111,14 @@ public record LocalState(String name, String postgresVersion, String binDir, Str
     try {
       return Optional.of(JSON.readValue(layout.state().toFile(), LocalState.class));
     } catch (IOException e) {
-      throw new LocalRuntimeException("cannot read " + layout.state() + ": " + e.getMessage()
-          + "; restore the file or remove the cluster directory " + layout.dir(), e);
+      throw new LocalRuntimeException(
+          "cannot read "
+              + layout.state()
+              + ": "
+              + e.getMessage()
+              + "; restore the file or remove the cluster directory "
+              + layout.dir(),
+          e);
     }
   }
 

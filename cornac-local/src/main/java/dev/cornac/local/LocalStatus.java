@@ -12,60 +12,128 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A local cluster as {@code status} and {@code list} show it: the supervisor, every member as Patroni sees it, and
- * (for {@code status} only; null in {@code list}) the primary's WAL archiving.
+ * A local cluster as {@code status} and {@code list} show it: the supervisor, every member as
+ * Patroni sees it, and (for {@code status} only; null in {@code list}) the primary's WAL archiving.
  */
-public record LocalStatus(String name, boolean running, long supervisorPid, String postgresVersion, String directory,
-    List<MemberStatus> members, Integer masterPoolerPort, Integer replicaPoolerPort, WalArchiving archiving) {
+public record LocalStatus(
+    String name,
+    boolean running,
+    long supervisorPid,
+    String postgresVersion,
+    String directory,
+    List<MemberStatus> members,
+    Integer masterPoolerPort,
+    Integer replicaPoolerPort,
+    WalArchiving archiving) {
 
-  /** One member: Patroni's view (role, state, lag, timeline) with its addresses, data and restart count. */
-  public record MemberStatus(String name, String role, String state, Long lagBytes, Integer timeline,
-      boolean pendingRestart, int port, String restUrl, String metricsUrl, String dataDirectory, int restarts) {}
+  /**
+   * One member: Patroni's view (role, state, lag, timeline) with its addresses, data and restart
+   * count.
+   */
+  public record MemberStatus(
+      String name,
+      String role,
+      String state,
+      Long lagBytes,
+      Integer timeline,
+      boolean pendingRestart,
+      int port,
+      String restUrl,
+      String metricsUrl,
+      String dataDirectory,
+      int restarts) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static LocalStatus of(LocalLayout layout, LocalState state, Optional<ProcessHandle> supervisor) {
-    List<ClusterMember> view = supervisor.isPresent() ? LocalPatroni.clusterView(state).orElse(List.of()) : List.of();
+    List<ClusterMember> view =
+        supervisor.isPresent() ? LocalPatroni.clusterView(state).orElse(List.of()) : List.of();
     JsonNode components = components(layout);
     List<MemberStatus> members = new ArrayList<>();
     for (LocalState.Member m : state.membersByOrdinal()) {
-      Optional<ClusterMember> seen = view.stream().filter(v -> v.name().equals(m.name())).findFirst();
-      members.add(new MemberStatus(m.name(),
-          seen.map(v -> v.role().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
-          seen.map(ClusterMember::state).orElse(supervisor.isPresent() ? "not answering" : "stopped"),
-          seen.flatMap(v -> v.lag().isPresent() ? Optional.of(v.lag().getAsLong()) : Optional.empty()).orElse(null),
-          seen.flatMap(v -> v.timeline().isPresent() ? Optional.of(v.timeline().getAsInt()) : Optional.empty())
-              .orElse(null),
-          seen.map(ClusterMember::pendingRestart).orElse(false), m.pgPort(),
-          "http://127.0.0.1:" + m.restPort(), metricsUrl(m), layout.dataDir(m.name()).toString(),
-          components.path(m.name()).path("restarts").asInt(0)));
+      Optional<ClusterMember> seen =
+          view.stream().filter(v -> v.name().equals(m.name())).findFirst();
+      members.add(
+          new MemberStatus(
+              m.name(),
+              seen.map(v -> v.role().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
+              seen.map(ClusterMember::state)
+                  .orElse(supervisor.isPresent() ? "not answering" : "stopped"),
+              seen.flatMap(
+                      v ->
+                          v.lag().isPresent() ? Optional.of(v.lag().getAsLong()) : Optional.empty())
+                  .orElse(null),
+              seen.flatMap(
+                      v ->
+                          v.timeline().isPresent()
+                              ? Optional.of(v.timeline().getAsInt())
+                              : Optional.empty())
+                  .orElse(null),
+              seen.map(ClusterMember::pendingRestart).orElse(false),
+              m.pgPort(),
+              "http://127.0.0.1:" + m.restPort(),
+              metricsUrl(m),
+              layout.dataDir(m.name()).toString(),
+              components.path(m.name()).path("restarts").asInt(0)));
     }
-    return new LocalStatus(state.name(), supervisor.isPresent(), supervisor.map(ProcessHandle::pid).orElse(0L),
-        state.postgresVersion(), layout.dir().toString(), members,
+    return new LocalStatus(
+        state.name(),
+        supervisor.isPresent(),
+        supervisor.map(ProcessHandle::pid).orElse(0L),
+        state.postgresVersion(),
+        layout.dir().toString(),
+        members,
         state.masterPooler().enabled() ? state.masterPooler().port() : null,
-        state.replicaPooler().enabled() ? state.replicaPooler().port() : null, archiving(layout, state, supervisor,
-        view));
+        state.replicaPooler().enabled() ? state.replicaPooler().port() : null,
+        archiving(layout, state, supervisor, view));
   }
 
-  private static WalArchiving archiving(LocalLayout layout, LocalState state, Optional<ProcessHandle> supervisor,
+  private static WalArchiving archiving(
+      LocalLayout layout,
+      LocalState state,
+      Optional<ProcessHandle> supervisor,
       List<ClusterMember> view) {
     if (supervisor.isEmpty()) {
       return WalArchiving.unknown("the cluster is stopped");
     }
-    return view.stream().filter(v -> v.role().isLeader()).findFirst().flatMap(v -> state.member(v.name()))
+    return view.stream()
+        .filter(v -> v.role().isLeader())
+        .findFirst()
+        .flatMap(v -> state.member(v.name()))
         .map(primary -> WalArchiving.read(layout, primary))
         .orElseGet(() -> WalArchiving.unknown("no primary right now"));
   }
 
   /** Without asking Patroni: what {@code list} needs. */
-  static LocalStatus summary(LocalLayout layout, LocalState state, Optional<ProcessHandle> supervisor) {
-    List<MemberStatus> members = state.membersByOrdinal().stream().map(m -> new MemberStatus(m.name(), "unknown",
-        supervisor.isPresent() ? "unknown" : "stopped", null, null, false, m.pgPort(),
-        "http://127.0.0.1:" + m.restPort(), metricsUrl(m), layout.dataDir(m.name()).toString(), 0)).toList();
-    return new LocalStatus(state.name(), supervisor.isPresent(), supervisor.map(ProcessHandle::pid).orElse(0L),
-        state.postgresVersion(), layout.dir().toString(), members,
+  static LocalStatus summary(
+      LocalLayout layout, LocalState state, Optional<ProcessHandle> supervisor) {
+    List<MemberStatus> members =
+        state.membersByOrdinal().stream()
+            .map(
+                m ->
+                    new MemberStatus(
+                        m.name(),
+                        "unknown",
+                        supervisor.isPresent() ? "unknown" : "stopped",
+                        null,
+                        null,
+                        false,
+                        m.pgPort(),
+                        "http://127.0.0.1:" + m.restPort(),
+                        metricsUrl(m),
+                        layout.dataDir(m.name()).toString(),
+                        0))
+            .toList();
+    return new LocalStatus(
+        state.name(),
+        supervisor.isPresent(),
+        supervisor.map(ProcessHandle::pid).orElse(0L),
+        state.postgresVersion(),
+        layout.dir().toString(),
+        members,
         state.masterPooler().enabled() ? state.masterPooler().port() : null,
-        state.replicaPooler().enabled() ? state.replicaPooler().port() : null, null);
+        state.replicaPooler().enabled() ? state.replicaPooler().port() : null,
+        null);
   }
 
   static String metricsUrl(LocalState.Member m) {
@@ -93,15 +161,43 @@ public record LocalStatus(String name, boolean running, long supervisorPid, Stri
 
   public String toTable() {
     StringBuilder out = new StringBuilder();
-    out.append("cluster ").append(name).append(": ").append(running ? "running (supervisor pid " + supervisorPid + ")"
-        : "stopped").append(", PostgreSQL ").append(postgresVersion).append(", ").append(directory).append('\n');
+    out.append("cluster ")
+        .append(name)
+        .append(": ")
+        .append(running ? "running (supervisor pid " + supervisorPid + ")" : "stopped")
+        .append(", PostgreSQL ")
+        .append(postgresVersion)
+        .append(", ")
+        .append(directory)
+        .append('\n');
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"MEMBER", "ROLE", "STATE", "LAG", "TL", "PENDING RESTART", "PORT", "RESTARTS", "REST API",
-        "METRICS"});
+    rows.add(
+        new String[] {
+          "MEMBER",
+          "ROLE",
+          "STATE",
+          "LAG",
+          "TL",
+          "PENDING RESTART",
+          "PORT",
+          "RESTARTS",
+          "REST API",
+          "METRICS"
+        });
     for (MemberStatus m : members) {
-      rows.add(new String[] {m.name(), m.role(), m.state(), m.lagBytes() == null ? "-" : m.lagBytes() + " B",
-          m.timeline() == null ? "-" : m.timeline().toString(), m.pendingRestart() ? "yes" : "no",
-          Integer.toString(m.port()), Integer.toString(m.restarts()), m.restUrl(), m.metricsUrl()});
+      rows.add(
+          new String[] {
+            m.name(),
+            m.role(),
+            m.state(),
+            m.lagBytes() == null ? "-" : m.lagBytes() + " B",
+            m.timeline() == null ? "-" : m.timeline().toString(),
+            m.pendingRestart() ? "yes" : "no",
+            Integer.toString(m.port()),
+            Integer.toString(m.restarts()),
+            m.restUrl(),
+            m.metricsUrl()
+          });
     }
     out.append(Table.render(rows));
     if (masterPoolerPort != null) {

@@ -14,29 +14,52 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A member's {@code patroni.yml}: the same bootstrap, DCS settings and parameters the generators give a Spilo pod
- * ({@link SpiloConfiguration}), plus what Spilo itself would add, made local: 127.0.0.1 and the remembered ports,
- * the cluster's own etcd, directories under the cluster's directory.
+ * A member's {@code patroni.yml}: the same bootstrap, DCS settings and parameters the generators
+ * give a Spilo pod ({@link SpiloConfiguration}), plus what Spilo itself would add, made local:
+ * 127.0.0.1 and the remembered ports, the cluster's own etcd, directories under the cluster's
+ * directory.
  *
- * <p>Where the manifest is silent, the DCS timings are tighter than Spilo's (ttl 10, loop_wait 2, retry_timeout 4:
- * Patroni's rule ttl ≥ loop_wait + 2·retry_timeout holds): on one machine there is no network to be patient with,
- * and a failover takes ten seconds instead of thirty.
+ * <p>Where the manifest is silent, the DCS timings are tighter than Spilo's (ttl 10, loop_wait 2,
+ * retry_timeout 4: Patroni's rule ttl ≥ loop_wait + 2·retry_timeout holds): on one machine there is
+ * no network to be patient with, and a failover takes ten seconds instead of thirty.
  */
 public final class PatroniConfigFile {
-  static final Map<String, Object> DCS_DEFAULTS = Map.of("ttl", 10, "loop_wait", 2, "retry_timeout", 4,
-      "maximum_lag_on_failover", 33554432);
-  /** What Spilo sets for replication and rewinds; a replica joins in about a second with the retry interval. */
-  static final Map<String, String> PARAMETER_DEFAULTS = Map.of("wal_level", "replica", "hot_standby", "on",
-      "max_wal_senders", "10", "max_replication_slots", "10", "wal_log_hints", "on",
-      "wal_retrieve_retry_interval", "500ms");
-  static final List<String> DEFAULT_PG_HBA = List.of(
-      // The socket directory is inside the cluster's 0700 directory: only the runtime user reaches it.
-      "local all all trust",
-      "host all all 127.0.0.1/32 scram-sha-256",
-      "host all all ::1/128 scram-sha-256");
+  static final Map<String, Object> DCS_DEFAULTS =
+      Map.of("ttl", 10, "loop_wait", 2, "retry_timeout", 4, "maximum_lag_on_failover", 33554432);
 
-  /** archive_timeout with backups: the archive, hence the latest restorable time, trails by at most a minute. */
+  /**
+   * What Spilo sets for replication and rewinds; a replica joins in about a second with the retry
+   * interval.
+   */
+  static final Map<String, String> PARAMETER_DEFAULTS =
+      Map.of(
+          "wal_level",
+          "replica",
+          "hot_standby",
+          "on",
+          "max_wal_senders",
+          "10",
+          "max_replication_slots",
+          "10",
+          "wal_log_hints",
+          "on",
+          "wal_retrieve_retry_interval",
+          "500ms");
+
+  static final List<String> DEFAULT_PG_HBA =
+      List.of(
+          // The socket directory is inside the cluster's 0700 directory: only the runtime user
+          // reaches it.
+          "local all all trust",
+          "host all all 127.0.0.1/32 scram-sha-256",
+          "host all all ::1/128 scram-sha-256");
+
+  /**
+   * archive_timeout with backups: the archive, hence the latest restorable time, trails by at most
+   * a minute.
+   */
   static final String ARCHIVE_TIMEOUT = "60s";
+
   /*
    * "+00:00", never "Z": PostgreSQL 15.18 refuses "2026-12-03T13:57:33Z" for recovery_target_time at start-up
    * ("invalid value for parameter"), as time zone abbreviations are not known yet when the file is read.
@@ -45,23 +68,35 @@ public final class PatroniConfigFile {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
   /**
-   * WAL archiving to the cluster's pgBackRest stanza, and, for a cluster restored from another's backups, the
-   * bootstrap that restores them and recovers to a point in time.
+   * WAL archiving to the cluster's pgBackRest stanza, and, for a cluster restored from another's
+   * backups, the bootstrap that restores them and recovers to a point in time.
    */
   public record Archiving(PgBackRest pgbackrest, java.util.Optional<RestoreTarget> restore) {}
 
-  /** A new cluster made from {@code stanza}'s backup {@code set} and archive, recovered up to {@code time}. */
+  /**
+   * A new cluster made from {@code stanza}'s backup {@code set} and archive, recovered up to {@code
+   * time}.
+   */
   public record RestoreTarget(String stanza, String set, java.time.Instant time) {}
 
   private PatroniConfigFile() {}
 
-  public static String render(Cluster c, LocalState state, LocalState.Member member, LocalLayout layout,
+  public static String render(
+      Cluster c,
+      LocalState state,
+      LocalState.Member member,
+      LocalLayout layout,
       LocalCredentials credentials) {
     return render(c, state, member, layout, credentials, null);
   }
 
-  public static String render(Cluster c, LocalState state, LocalState.Member member, LocalLayout layout,
-      LocalCredentials credentials, Archiving archiving) {
+  public static String render(
+      Cluster c,
+      LocalState state,
+      LocalState.Member member,
+      LocalLayout layout,
+      LocalCredentials credentials,
+      Archiving archiving) {
     ObjectNode spilo = SpiloConfiguration.tree(c);
     ObjectNode root = ManifestMapper.json().createObjectNode();
     root.put("scope", state.name());
@@ -74,21 +109,26 @@ public final class PatroniConfigFile {
 
     ObjectNode bootstrap = root.putObject("bootstrap");
     ObjectNode dcs = (ObjectNode) spilo.path("bootstrap").path("dcs").deepCopy();
-    DCS_DEFAULTS.forEach((k, v) -> {
-      if (!dcs.has(k)) {
-        dcs.put(k, ((Number) v).longValue());
-      }
-    });
-    ObjectNode dcsPostgres = dcs.has("postgresql") ? (ObjectNode) dcs.get("postgresql") : dcs.putObject("postgresql");
+    DCS_DEFAULTS.forEach(
+        (k, v) -> {
+          if (!dcs.has(k)) {
+            dcs.put(k, ((Number) v).longValue());
+          }
+        });
+    ObjectNode dcsPostgres =
+        dcs.has("postgresql") ? (ObjectNode) dcs.get("postgresql") : dcs.putObject("postgresql");
     dcsPostgres.put("use_pg_rewind", true);
     dcsPostgres.put("use_slots", true);
-    ObjectNode dcsParameters = dcsPostgres.has("parameters") ? (ObjectNode) dcsPostgres.get("parameters")
-        : dcsPostgres.putObject("parameters");
-    PARAMETER_DEFAULTS.forEach((k, v) -> {
-      if (!dcsParameters.has(k)) {
-        dcsParameters.put(k, v);
-      }
-    });
+    ObjectNode dcsParameters =
+        dcsPostgres.has("parameters")
+            ? (ObjectNode) dcsPostgres.get("parameters")
+            : dcsPostgres.putObject("parameters");
+    PARAMETER_DEFAULTS.forEach(
+        (k, v) -> {
+          if (!dcsParameters.has(k)) {
+            dcsParameters.put(k, v);
+          }
+        });
     bootstrap.set("dcs", dcs);
     ArrayNode initdb = (ArrayNode) spilo.path("bootstrap").path("initdb").deepCopy();
     if (!mentions(initdb, "encoding")) {
@@ -106,13 +146,21 @@ public final class PatroniConfigFile {
       PgBackRest pb = archiving.pgbackrest();
       bootstrap.put("method", "pgbackrest_restore");
       ObjectNode method = bootstrap.putObject("pgbackrest_restore");
-      // pgBackRest restores into an existing, empty directory; Patroni then recovers to the target and promotes.
-      method.put("command", "/bin/sh -c 'mkdir -p -m 0700 " + layout.dataDir(member.name()) + " && exec "
-          + pb.restoreFilesCommand(target.stanza(), target.set(), member.name()) + "'");
+      // pgBackRest restores into an existing, empty directory; Patroni then recovers to the target
+      // and promotes.
+      method.put(
+          "command",
+          "/bin/sh -c 'mkdir -p -m 0700 "
+              + layout.dataDir(member.name())
+              + " && exec "
+              + pb.restoreFilesCommand(target.stanza(), target.set(), member.name())
+              + "'");
       method.put("no_params", true);
       ObjectNode recovery = method.putObject("recovery_conf");
       recovery.put("restore_command", pb.restoreCommand(target.stanza(), member.name()));
-      recovery.put("recovery_target_time", RECOVERY_TARGET_TIME.format(target.time().atOffset(ZoneOffset.UTC)));
+      recovery.put(
+          "recovery_target_time",
+          RECOVERY_TARGET_TIME.format(target.time().atOffset(ZoneOffset.UTC)));
       recovery.put("recovery_target_action", "promote");
       recovery.put("recovery_target_timeline", "latest");
     }
@@ -137,15 +185,26 @@ public final class PatroniConfigFile {
     ObjectNode auth = pg.putObject("authentication");
     String superuser = c.config().superUsername();
     String replication = c.config().replicationUsername();
-    auth.putObject("superuser").put("username", superuser).put("password", credentials.passwordOf(superuser));
-    auth.putObject("replication").put("username", replication).put("password", credentials.passwordOf(replication));
-    auth.putObject("rewind").put("username", superuser).put("password", credentials.passwordOf(superuser));
+    auth.putObject("superuser")
+        .put("username", superuser)
+        .put("password", credentials.passwordOf(superuser));
+    auth.putObject("replication")
+        .put("username", replication)
+        .put("password", credentials.passwordOf(replication));
+    auth.putObject("rewind")
+        .put("username", superuser)
+        .put("password", credentials.passwordOf(superuser));
     ObjectNode parameters = pg.putObject("parameters");
-    spilo.path("postgresql").path("parameters").fields().forEachRemaining(e -> parameters.set(e.getKey(), e.getValue()));
+    spilo
+        .path("postgresql")
+        .path("parameters")
+        .fields()
+        .forEachRemaining(e -> parameters.set(e.getKey(), e.getValue()));
     parameters.put("unix_socket_directories", layout.memberDir(member.name()).toString());
     if (archiving != null) {
       parameters.put("archive_mode", "on");
-      parameters.put("archive_command", archiving.pgbackrest().archiveCommand(state.name(), member.name()));
+      parameters.put(
+          "archive_command", archiving.pgbackrest().archiveCommand(state.name(), member.name()));
       parameters.put("archive_timeout", ARCHIVE_TIMEOUT);
     }
     try {

@@ -15,13 +15,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * pgBackRest for a local cluster: one configuration file per member (its data directory, port and socket, and the
- * bucket), the archive and restore commands PostgreSQL runs, and the commands the CLI runs, each bounded in time and
- * failing with pgBackRest's own error and what to check.
+ * pgBackRest for a local cluster: one configuration file per member (its data directory, port and
+ * socket, and the bucket), the archive and restore commands PostgreSQL runs, and the commands the
+ * CLI runs, each bounded in time and failing with pgBackRest's own error and what to check.
  */
 public final class PgBackRest {
   public static final String BINARY = "/usr/bin/pgbackrest";
-  /** A network problem shows up within seconds instead of pgBackRest's minute-long default retries. */
+
+  /**
+   * A network problem shows up within seconds instead of pgBackRest's minute-long default retries.
+   */
   static final int IO_TIMEOUT_SECONDS = 5;
 
   private final LocalLayout layout;
@@ -34,8 +37,11 @@ public final class PgBackRest {
 
   public static void check() {
     if (!Files.isExecutable(Path.of(BINARY))) {
-      throw new LocalRuntimeException("backups need " + BINARY + "; install it (Debian/Ubuntu: apt-get install "
-          + "pgbackrest), or remove WAL_S3_BUCKET to run without backups");
+      throw new LocalRuntimeException(
+          "backups need "
+              + BINARY
+              + "; install it (Debian/Ubuntu: apt-get install "
+              + "pgbackrest), or remove WAL_S3_BUCKET to run without backups");
     }
   }
 
@@ -47,7 +53,10 @@ public final class PgBackRest {
     return layout.dir().resolve("pgbackrest");
   }
 
-  /** The member's pgbackrest.conf: the repository in the bucket and the cluster's stanza on this member. */
+  /**
+   * The member's pgbackrest.conf: the repository in the bucket and the cluster's stanza on this
+   * member.
+   */
   public String render(BackupSettings s, String stanza, LocalState.Member m) {
     StringBuilder b = new StringBuilder("[global]\n");
     b.append("repo1-type=s3\n");
@@ -97,17 +106,37 @@ public final class PgBackRest {
 
   /** A restore_command reading another cluster's (or this one's) archive. */
   public String restoreCommand(String stanza, String member) {
-    return BINARY + " --config=" + config(member) + " --stanza=" + stanza + " --pg1-path=" + layout.dataDir(member)
+    return BINARY
+        + " --config="
+        + config(member)
+        + " --stanza="
+        + stanza
+        + " --pg1-path="
+        + layout.dataDir(member)
         + " archive-get %f \"%p\"";
   }
 
-  /** What the member's Patroni runs to bootstrap from {@code stanza}'s backups (Patroni then recovers to the target). */
+  /**
+   * What the member's Patroni runs to bootstrap from {@code stanza}'s backups (Patroni then
+   * recovers to the target).
+   */
   public String restoreFilesCommand(String stanza, String set, String member) {
-    return BINARY + " --config=" + config(member) + " --stanza=" + stanza + " --pg1-path=" + layout.dataDir(member)
-        + " --set=" + set + " --type=none restore";
+    return BINARY
+        + " --config="
+        + config(member)
+        + " --stanza="
+        + stanza
+        + " --pg1-path="
+        + layout.dataDir(member)
+        + " --set="
+        + set
+        + " --type=none restore";
   }
 
-  /** Runs a pgBackRest command as the runtime user; its stdout, or a LocalRuntimeException with its error. */
+  /**
+   * Runs a pgBackRest command as the runtime user; its stdout, or a LocalRuntimeException with its
+   * error.
+   */
   public String run(String member, Duration timeout, String... args) {
     List<String> cmd = new ArrayList<>(List.of(BINARY, "--config=" + config(member)));
     cmd.addAll(List.of(args));
@@ -120,17 +149,30 @@ public final class PgBackRest {
       throw new LocalRuntimeException("cannot create temporary files: " + e.getMessage(), e);
     }
     try {
-      Process p = new ProcessBuilder(user.wrap(cmd)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p =
+          new ProcessBuilder(user.wrap(cmd))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
       if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new LocalRuntimeException("pgbackrest " + args[args.length - 1] + " did not finish within "
-            + timeout.toSeconds() + " s; look at " + workDir().resolve("log"));
+        throw new LocalRuntimeException(
+            "pgbackrest "
+                + args[args.length - 1]
+                + " did not finish within "
+                + timeout.toSeconds()
+                + " s; look at "
+                + workDir().resolve("log"));
       }
       String stdout = Files.readString(out, StandardCharsets.UTF_8);
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
-        throw new LocalRuntimeException("pgbackrest " + args[args.length - 1] + " failed: " + errorLine(stderr + stdout)
-            + hint(stderr + stdout));
+        throw new LocalRuntimeException(
+            "pgbackrest "
+                + args[args.length - 1]
+                + " failed: "
+                + errorLine(stderr + stdout)
+                + hint(stderr + stdout));
       }
       return stdout;
     } catch (IOException e) {
@@ -162,14 +204,18 @@ public final class PgBackRest {
   /** What to check for pgBackRest's usual complaints. */
   static String hint(String output) {
     String o = output.toLowerCase(Locale.ROOT);
-    if (o.contains("403") || o.contains("accessdenied") || o.contains("signaturedoesnotmatch")
+    if (o.contains("403")
+        || o.contains("accessdenied")
+        || o.contains("signaturedoesnotmatch")
         || o.contains("invalidaccesskeyid")) {
       return "; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
     }
     if (o.contains("nosuchbucket") || o.contains("404")) {
       return "; check that the bucket WAL_S3_BUCKET exists (create it on the S3 server first)";
     }
-    if (o.contains("unable to connect") || o.contains("connection refused") || o.contains("timeout")
+    if (o.contains("unable to connect")
+        || o.contains("connection refused")
+        || o.contains("timeout")
         || o.contains("unable to get address")) {
       return "; check AWS_ENDPOINT (is the S3 server up and reachable?)";
     }
@@ -189,16 +235,22 @@ public final class PgBackRest {
   }
 
   /** One base backup as {@code pgbackrest info} lists it. */
-  public record Backup(String label, String type, Instant start, Instant stop, long size, long repoSize) {}
+  public record Backup(
+      String label, String type, Instant start, Instant stop, long size, long repoSize) {}
 
   /**
-   * The stanza's backups, oldest first, and its archive's WAL range; whether the stanza exists in the repository
-   * (pgBackRest's status 0 "ok" or 2 "no valid backups").
+   * The stanza's backups, oldest first, and its archive's WAL range; whether the stanza exists in
+   * the repository (pgBackRest's status 0 "ok" or 2 "no valid backups").
    */
-  public record Info(List<Backup> backups, Optional<String> walMin, Optional<String> walMax, boolean stanzaExists) {}
+  public record Info(
+      List<Backup> backups,
+      Optional<String> walMin,
+      Optional<String> walMax,
+      boolean stanzaExists) {}
 
   public Info info(String member, String stanza) {
-    String json = run(member, Duration.ofSeconds(60), "--stanza=" + stanza, "--output=json", "info");
+    String json =
+        run(member, Duration.ofSeconds(60), "--stanza=" + stanza, "--output=json", "info");
     try {
       JsonNode root = ManifestMapper.json().readTree(json);
       List<Backup> backups = new ArrayList<>();
@@ -209,10 +261,14 @@ public final class PgBackRest {
         int status = s.path("status").path("code").asInt(-1);
         exists |= status == 0 || status == 2;
         for (JsonNode b : s.path("backup")) {
-          backups.add(new Backup(b.path("label").asText(), b.path("type").asText(),
-              Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()),
-              Instant.ofEpochSecond(b.path("timestamp").path("stop").asLong()),
-              b.path("info").path("size").asLong(), b.path("info").path("repository").path("size").asLong()));
+          backups.add(
+              new Backup(
+                  b.path("label").asText(),
+                  b.path("type").asText(),
+                  Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()),
+                  Instant.ofEpochSecond(b.path("timestamp").path("stop").asLong()),
+                  b.path("info").path("size").asLong(),
+                  b.path("info").path("repository").path("size").asLong()));
         }
         for (JsonNode a : s.path("archive")) {
           if (a.hasNonNull("min")) {
@@ -225,7 +281,8 @@ public final class PgBackRest {
       }
       return new Info(backups, min, max, exists);
     } catch (IOException e) {
-      throw new LocalRuntimeException("pgbackrest info answered something else than JSON: " + e.getMessage());
+      throw new LocalRuntimeException(
+          "pgbackrest info answered something else than JSON: " + e.getMessage());
     }
   }
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the local runtime does with each pod-environment variable (the manifest's {@code env} and the
- * {@code --env-file}): translated into pgBackRest's settings, used as it is, or ignored with the reason. Spilo's
- * backups are WAL-G's; here they are pgBackRest's, so WAL-G's own variables have no meaning and are said to have none.
+ * What the local runtime does with each pod-environment variable (the manifest's {@code env} and
+ * the {@code --env-file}): translated into pgBackRest's settings, used as it is, or ignored with
+ * the reason. Spilo's backups are WAL-G's; here they are pgBackRest's, so WAL-G's own variables
+ * have no meaning and are said to have none.
  */
 final class PodEnvironmentUse {
   private static final Map<String, String> KNOWN = new LinkedHashMap<>();
@@ -24,22 +25,39 @@ final class PodEnvironmentUse {
     translated("AWS_S3_FORCE_PATH_STYLE", "repo1-s3-uri-style");
     translated("AWS_CA_BUNDLE", "repo1-storage-ca-file");
     translated("BACKUP_NUM_TO_RETAIN", "repo1-retention-full");
-    KNOWN.put("BACKUP_SCHEDULE", "used: the supervisor takes a full backup on this cron schedule (UTC)");
+    KNOWN.put(
+        "BACKUP_SCHEDULE", "used: the supervisor takes a full backup on this cron schedule (UTC)");
     String pgBackRest = "backups here are pgBackRest's, not WAL-G's";
     ignored("USE_WALG_BACKUP", pgBackRest);
     ignored("USE_WALG_RESTORE", pgBackRest);
-    ignored("WALG_DISABLE_S3_SSE", "pgBackRest asks S3 for no server-side encryption, so there is none to turn off");
-    ignored("WAL_BUCKET_SCOPE_PREFIX", "the local repository is s3://<bucket>" + BackupSettings.REPO_PATH
-        + " with a stanza per cluster");
-    ignored("WAL_BUCKET_SCOPE_SUFFIX", "the local repository is s3://<bucket>" + BackupSettings.REPO_PATH
-        + " with a stanza per cluster");
-    for (String other : List.of("WAL_GS_BUCKET", "GOOGLE_APPLICATION_CREDENTIALS", "WAL_AZ_STORAGE_ACCOUNT",
-        "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_ACCESS_KEY")) {
+    ignored(
+        "WALG_DISABLE_S3_SSE",
+        "pgBackRest asks S3 for no server-side encryption, so there is none to turn off");
+    ignored(
+        "WAL_BUCKET_SCOPE_PREFIX",
+        "the local repository is s3://<bucket>"
+            + BackupSettings.REPO_PATH
+            + " with a stanza per cluster");
+    ignored(
+        "WAL_BUCKET_SCOPE_SUFFIX",
+        "the local repository is s3://<bucket>"
+            + BackupSettings.REPO_PATH
+            + " with a stanza per cluster");
+    for (String other :
+        List.of(
+            "WAL_GS_BUCKET",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "WAL_AZ_STORAGE_ACCOUNT",
+            "AZURE_STORAGE_ACCOUNT",
+            "AZURE_STORAGE_ACCESS_KEY")) {
       ignored(other, "local backups go to S3 only");
     }
-    ignored("AWS_ROLE_ARN", "give AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; no role is assumed locally");
-    ignored("AWS_WEB_IDENTITY_TOKEN_FILE", "give AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; no role is assumed "
-        + "locally");
+    ignored(
+        "AWS_ROLE_ARN",
+        "give AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; no role is assumed locally");
+    ignored(
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "give AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; no role is assumed " + "locally");
   }
 
   private PodEnvironmentUse() {}
@@ -52,13 +70,19 @@ final class PodEnvironmentUse {
     KNOWN.put(name, "ignored (" + reason + ")");
   }
 
-  /** "NAME: what happens to it" for each variable of the manifest's env and of the file, in that order. */
+  /**
+   * "NAME: what happens to it" for each variable of the manifest's env and of the file, in that
+   * order.
+   */
   static List<String> of(Cluster c, Map<String, String> envFile) {
     Map<String, String> uses = new LinkedHashMap<>();
     List<EnvVar> env = c.spec().env == null ? List.of() : c.spec().env;
     for (EnvVar e : env) {
-      uses.put(e.getName(), e.getValue() == null
-          ? "ignored (spec.env valueFrom: a Kubernetes reference, not read on one machine)" : use(e.getName()));
+      uses.put(
+          e.getName(),
+          e.getValue() == null
+              ? "ignored (spec.env valueFrom: a Kubernetes reference, not read on one machine)"
+              : use(e.getName()));
     }
     envFile.keySet().forEach(name -> uses.put(name, use(name)));
     List<String> lines = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.cornac.local;
 
-/** The two PgBouncers a manifest can ask for: in front of the primary, and in front of a replica. */
+/**
+ * The two PgBouncers a manifest can ask for: in front of the primary, and in front of a replica.
+ */
 public enum PoolerRole {
   MASTER("master"),
   REPLICA("replica");

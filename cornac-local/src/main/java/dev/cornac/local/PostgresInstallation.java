@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The PostgreSQL major versions installed on this machine, Debian's layout: {@code /usr/lib/postgresql/N/bin}. */
+/**
+ * The PostgreSQL major versions installed on this machine, Debian's layout: {@code
+ * /usr/lib/postgresql/N/bin}.
+ */
 public record PostgresInstallation(Path root) {
   public static PostgresInstallation system() {
     return new PostgresInstallation(Path.of("/usr/lib/postgresql"));
@@ -20,7 +23,9 @@ public record PostgresInstallation(Path root) {
     try (Stream<Path> dirs = Files.list(root)) {
       return dirs.filter(d -> Files.isExecutable(d.resolve("bin").resolve("postgres")))
           .map(d -> d.getFileName().toString())
-          .sorted(Comparator.comparingInt((String v) -> major(v)).thenComparing(Comparator.naturalOrder()))
+          .sorted(
+              Comparator.comparingInt((String v) -> major(v))
+                  .thenComparing(Comparator.naturalOrder()))
           .toList();
     } catch (IOException e) {
       return List.of();
@@ -35,13 +40,28 @@ public record PostgresInstallation(Path root) {
     }
     List<String> installed = installedVersions();
     if (installed.isEmpty()) {
-      throw new LocalRuntimeException("PostgreSQL " + version + " is not installed, and no other version is either; "
-          + "install it (Debian/Ubuntu: apt-get install postgresql-" + version + ")");
+      throw new LocalRuntimeException(
+          "PostgreSQL "
+              + version
+              + " is not installed, and no other version is either; "
+              + "install it (Debian/Ubuntu: apt-get install postgresql-"
+              + version
+              + ")");
     }
     String newest = installed.get(installed.size() - 1);
-    throw new LocalRuntimeException("spec.postgresql.version is \"" + version + "\" but PostgreSQL " + version
-        + " is not installed on this machine (installed: " + String.join(", ", installed) + "); install "
-        + "postgresql-" + version + ", or run with --postgres-version " + newest + " to use an installed one");
+    throw new LocalRuntimeException(
+        "spec.postgresql.version is \""
+            + version
+            + "\" but PostgreSQL "
+            + version
+            + " is not installed on this machine (installed: "
+            + String.join(", ", installed)
+            + "); install "
+            + "postgresql-"
+            + version
+            + ", or run with --postgres-version "
+            + newest
+            + " to use an installed one");
   }
 
   private static int major(String v) {

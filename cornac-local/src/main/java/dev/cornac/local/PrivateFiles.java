@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Files only their owner may read (0600) in directories only their owner may enter (0700), written atomically. */
+/**
+ * Files only their owner may read (0600) in directories only their owner may enter (0700), written
+ * atomically.
+ */
 public final class PrivateFiles {
   private PrivateFiles() {}
 
@@ -28,7 +31,8 @@ public final class PrivateFiles {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try {
       Files.deleteIfExists(tmp);
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

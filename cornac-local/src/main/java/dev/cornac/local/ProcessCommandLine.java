@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A process's argv from {@code /proc}: how a pid found in a file is recognised before anything signals it. (The
- * JDK's ProcessHandle.Info gives up on long command lines such as a JVM's class path.)
+ * A process's argv from {@code /proc}: how a pid found in a file is recognised before anything
+ * signals it. (The JDK's ProcessHandle.Info gives up on long command lines such as a JVM's class
+ * path.)
  */
 final class ProcessCommandLine {
   private ProcessCommandLine() {}

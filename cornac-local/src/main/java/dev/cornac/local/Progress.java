@@ -3,7 +3,10 @@ package dev.cornac.local;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Step-by-step progress of a long operation, each step with its duration: what `up` and `apply` print. */
+/**
+ * Step-by-step progress of a long operation, each step with its duration: what `up` and `apply`
+ * print.
+ */
 public final class Progress {
   @FunctionalInterface
   public interface Step<T> {

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who runs PostgreSQL, Patroni, PgBouncer and the rest. They refuse root, so root hands them to the unprivileged
- * {@code postgres} user (with {@code setpriv}, which execs in place: the pid we hold is the real process); anyone
- * else runs them as themselves.
+ * Who runs PostgreSQL, Patroni, PgBouncer and the rest. They refuse root, so root hands them to the
+ * unprivileged {@code postgres} user (with {@code setpriv}, which execs in place: the pid we hold
+ * is the real process); anyone else runs them as themselves.
  */
 public record RuntimeUser(String name, boolean dropsPrivileges) {
   public static final String UNPRIVILEGED = "postgres";
@@ -24,8 +24,9 @@ public record RuntimeUser(String name, boolean dropsPrivileges) {
     if (!dropsPrivileges) {
       return command;
     }
-    List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + name, "--regid=" + name,
-        "--init-groups", "--"));
+    List<String> wrapped =
+        new ArrayList<>(
+            List.of("setpriv", "--reuid=" + name, "--regid=" + name, "--init-groups", "--"));
     wrapped.addAll(command);
     return wrapped;
   }
@@ -61,7 +62,8 @@ public record RuntimeUser(String name, boolean dropsPrivileges) {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       if (p.waitFor() != 0) {
-        throw new LocalRuntimeException("cannot hand files to the user " + name + ": " + out.strip());
+        throw new LocalRuntimeException(
+            "cannot hand files to the user " + name + ": " + out.strip());
       }
     } catch (IOException e) {
       throw new LocalRuntimeException("cannot run chown: " + e.getMessage(), e);
@@ -71,13 +73,16 @@ public record RuntimeUser(String name, boolean dropsPrivileges) {
     }
   }
 
-  /** Whether this user can read the file: tried as the user, since root reads what the user cannot. */
+  /**
+   * Whether this user can read the file: tried as the user, since root reads what the user cannot.
+   */
   public boolean canRead(Path file) {
     if (!dropsPrivileges) {
       return Files.isReadable(file);
     }
     try {
-      return new ProcessBuilder(wrap(List.of("test", "-r", file.toString()))).start().waitFor() == 0;
+      return new ProcessBuilder(wrap(List.of("test", "-r", file.toString()))).start().waitFor()
+          == 0;
     } catch (IOException e) {
       throw new LocalRuntimeException("cannot run setpriv (util-linux): " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -86,7 +91,10 @@ public record RuntimeUser(String name, boolean dropsPrivileges) {
     }
   }
 
-  /** Checks, as root, that the unprivileged user can reach the directory: a home under /root would not work. */
+  /**
+   * Checks, as root, that the unprivileged user can reach the directory: a home under /root would
+   * not work.
+   */
   public void checkReachable(Path dir) {
     if (!dropsPrivileges) {
       return;
@@ -98,8 +106,14 @@ public record RuntimeUser(String name, boolean dropsPrivileges) {
       try {
         Process probe = new ProcessBuilder(wrap(List.of("test", "-x", p.toString()))).start();
         if (probe.waitFor() != 0) {
-          throw new LocalRuntimeException("the user " + name + " cannot enter " + p + ", so PostgreSQL could not reach "
-              + dir + "; choose another place with --state-dir (for example /var/lib/cornac/local)");
+          throw new LocalRuntimeException(
+              "the user "
+                  + name
+                  + " cannot enter "
+                  + p
+                  + ", so PostgreSQL could not reach "
+                  + dir
+                  + "; choose another place with --state-dir (for example /var/lib/cornac/local)");
         }
         return;
       } catch (IOException e) {

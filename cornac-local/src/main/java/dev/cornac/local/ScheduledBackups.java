@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Base backups on {@code BACKUP_SCHEDULE} (cron, UTC, as Spilo reads it), run by the supervisor on whichever member
- * is the primary at that minute; one at a time, in the background, logged.
+ * Base backups on {@code BACKUP_SCHEDULE} (cron, UTC, as Spilo reads it), run by the supervisor on
+ * whichever member is the primary at that minute; one at a time, in the background, logged.
  */
 final class ScheduledBackups {
   private final LocalLayout layout;
@@ -58,22 +58,37 @@ final class ScheduledBackups {
       log.accept("scheduled backup at " + minute + " skipped: the previous one is still running");
       return;
     }
-    Optional<String> leader = LocalPatroni.clusterView(state).flatMap(v -> v.stream()
-        .filter(m -> m.role() == PatroniRole.LEADER).map(ClusterMember::name).findFirst());
+    Optional<String> leader =
+        LocalPatroni.clusterView(state)
+            .flatMap(
+                v ->
+                    v.stream()
+                        .filter(m -> m.role() == PatroniRole.LEADER)
+                        .map(ClusterMember::name)
+                        .findFirst());
     if (leader.isEmpty()) {
       log.accept("scheduled backup at " + minute + " skipped: no primary");
       return;
     }
-    running = new Thread(() -> {
-      log.accept("scheduled backup of " + state.name() + " on " + leader.get() + " started");
-      try {
-        new PgBackRest(layout, user).run(leader.get(), Duration.ofHours(6), "--stanza=" + state.name(),
-            "--type=full", "backup");
-        log.accept("scheduled backup of " + state.name() + " done");
-      } catch (LocalRuntimeException e) {
-        log.accept("scheduled backup of " + state.name() + " failed: " + e.getMessage());
-      }
-    }, "scheduled-backup");
+    running =
+        new Thread(
+            () -> {
+              log.accept(
+                  "scheduled backup of " + state.name() + " on " + leader.get() + " started");
+              try {
+                new PgBackRest(layout, user)
+                    .run(
+                        leader.get(),
+                        Duration.ofHours(6),
+                        "--stanza=" + state.name(),
+                        "--type=full",
+                        "backup");
+                log.accept("scheduled backup of " + state.name() + " done");
+              } catch (LocalRuntimeException e) {
+                log.accept("scheduled backup of " + state.name() + " failed: " + e.getMessage());
+              }
+            },
+            "scheduled-backup");
     running.setDaemon(true);
     running.start();
   }

@@ -21,10 +21,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The background process of a local cluster ({@code cornac local up} starts it, {@code down} stops it): runs what
- * {@code state.json} asks for, restarts what crashes (backing off from 1 s to 30 s while it keeps crashing), follows
- * the primary with the poolers, and on SIGTERM stops everything in order: poolers and exporter, replicas, the
- * primary, etcd. It starts nothing the state does not name, and stops strays a killed predecessor left behind.
+ * The background process of a local cluster ({@code cornac local up} starts it, {@code down} stops
+ * it): runs what {@code state.json} asks for, restarts what crashes (backing off from 1 s to 30 s
+ * while it keeps crashing), follows the primary with the poolers, and on SIGTERM stops everything
+ * in order: poolers and exporter, replicas, the primary, etcd. It starts nothing the state does not
+ * name, and stops strays a killed predecessor left behind.
  */
 public final class Supervisor {
   static final Duration TICK = Duration.ofMillis(500);
@@ -62,19 +63,22 @@ public final class Supervisor {
     log("supervisor started (pid " + ProcessHandle.current().pid() + ")");
     PrivateFiles.write(layout.supervisorPid(), ProcessHandle.current().pid() + "\n");
     Thread main = Thread.currentThread();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping = true;
-      main.interrupt();
-      synchronized (this) {
-        stopAll();
-      }
-      try {
-        Files.deleteIfExists(layout.supervisorPid());
-      } catch (IOException e) {
-        // the next `up` checks the pid anyway
-      }
-      log("supervisor stopped");
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping = true;
+                  main.interrupt();
+                  synchronized (this) {
+                    stopAll();
+                  }
+                  try {
+                    Files.deleteIfExists(layout.supervisorPid());
+                  } catch (IOException e) {
+                    // the next `up` checks the pid anyway
+                  }
+                  log("supervisor stopped");
+                }));
     stopStrays();
     while (!stopping) {
       synchronized (this) {
@@ -118,19 +122,30 @@ public final class Supervisor {
         running.remove(name);
         Restart previous = restarts.get(name);
         boolean stable = Duration.between(r.started(), Instant.now()).compareTo(STABLE) >= 0;
-        Duration backoff = previous == null || stable ? Duration.ofSeconds(1)
-            : min(previous.backoff().multipliedBy(2), MAX_BACKOFF);
+        Duration backoff =
+            previous == null || stable
+                ? Duration.ofSeconds(1)
+                : min(previous.backoff().multipliedBy(2), MAX_BACKOFF);
         int count = previous == null ? 1 : previous.count() + 1;
-        restarts.put(name, new Restart(count, Instant.now().plus(backoff), backoff, "exit code " + code));
-        log(name + " exited with code " + code + "; restarting in " + backoff.toSeconds() + " s (see "
-            + want.log() + ")");
+        restarts.put(
+            name, new Restart(count, Instant.now().plus(backoff), backoff, "exit code " + code));
+        log(
+            name
+                + " exited with code "
+                + code
+                + "; restarting in "
+                + backoff.toSeconds()
+                + " s (see "
+                + want.log()
+                + ")");
       }
     }
     routePoolers(state);
     backups.tick(state);
     for (Component c : desired.values()) {
       Restart restart = restarts.get(c.name());
-      if (!running.containsKey(c.name()) && (restart == null || Instant.now().isAfter(restart.notBefore()))) {
+      if (!running.containsKey(c.name())
+          && (restart == null || Instant.now().isAfter(restart.notBefore()))) {
         start(c);
       }
     }
@@ -143,9 +158,12 @@ public final class Supervisor {
         PrivateFiles.directory(c.workdir());
         user.own(c.workdir());
       }
-      ProcessBuilder pb = new ProcessBuilder(user.wrap(c.command())).directory(c.workdir().toFile())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(c.log().toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(user.wrap(c.command()))
+              .directory(c.workdir().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(c.log().toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().putAll(c.env());
       Process p = pb.start();
       running.put(c.name(), new Running(c, p, Instant.now()));
@@ -153,9 +171,17 @@ public final class Supervisor {
       log("started " + c.name() + " (pid " + p.pid() + ")");
     } catch (IOException | RuntimeException e) {
       Restart previous = restarts.get(c.name());
-      Duration backoff = previous == null ? Duration.ofSeconds(1) : min(previous.backoff().multipliedBy(2), MAX_BACKOFF);
-      restarts.put(c.name(), new Restart(previous == null ? 1 : previous.count() + 1, Instant.now().plus(backoff),
-          backoff, "could not start: " + e.getMessage()));
+      Duration backoff =
+          previous == null
+              ? Duration.ofSeconds(1)
+              : min(previous.backoff().multipliedBy(2), MAX_BACKOFF);
+      restarts.put(
+          c.name(),
+          new Restart(
+              previous == null ? 1 : previous.count() + 1,
+              Instant.now().plus(backoff),
+              backoff,
+              "could not start: " + e.getMessage()));
       log("could not start " + c.name() + ": " + e.getMessage());
     }
   }
@@ -163,15 +189,22 @@ public final class Supervisor {
   /** Points each pooler at the primary (master) or the least-lagging running replica (replica). */
   private void routePoolers(LocalState state) {
     boolean anyPooler = state.masterPooler().enabled() || state.replicaPooler().enabled();
-    if (!anyPooler || Duration.between(lastRouting, Instant.now()).compareTo(Duration.ofSeconds(1)) < 0) {
+    if (!anyPooler
+        || Duration.between(lastRouting, Instant.now()).compareTo(Duration.ofSeconds(1)) < 0) {
       return;
     }
     lastRouting = Instant.now();
     List<ClusterMember> members = LocalPatroni.clusterView(state).orElse(List.of());
-    Optional<ClusterMember> leader = members.stream().filter(m -> m.role() == PatroniRole.LEADER).findFirst();
-    Optional<ClusterMember> replica = members.stream()
-        .filter(m -> m.role() != PatroniRole.LEADER && m.isStreamingOrRunning() && m.lag().isPresent())
-        .min(Comparator.comparingLong(ClusterMember::lagOrMax));
+    Optional<ClusterMember> leader =
+        members.stream().filter(m -> m.role() == PatroniRole.LEADER).findFirst();
+    Optional<ClusterMember> replica =
+        members.stream()
+            .filter(
+                m ->
+                    m.role() != PatroniRole.LEADER
+                        && m.isStreamingOrRunning()
+                        && m.lag().isPresent())
+            .min(Comparator.comparingLong(ClusterMember::lagOrMax));
     route(state, PoolerRole.MASTER, leader);
     route(state, PoolerRole.REPLICA, replica.or(() -> leader));
   }
@@ -191,8 +224,11 @@ public final class Supervisor {
       log(name + " routes to " + target.get().name() + " (port " + port + ")");
     }
     Running r = running.get(name);
-    // PgBouncer dies of a SIGHUP that comes before it installed its handlers; a fresh one reads the file anyway.
-    if (Boolean.TRUE.equals(reloadPending.get(name)) && r != null && r.process().isAlive()
+    // PgBouncer dies of a SIGHUP that comes before it installed its handlers; a fresh one reads the
+    // file anyway.
+    if (Boolean.TRUE.equals(reloadPending.get(name))
+        && r != null
+        && r.process().isAlive()
         && Duration.between(r.started(), Instant.now()).compareTo(Duration.ofSeconds(2)) > 0) {
       signal(r.process().pid(), "HUP");
       reloadPending.put(name, false);
@@ -235,17 +271,35 @@ public final class Supervisor {
     return names;
   }
 
-  /** Poolers and exporter first, then replicas, then the primary (no needless failover), then etcd last. */
+  /**
+   * Poolers and exporter first, then replicas, then the primary (no needless failover), then etcd
+   * last.
+   */
   void stopAll() {
     List<Running> order = new ArrayList<>();
-    running.values().stream().filter(r -> r.spec().kind() == Component.Kind.POOLER
-        || r.spec().kind() == Component.Kind.EXPORTER).forEach(order::add);
-    String leader = LocalState.read(layout).flatMap(LocalPatroni::clusterView).flatMap(v -> v.stream()
-        .filter(m -> m.role() == PatroniRole.LEADER).map(ClusterMember::name).findFirst()).orElse(null);
-    running.values().stream().filter(r -> r.spec().kind() == Component.Kind.MEMBER
-        && !r.spec().name().equals(leader)).forEach(order::add);
+    running.values().stream()
+        .filter(
+            r ->
+                r.spec().kind() == Component.Kind.POOLER
+                    || r.spec().kind() == Component.Kind.EXPORTER)
+        .forEach(order::add);
+    String leader =
+        LocalState.read(layout)
+            .flatMap(LocalPatroni::clusterView)
+            .flatMap(
+                v ->
+                    v.stream()
+                        .filter(m -> m.role() == PatroniRole.LEADER)
+                        .map(ClusterMember::name)
+                        .findFirst())
+            .orElse(null);
+    running.values().stream()
+        .filter(r -> r.spec().kind() == Component.Kind.MEMBER && !r.spec().name().equals(leader))
+        .forEach(order::add);
     running.values().stream().filter(r -> r.spec().name().equals(leader)).forEach(order::add);
-    running.values().stream().filter(r -> r.spec().kind() == Component.Kind.ETCD).forEach(order::add);
+    running.values().stream()
+        .filter(r -> r.spec().kind() == Component.Kind.ETCD)
+        .forEach(order::add);
     for (Running r : order) {
       log("stopping " + r.spec().name());
       stop(r);
@@ -265,15 +319,20 @@ public final class Supervisor {
     }
   }
 
-  /** Processes a killed supervisor left running: recognised by pid file and exact command line, then stopped. */
   /**
-   * What {@code down} does when the supervisor is gone (killed, crashed): stops the processes its pid files name and
-   * postmasters that outlived their Patroni, so that nothing of the cluster keeps running.
+   * Processes a killed supervisor left running: recognised by pid file and exact command line, then
+   * stopped.
+   */
+  /**
+   * What {@code down} does when the supervisor is gone (killed, crashed): stops the processes its
+   * pid files name and postmasters that outlived their Patroni, so that nothing of the cluster
+   * keeps running.
    */
   public static void stopLeftovers(LocalLayout layout, RuntimeUser user) {
     Supervisor s = new Supervisor(layout, user);
     s.stopStrays();
-    LocalState.read(layout).ifPresent(state -> state.members().forEach(m -> s.stopPostmaster(m.name())));
+    LocalState.read(layout)
+        .ifPresent(state -> state.members().forEach(m -> s.stopPostmaster(m.name())));
   }
 
   private void stopStrays() {
@@ -281,14 +340,18 @@ public final class Supervisor {
     if (state.isEmpty() || !Files.isDirectory(layout.runDir())) {
       return;
     }
-    Map<String, Component> known = Components.of(state.get(), layout, LocalCredentials.load(layout));
+    Map<String, Component> known =
+        Components.of(state.get(), layout, LocalCredentials.load(layout));
     try (var files = Files.list(layout.runDir())) {
       for (Path pidFile : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
         String name = pidFile.getFileName().toString().replaceFirst("\\.pid$", "");
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         Component c = known.get(name);
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (c != null && handle.isPresent() && handle.get().isAlive() && sameCommand(handle.get(), c)) {
+        if (c != null
+            && handle.isPresent()
+            && handle.get().isAlive()
+            && sameCommand(handle.get(), c)) {
           log("stopping " + name + " (pid " + pid + ") left over from a previous supervisor");
           terminate(handle.get());
         }
@@ -300,8 +363,9 @@ public final class Supervisor {
   }
 
   /**
-   * Whether a live process runs a component's command: the same arguments, and the same program — named as argv[0],
-   * or, for a script like Patroni, as the interpreter's first argument ({@code python3 /usr/bin/patroni …}).
+   * Whether a live process runs a component's command: the same arguments, and the same program —
+   * named as argv[0], or, for a script like Patroni, as the interpreter's first argument ({@code
+   * python3 /usr/bin/patroni …}).
    */
   static boolean sameCommand(List<String> argv, List<String> command) {
     if (argv.isEmpty() || argv.size() < command.size()) {
@@ -311,8 +375,9 @@ public final class Supervisor {
     boolean sameArgs = argv.subList(argv.size() - args.size(), argv.size()).equals(args);
     String program = command.get(0);
     String name = Path.of(program).getFileName().toString();
-    boolean sameProgram = argv.subList(0, argv.size() - args.size()).contains(program)
-        || Path.of(argv.get(0)).getFileName().toString().equals(name);
+    boolean sameProgram =
+        argv.subList(0, argv.size() - args.size()).contains(program)
+            || Path.of(argv.get(0)).getFileName().toString().equals(name);
     return sameArgs && sameProgram;
   }
 
@@ -321,9 +386,9 @@ public final class Supervisor {
   }
 
   /**
-   * Patroni daemonises PostgreSQL, and a Patroni stopped in the middle of a demotion leaves it running: after an
-   * intentional stop, a postmaster still serving the member's data directory gets a fast shutdown. (After a crash
-   * it is left alone: the restarted Patroni takes it over.)
+   * Patroni daemonises PostgreSQL, and a Patroni stopped in the middle of a demotion leaves it
+   * running: after an intentional stop, a postmaster still serving the member's data directory gets
+   * a fast shutdown. (After a crash it is left alone: the restarted Patroni takes it over.)
    */
   private void stopPostmaster(String member) {
     Path pidFile = layout.dataDir(member).resolve("postmaster.pid");
@@ -333,7 +398,8 @@ public final class Supervisor {
       }
       long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
       Optional<ProcessHandle> postmaster = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-      if (postmaster.isPresent() && ProcessCommandLine.of(pid).contains(layout.dataDir(member).toString())) {
+      if (postmaster.isPresent()
+          && ProcessCommandLine.of(pid).contains(layout.dataDir(member).toString())) {
         log("stopping " + member + "'s PostgreSQL (pid " + pid + "), which outlived Patroni");
         signal(pid, "INT");
         try {
@@ -359,7 +425,9 @@ public final class Supervisor {
 
   private void signal(long pid, String signal) {
     try {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+      new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+          .start()
+          .waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       log("cannot signal " + pid + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -372,7 +440,8 @@ public final class Supervisor {
   }
 
   private static void log(String message) {
-    System.out.println(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + " " + message);
+    System.out.println(
+        LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + " " + message);
     System.out.flush();
   }
 }

@@ -22,15 +22,21 @@ final class Tools {
     }
     List<String> missing = new ArrayList<>();
     List<String> packages = new ArrayList<>();
-    needed.forEach((binary, pkg) -> {
-      if (!Files.isExecutable(Path.of(binary))) {
-        missing.add(binary);
-        packages.add(pkg);
-      }
-    });
+    needed.forEach(
+        (binary, pkg) -> {
+          if (!Files.isExecutable(Path.of(binary))) {
+            missing.add(binary);
+            packages.add(pkg);
+          }
+        });
     if (!missing.isEmpty()) {
-      throw new LocalRuntimeException("missing " + String.join(", ", missing) + "; install them (Debian/Ubuntu: "
-          + "apt-get install " + String.join(" ", packages) + ")");
+      throw new LocalRuntimeException(
+          "missing "
+              + String.join(", ", missing)
+              + "; install them (Debian/Ubuntu: "
+              + "apt-get install "
+              + String.join(" ", packages)
+              + ")");
     }
   }
 }

@@ -40,7 +40,8 @@ class CronScheduleTest {
     assertThat(s.matches(at("2026-12-13T00:00:00Z"))).as("the 13th, a Sunday").isTrue();
     assertThat(s.matches(at("2026-11-28T00:00:00Z"))).as("neither").isFalse();
     assertThat(CronSchedule.parse("0 0 * * 5").matches(at("2026-11-13T00:00:00Z")))
-        .as("a star day-of-month leaves the weekday alone").isTrue();
+        .as("a star day-of-month leaves the weekday alone")
+        .isTrue();
     assertThat(CronSchedule.parse("0 0 * * 5").matches(at("2026-11-14T00:00:00Z"))).isFalse();
   }
 
@@ -62,7 +63,9 @@ class CronScheduleTest {
     assertThat(CronSchedule.parse("@midnight").matches(at("2026-11-28T00:00:00Z"))).isTrue();
     assertThat(CronSchedule.parse("@hourly").matches(at("2026-11-28T07:00:00Z"))).isTrue();
     assertThat(CronSchedule.parse("@hourly").matches(at("2026-11-28T07:30:00Z"))).isFalse();
-    assertThat(CronSchedule.parse("@weekly").matches(at("2026-11-29T00:00:00Z"))).as("Sunday midnight").isTrue();
+    assertThat(CronSchedule.parse("@weekly").matches(at("2026-11-29T00:00:00Z")))
+        .as("Sunday midnight")
+        .isTrue();
     assertThat(CronSchedule.parse("@weekly").matches(at("2026-11-28T00:00:00Z"))).isFalse();
     assertThat(CronSchedule.parse("@monthly").matches(at("2026-12-01T00:00:00Z"))).isTrue();
     assertThat(CronSchedule.parse("@yearly").matches(at("2027-01-01T00:00:00Z"))).isTrue();
@@ -71,16 +74,22 @@ class CronScheduleTest {
 
   @Test
   void aBadScheduleNamesTheSettingWhatIsWrongAndTheFix() {
-    assertThatThrownBy(() -> CronSchedule.parse("daily")).isInstanceOf(LocalRuntimeException.class)
+    assertThatThrownBy(() -> CronSchedule.parse("daily"))
+        .isInstanceOf(LocalRuntimeException.class)
         .hasMessageStartingWith("BACKUP_SCHEDULE \"daily\" is not a cron schedule")
-        .hasMessageContaining("five fields", "minute hour day-of-month month day-of-week", "\"00 01 * * *\"",
+        .hasMessageContaining(
+            "five fields",
+            "minute hour day-of-month month day-of-week",
+            "\"00 01 * * *\"",
             "@daily");
-    assertThatThrownBy(() -> CronSchedule.parse("61 * * * *")).hasMessageContaining("BACKUP_SCHEDULE \"61 * * * *\"",
-        "61 not in range [0, 59]");
+    assertThatThrownBy(() -> CronSchedule.parse("61 * * * *"))
+        .hasMessageContaining("BACKUP_SCHEDULE \"61 * * * *\"", "61 not in range [0, 59]");
     assertThatThrownBy(() -> CronSchedule.parse("0 0 * * FOO")).hasMessageContaining("FOO");
-    assertThatThrownBy(() -> CronSchedule.parse("@reboot")).as("no meaning for a backup schedule")
+    assertThatThrownBy(() -> CronSchedule.parse("@reboot"))
+        .as("no meaning for a backup schedule")
         .hasMessageContaining("BACKUP_SCHEDULE \"@reboot\"");
-    assertThatThrownBy(() -> CronSchedule.parse("0 0 L * *")).as("Quartz, not cron")
+    assertThatThrownBy(() -> CronSchedule.parse("0 0 L * *"))
+        .as("Quartz, not cron")
         .hasMessageContaining("BACKUP_SCHEDULE \"0 0 L * *\" is not a cron schedule");
     assertThatThrownBy(() -> CronSchedule.parse("")).hasMessageContaining("BACKUP_SCHEDULE \"\"");
   }

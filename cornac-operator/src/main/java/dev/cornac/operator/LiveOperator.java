@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator as it runs in production: its configuration applied live. A change of the ConfigMap or
- * OperatorConfiguration that validates replaces the running {@link CornacOperator} by one built on the new revision,
- * in the same process (caches are listed again, member operations resume from what the pods show, as after a
- * restart); one that does not validate is refused and the running one stays ({@link ConfigurationWatch}). How many
- * clusters then roll at once is bounded by {@code max_concurrent_rolling_updates}.
+ * The operator as it runs in production: its configuration applied live. A change of the ConfigMap
+ * or OperatorConfiguration that validates replaces the running {@link CornacOperator} by one built
+ * on the new revision, in the same process (caches are listed again, member operations resume from
+ * what the pods show, as after a restart); one that does not validate is refused and the running
+ * one stays ({@link ConfigurationWatch}). How many clusters then roll at once is bounded by {@code
+ * max_concurrent_rolling_updates}.
  */
 public final class LiveOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveOperator.class);
@@ -30,12 +31,16 @@ public final class LiveOperator implements AutoCloseable {
   private final ConfigurationStatus configuration;
   private final EventRecorder events;
   private final ConfigurationWatch watch;
+
   /** Changes are applied one after the other, off the watch's thread. */
-  private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "cornac-configuration");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService applier =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "cornac-configuration");
+            t.setDaemon(true);
+            return t;
+          });
+
   private volatile CornacOperator current;
   private volatile boolean closed;
 
@@ -46,9 +51,16 @@ public final class LiveOperator implements AutoCloseable {
     this.configuration = new ConfigurationStatus(loaded.revision());
     this.current = new CornacOperator(client, options, loaded.config(), configuration);
     this.events = new EventRecorder(client);
-    this.watch = new ConfigurationWatch(client, options.environment(), loaded, configuration, events,
-        options.clock(), next -> applier.execute(() -> apply(next)),
-        () -> applier.execute(() -> current.reconciler().rollingSlots().resume()));
+    this.watch =
+        new ConfigurationWatch(
+            client,
+            options.environment(),
+            loaded,
+            configuration,
+            events,
+            options.clock(),
+            next -> applier.execute(() -> apply(next)),
+            () -> applier.execute(() -> current.reconciler().rollingSlots().resume()));
   }
 
   public void start() {
@@ -71,7 +83,9 @@ public final class LiveOperator implements AutoCloseable {
     }
     CornacOperator before = current;
     List<String> changed = changedKeys(before.config(), next.config());
-    LOG.info("configuration revision {} changes {}: applying it without a restart", next.revision(),
+    LOG.info(
+        "configuration revision {} changes {}: applying it without a restart",
+        next.revision(),
         changed.isEmpty() ? "nothing the operator reads" : String.join(", ", changed));
     before.close();
     String previous = configuration.revision();
@@ -81,10 +95,14 @@ public final class LiveOperator implements AutoCloseable {
       current = after;
       after.start();
     } catch (RuntimeException e) {
-      // The new revision validated but the operator could not start on it (its CRD could not be updated, say): the
+      // The new revision validated but the operator could not start on it (its CRD could not be
+      // updated, say): the
       // previous one runs again, and the next change is tried as usual.
-      LOG.error("configuration revision {} could not be applied ({}); running revision {} again", next.revision(),
-          e.getMessage(), previous);
+      LOG.error(
+          "configuration revision {} could not be applied ({}); running revision {} again",
+          next.revision(),
+          e.getMessage(),
+          previous);
       configuration.revertedTo(previous);
       CornacOperator again = new CornacOperator(client, options, before.config(), configuration);
       current = again;
@@ -105,7 +123,8 @@ public final class LiveOperator implements AutoCloseable {
     watch.close();
     applier.shutdown();
     try {
-      applier.awaitTermination(options.terminationTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      applier.awaitTermination(
+          options.terminationTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

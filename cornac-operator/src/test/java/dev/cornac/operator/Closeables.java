@@ -1,10 +1,15 @@
 package dev.cornac.operator;
 
-/** Test teardown: what a test started, closed in the order given, skipping what it never started. */
+/**
+ * Test teardown: what a test started, closed in the order given, skipping what it never started.
+ */
 public final class Closeables {
   private Closeables() {}
 
-  /** Closes every non-null resource, even after one fails; the first failure is thrown, the others suppressed. */
+  /**
+   * Closes every non-null resource, even after one fails; the first failure is thrown, the others
+   * suppressed.
+   */
   public static void closeAll(AutoCloseable... resources) throws Exception {
     Exception first = null;
     for (AutoCloseable r : resources) {

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fleet-wide change (the seed's minor upgrade: a new Spilo image for every cluster) with simulated pods that answer
- * Patroni's REST API: rolls hold no worker, so a new cluster is served while others roll; at most
- * {@code max_concurrent_rolling_updates} clusters have a pod down at once; each cluster switches over exactly once.
+ * A fleet-wide change (the seed's minor upgrade: a new Spilo image for every cluster) with
+ * simulated pods that answer Patroni's REST API: rolls hold no worker, so a new cluster is served
+ * while others roll; at most {@code max_concurrent_rolling_updates} clusters have a pod down at
+ * once; each cluster switches over exactly once.
  */
 @WithStrictApiServer
 class FleetRollingUpdateTest {
@@ -43,12 +44,14 @@ class FleetRollingUpdateTest {
     k8s.editSpec("acid-stuck", spec -> spec.dockerImage = NEW_IMAGE);
     await().atMost(Duration.ofSeconds(30)).until(() -> !fleet.deletions("acid-stuck").isEmpty());
 
-    // The one worker is free between the stuck roll's passes: the new cluster's objects appear at once.
+    // The one worker is free between the stuck roll's passes: the new cluster's objects appear at
+    // once.
     k8s.create(manifest("acid-new"));
     await().atMost(Duration.ofSeconds(15)).until(() -> statefulSet("acid-new") != null);
     k8s.awaitStatus("acid-new", "Running");
     assertThat(k8s.status("acid-stuck")).isEqualTo("Updating");
-    assertThat(fleet.deletions("acid-stuck")).as("the roll waits for the pod, it does not take another")
+    assertThat(fleet.deletions("acid-stuck"))
+        .as("the roll waits for the pod, it does not take another")
         .hasSize(1);
 
     fleet.unstall("acid-stuck");
@@ -73,7 +76,9 @@ class FleetRollingUpdateTest {
     for (String c : clusters) {
       assertThat(fleet.switchovers(c)).as("switchovers of %s", c).isEqualTo(1);
       assertThat(fleet.failovers(c)).as("failovers of %s", c).isZero();
-      assertThat(fleet.deletions(c)).as("each pod recreated once, the replica first").hasSize(2)
+      assertThat(fleet.deletions(c))
+          .as("each pod recreated once, the replica first")
+          .hasSize(2)
           .doesNotHaveDuplicates();
     }
     assertThat(fleet.peakDisruptedClusters()).isBetween(1, 2);
@@ -81,11 +86,13 @@ class FleetRollingUpdateTest {
 
   private void start(Map<String, String> config) throws Exception {
     k8s = new OperatorHarness(api);
-    Map<String, String> settings = new java.util.HashMap<>(Map.of("watched_namespace", NS,
-        "enable_database_access", "false"));
+    Map<String, String> settings =
+        new java.util.HashMap<>(Map.of("watched_namespace", NS, "enable_database_access", "false"));
     settings.putAll(config);
     k8s.configMap("manifests/configmap.yaml", settings);
-    fleet = SimulatedPatroniFleet.start(k8s.client(), SimulatedPatroniFleet.Options.of(NS, 0, Duration.ofMillis(300)));
+    fleet =
+        SimulatedPatroniFleet.start(
+            k8s.client(), SimulatedPatroniFleet.Options.of(NS, 0, Duration.ofMillis(300)));
     k8s.startOperator(false, OperatorHarness.fleetEndpoints(fleet));
   }
 
@@ -100,7 +107,8 @@ class FleetRollingUpdateTest {
         kind: postgresql
         metadata: {name: %s}
         spec: {teamId: acid, numberOfInstances: 2, volume: {size: 1Gi}, postgresql: {version: "15"}}
-        """.formatted(name);
+        """
+        .formatted(name);
   }
 
   private StatefulSet statefulSet(String name) {
@@ -108,13 +116,26 @@ class FleetRollingUpdateTest {
   }
 
   private void awaitRolled(String cluster) {
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      List<Pod> pods = k8s.client().pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems();
-      assertThat(pods).hasSize(2).allSatisfy(p -> {
-        assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(NEW_IMAGE);
-        assertThat(StatefulSetSync.isMarked(p)).isFalse();
-      });
-      assertThat(k8s.status(cluster)).isEqualTo("Running");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              List<Pod> pods =
+                  k8s.client()
+                      .pods()
+                      .inNamespace(NS)
+                      .withLabel("cluster-name", cluster)
+                      .list()
+                      .getItems();
+              assertThat(pods)
+                  .hasSize(2)
+                  .allSatisfy(
+                      p -> {
+                        assertThat(p.getSpec().getContainers().get(0).getImage())
+                            .isEqualTo(NEW_IMAGE);
+                        assertThat(StatefulSetSync.isMarked(p)).isFalse();
+                      });
+              assertThat(k8s.status(cluster)).isEqualTo("Running");
+            });
   }
 }

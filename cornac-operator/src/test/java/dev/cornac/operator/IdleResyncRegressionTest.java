@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scale regression check (issue 9) at 100 clusters: with a resync every 3 s, eight seconds of resyncs over
- * converged clusters send no write and no read that bypasses the informer caches.
+ * The scale regression check (issue 9) at 100 clusters: with a resync every 3 s, eight seconds of
+ * resyncs over converged clusters send no write and no read that bypasses the informer caches.
  */
 @WithStrictApiServer
 class IdleResyncRegressionTest {
@@ -31,7 +31,8 @@ class IdleResyncRegressionTest {
   @Test
   void resyncOfAHundredConvergedClustersWritesNothingAndReadsOnlyCaches() throws Exception {
     k8s = new OperatorHarness(api);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS, "resync_period", "3s"));
+    k8s.configMap(
+        "manifests/configmap.yaml", Map.of("watched_namespace", NS, "resync_period", "3s"));
     CornacOperator operator = k8s.startOperator(false);
     List<String> names = IntStream.range(0, 100).mapToObj(i -> "acid-r" + i).toList();
     for (String name : names) {
@@ -40,8 +41,12 @@ class IdleResyncRegressionTest {
     for (String name : names) {
       k8s.runPods(name);
     }
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-        assertThat(names).allSatisfy(n -> assertThat(k8s.status(n)).isEqualTo("Running")));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(names).allSatisfy(n -> assertThat(k8s.status(n)).isEqualTo("Running")));
     operator.flushEvents(Duration.ofSeconds(90));
     k8s.awaitPasses(names, 1);
     k8s.forgetRequests();
@@ -50,7 +55,14 @@ class IdleResyncRegressionTest {
     k8s.awaitPasses(names, 2);
     List<String> requests = k8s.requests();
     assertThat(OperatorHarness.writes(requests)).as("writes during idle resyncs").isEmpty();
-    assertThat(requests.stream().filter(r -> r.startsWith("GET ") && ApiPaths.isNamedObject(r.substring(4))
-        && !r.contains("watch="))).as("reads that bypass the informers").isEmpty();
+    assertThat(
+            requests.stream()
+                .filter(
+                    r ->
+                        r.startsWith("GET ")
+                            && ApiPaths.isNamedObject(r.substring(4))
+                            && !r.contains("watch=")))
+        .as("reads that bypass the informers")
+        .isEmpty();
   }
 }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upstream's example infrastructure roles, configured both ways, reach a real PostgreSQL behind the mock API server:
- * login roles with their passwords, flags and parameters, and a credential secret in the cluster's namespace.
+ * Upstream's example infrastructure roles, configured both ways, reach a real PostgreSQL behind the
+ * mock API server: login roles with their passwords, flags and parameters, and a credential secret
+ * in the cluster's namespace.
  */
 @WithStrictApiServer
 class InfrastructureRolesOperatorTest {
@@ -36,10 +37,12 @@ class InfrastructureRolesOperatorTest {
     Closeables.closeAll(k8s, patroni);
   }
 
-  private void install(String file, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type)
+  private void install(
+      String file, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type)
       throws Exception {
-    var object = ManifestMapper.yaml().readValue(Files.readString(
-        OperatorHarness.upstreamExamples().resolve(file)), type);
+    var object =
+        ManifestMapper.yaml()
+            .readValue(Files.readString(OperatorHarness.upstreamExamples().resolve(file)), type);
     object.getMetadata().setNamespace(NS);
     k8s.client().resource(object).create();
   }
@@ -52,14 +55,21 @@ class InfrastructureRolesOperatorTest {
     install("infrastructure-roles.yaml", Secret.class);
     install("infrastructure-roles-configmap.yaml", ConfigMap.class);
     install("infrastructure-roles-new.yaml", Secret.class);
-    k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS,
-        "infrastructure_roles_secret_name", "postgresql-infrastructure-roles",
-        "infrastructure_roles_secrets", "secretname:postgresql-infrastructure-roles-new,userkey:user,"
-            + "passwordkey:password"));
+    k8s.configMap(
+        "manifests/configmap.yaml",
+        Map.of(
+            "watched_namespace",
+            NS,
+            "infrastructure_roles_secret_name",
+            "postgresql-infrastructure-roles",
+            "infrastructure_roles_secrets",
+            "secretname:postgresql-infrastructure-roles-new,userkey:user,"
+                + "passwordkey:password"));
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     try (PatroniPods pods = new PatroniPods(k8s.client(), CLUSTER, patroni)) {
       k8s.startOperator(false, pods.endpoints());
-      k8s.create("""
+      k8s.create(
+          """
           apiVersion: acid.zalan.do/v1
           kind: postgresql
           metadata: {name: acid-infra}
@@ -67,18 +77,38 @@ class InfrastructureRolesOperatorTest {
           """);
       pods.start();
       k8s.awaitStatus(CLUSTER, "Running");
-      await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
-        assertThat(LocalPatroniCluster.canLogIn(member, "batman", "justice")).isTrue();
-        assertThat(LocalPatroniCluster.canLogIn(member, "robot_zmon_acid_monitoring", "foobar")).isTrue();
-        assertThat(LocalPatroniCluster.canLogIn(member, "testuser", "testpassword")).isTrue();
-        assertThat(LocalPatroniCluster.canLogIn(member, "robot_zmon_acid_monitoring_new", "foobar_new")).isTrue();
-      });
-      assertThat(patroni.queryOne(member, "postgres",
-          "select rolcreatedb::text || ' ' || array_to_string(rolconfig, ',') from pg_roles where rolname = 'batman'"))
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .untilAsserted(
+              () -> {
+                assertThat(LocalPatroniCluster.canLogIn(member, "batman", "justice")).isTrue();
+                assertThat(
+                        LocalPatroniCluster.canLogIn(
+                            member, "robot_zmon_acid_monitoring", "foobar"))
+                    .isTrue();
+                assertThat(LocalPatroniCluster.canLogIn(member, "testuser", "testpassword"))
+                    .isTrue();
+                assertThat(
+                        LocalPatroniCluster.canLogIn(
+                            member, "robot_zmon_acid_monitoring_new", "foobar_new"))
+                    .isTrue();
+              });
+      assertThat(
+              patroni.queryOne(
+                  member,
+                  "postgres",
+                  "select rolcreatedb::text || ' ' || array_to_string(rolconfig, ',') from pg_roles where rolname = 'batman'"))
           .isEqualTo("true log_statement=all");
-      Secret secret = k8s.client().secrets().inNamespace(NS)
-          .withName("batman." + CLUSTER + ".credentials.postgresql.acid.zalan.do").get();
-      assertThat(new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8))
+      Secret secret =
+          k8s.client()
+              .secrets()
+              .inNamespace(NS)
+              .withName("batman." + CLUSTER + ".credentials.postgresql.acid.zalan.do")
+              .get();
+      assertThat(
+              new String(
+                  Base64.getDecoder().decode(secret.getData().get("password")),
+                  StandardCharsets.UTF_8))
           .isEqualTo("justice");
     }
   }

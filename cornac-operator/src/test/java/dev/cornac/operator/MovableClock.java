@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test sets: for maintenance windows and delete protection, whose answers depend on the time. */
+/**
+ * A clock a test sets: for maintenance windows and delete protection, whose answers depend on the
+ * time.
+ */
 final class MovableClock extends Clock {
   private volatile Instant now;
 

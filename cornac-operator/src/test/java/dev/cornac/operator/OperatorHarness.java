@@ -43,9 +43,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The strict test API server with our CRD and the shipped RBAC installed, the tests' administrator client with
- * Cornac's serialization, operators started as the shipped ServiceAccount, and the parts of Kubernetes the server
- * lacks that the tests play themselves: the StatefulSet controller, the kubelet and Patroni's role labels.
+ * The strict test API server with our CRD and the shipped RBAC installed, the tests' administrator
+ * client with Cornac's serialization, operators started as the shipped ServiceAccount, and the
+ * parts of Kubernetes the server lacks that the tests play themselves: the StatefulSet controller,
+ * the kubelet and Patroni's role labels.
  */
 public final class OperatorHarness implements AutoCloseable {
   public static final String NS = "default";
@@ -57,8 +58,13 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** The shipped RBAC of the kustomize install. */
   public static final String RBAC = "manifests/operator-service-account-rbac.yaml";
-  /** The shipped RBAC of OpenShift installs, which use the ConfigMap DCS and grant nothing on Endpoints. */
-  public static final String OPENSHIFT_RBAC = "manifests/operator-service-account-rbac-openshift.yaml";
+
+  /**
+   * The shipped RBAC of OpenShift installs, which use the ConfigMap DCS and grant nothing on
+   * Endpoints.
+   */
+  public static final String OPENSHIFT_RBAC =
+      "manifests/operator-service-account-rbac-openshift.yaml";
 
   public OperatorHarness(StrictApiServer api) {
     this(api, RBAC);
@@ -76,11 +82,16 @@ public final class OperatorHarness implements AutoCloseable {
       return;
     }
     api.apply(repoRoot().resolve(rbacFile), NS);
-    var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
+    var crd =
+        ManifestMapper.convert(
+            CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
-  /** A harness with the example ConfigMap, watching the test namespace: the set-up of most operator tests. */
+  /**
+   * A harness with the example ConfigMap, watching the test namespace: the set-up of most operator
+   * tests.
+   */
   public static OperatorHarness withExampleConfig(StrictApiServer api) throws Exception {
     OperatorHarness h = new OperatorHarness(api);
     h.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
@@ -96,7 +107,10 @@ public final class OperatorHarness implements AutoCloseable {
     return api;
   }
 
-  /** A client as the operator's ServiceAccount, with Cornac's serialization: what the operator process uses. */
+  /**
+   * A client as the operator's ServiceAccount, with Cornac's serialization: what the operator
+   * process uses.
+   */
   public KubernetesClient operatorClient() {
     return KubernetesClients.builder(api.config(StrictApiServer.OPERATOR), 0, 0).build();
   }
@@ -115,9 +129,14 @@ public final class OperatorHarness implements AutoCloseable {
     return client;
   }
 
-  /** The ConfigMap {@code postgres-operator} from a file of the repository, with some keys overridden. */
+  /**
+   * The ConfigMap {@code postgres-operator} from a file of the repository, with some keys
+   * overridden.
+   */
   public void configMap(String file, Map<String, String> overrides) throws Exception {
-    ConfigMap cm = ManifestMapper.yaml().readValue(Files.readString(repoRoot().resolve(file)), ConfigMap.class);
+    ConfigMap cm =
+        ManifestMapper.yaml()
+            .readValue(Files.readString(repoRoot().resolve(file)), ConfigMap.class);
     Map<String, String> data = new LinkedHashMap<>(cm.getData());
     data.putAll(overrides);
     cm.setData(data);
@@ -133,30 +152,54 @@ public final class OperatorHarness implements AutoCloseable {
     return startOperator(leaderElection, endpoints, Clock.systemUTC());
   }
 
-  public CornacOperator startOperator(boolean leaderElection, MemberEndpoints endpoints, Clock clock) {
-    return startOperator(environment(Optional.of("postgres-operator"), Optional.empty(), leaderElection), endpoints,
+  public CornacOperator startOperator(
+      boolean leaderElection, MemberEndpoints endpoints, Clock clock) {
+    return startOperator(
+        environment(Optional.of("postgres-operator"), Optional.empty(), leaderElection),
+        endpoints,
         clock);
   }
 
-  /** An operator started with another environment, e.g. configured by an OperatorConfiguration object. */
+  /**
+   * An operator started with another environment, e.g. configured by an OperatorConfiguration
+   * object.
+   */
   public CornacOperator startOperator(OperatorEnvironment env) {
     return startOperator(env, null, Clock.systemUTC());
   }
 
   /**
-   * The environment of an operator in the test namespace: {@code CONFIG_MAP_NAME} and
-   * {@code POSTGRES_OPERATOR_CONFIGURATION_OBJECT} as given, short CRD waits so that start-up stays fast.
+   * The environment of an operator in the test namespace: {@code CONFIG_MAP_NAME} and {@code
+   * POSTGRES_OPERATOR_CONFIGURATION_OBJECT} as given, short CRD waits so that start-up stays fast.
    */
-  public static OperatorEnvironment environment(Optional<String> configMapName,
-      Optional<String> operatorConfigurationObject, boolean leaderElection) {
-    return new OperatorEnvironment(configMapName, operatorConfigurationObject, NS, Optional.empty(), "", false, false,
-        0, 0, leaderElection, OperatorEnvironment.DEFAULT_LEASE, Duration.ofMillis(100), Duration.ofMillis(300));
+  public static OperatorEnvironment environment(
+      Optional<String> configMapName,
+      Optional<String> operatorConfigurationObject,
+      boolean leaderElection) {
+    return new OperatorEnvironment(
+        configMapName,
+        operatorConfigurationObject,
+        NS,
+        Optional.empty(),
+        "",
+        false,
+        false,
+        0,
+        0,
+        leaderElection,
+        OperatorEnvironment.DEFAULT_LEASE,
+        Duration.ofMillis(100),
+        Duration.ofMillis(300));
   }
 
-  public CornacOperator startOperator(OperatorEnvironment env, MemberEndpoints endpoints, Clock clock) {
+  public CornacOperator startOperator(
+      OperatorEnvironment env, MemberEndpoints endpoints, Clock clock) {
     KubernetesClient asOperator = operatorClient();
-    CornacOperator op = new CornacOperator(asOperator, new CornacOperator.Options(env, "127.0.0.1", 0,
-        Duration.ofSeconds(5), clock, () -> { }, endpoints));
+    CornacOperator op =
+        new CornacOperator(
+            asOperator,
+            new CornacOperator.Options(
+                env, "127.0.0.1", 0, Duration.ofSeconds(5), clock, () -> {}, endpoints));
     operatorClients.put(op, asOperator);
     op.start();
     operators.add(op);
@@ -164,16 +207,18 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /**
-   * Makes a change (an annotation, an edit) and waits for the whole pass it causes (of the operator started last): a
-   * pass running at the time does not count, as it may have missed the change. What a test that checks that
-   * "nothing happens" waits on, instead of a fixed sleep.
+   * Makes a change (an annotation, an edit) and waits for the whole pass it causes (of the operator
+   * started last): a pass running at the time does not count, as it may have missed the change.
+   * What a test that checks that "nothing happens" waits on, instead of a fixed sleep.
    */
   public void afterNextPass(String cluster, Runnable change) {
     CornacOperator op = operators.get(operators.size() - 1);
     ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
     long target = op.activity().passes(key)[0] + 1;
     change.run();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> op.activity().passes(key)[1] >= target);
   }
 
@@ -186,13 +231,19 @@ public final class OperatorHarness implements AutoCloseable {
   public void awaitQuiet(String cluster) {
     CornacOperator op = operators.get(operators.size() - 1);
     ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      long[] passes = op.activity().passes(key);
-      return passes[1] >= 1 && passes[0] == passes[1];
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              long[] passes = op.activity().passes(key);
+              return passes[1] >= 1 && passes[0] == passes[1];
+            });
   }
 
-  /** Waits for {@code count} whole passes of each cluster that began after this call (resyncs, say). */
+  /**
+   * Waits for {@code count} whole passes of each cluster that began after this call (resyncs, say).
+   */
   public void awaitPasses(List<String> clusters, int count) {
     CornacOperator op = operators.get(operators.size() - 1);
     Map<ReconcileActivity.Key, Long> targets = new LinkedHashMap<>();
@@ -200,19 +251,36 @@ public final class OperatorHarness implements AutoCloseable {
       ReconcileActivity.Key key = new ReconcileActivity.Key(NS, cluster);
       targets.put(key, op.activity().passes(key)[0] + count);
     }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> targets.entrySet().stream()
-        .allMatch(t -> op.activity().passes(t.getKey())[1] >= t.getValue()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                targets.entrySet().stream()
+                    .allMatch(t -> op.activity().passes(t.getKey())[1] >= t.getValue()));
   }
 
-  /** The superuser secret as Spilo would have left it: the password a real Patroni member was bootstrapped with. */
+  /**
+   * The superuser secret as Spilo would have left it: the password a real Patroni member was
+   * bootstrapped with.
+   */
   public void superuserSecret(String cluster, String password) {
     Base64.Encoder b64 = Base64.getEncoder();
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-        .withName("postgres." + cluster + ".credentials.postgresql.acid.zalan.do")
-        .withLabels(Map.of("application", "spilo", "cluster-name", cluster, "team", "acid")).endMetadata()
-        .withType("Opaque").withData(Map.of(
-            "username", b64.encodeToString("postgres".getBytes(StandardCharsets.UTF_8)),
-            "password", b64.encodeToString(password.getBytes(StandardCharsets.UTF_8)))).build())
+    client
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("postgres." + cluster + ".credentials.postgresql.acid.zalan.do")
+                .withLabels(Map.of("application", "spilo", "cluster-name", cluster, "team", "acid"))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(
+                    Map.of(
+                        "username", b64.encodeToString("postgres".getBytes(StandardCharsets.UTF_8)),
+                        "password", b64.encodeToString(password.getBytes(StandardCharsets.UTF_8))))
+                .build())
         .create();
   }
 
@@ -230,17 +298,31 @@ public final class OperatorHarness implements AutoCloseable {
     if (pg.getMetadata().getNamespace() == null) {
       pg.getMetadata().setNamespace(NS);
     }
-    return client.resources(Postgresql.class).inNamespace(pg.getMetadata().getNamespace()).resource(pg).create();
+    return client
+        .resources(Postgresql.class)
+        .inNamespace(pg.getMetadata().getNamespace())
+        .resource(pg)
+        .create();
   }
 
-  /** A JSON merge patch of one annotation: no resourceVersion, so it never conflicts with the operator's writes. */
+  /**
+   * A JSON merge patch of one annotation: no resourceVersion, so it never conflicts with the
+   * operator's writes.
+   */
   public void annotate(String name, String key, String value) {
-    client.resources(Postgresql.class).inNamespace(NS).withName(name).patch(
-        PatchContext.of(PatchType.JSON_MERGE),
-        "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
+    client
+        .resources(Postgresql.class)
+        .inNamespace(NS)
+        .withName(name)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
   }
 
-  /** Edits a spec like a user would, retrying when the operator's status write got there first (HTTP 409). */
+  /**
+   * Edits a spec like a user would, retrying when the operator's status write got there first (HTTP
+   * 409).
+   */
   public void editSpec(String name, Consumer<PostgresqlSpec> edit) {
     for (int attempt = 0; ; attempt++) {
       Postgresql pg = get(name);
@@ -266,17 +348,24 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void awaitStatus(String name, String status) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> status.equals(status(name)));
   }
 
   /**
-   * Plays the StatefulSet controller and Patroni: one pod per replica from the StatefulSet's template, ordinal 0
-   * labelled master and the others replica; pods beyond the replica count are removed.
+   * Plays the StatefulSet controller and Patroni: one pod per replica from the StatefulSet's
+   * template, ordinal 0 labelled master and the others replica; pods beyond the replica count are
+   * removed.
    */
   public List<Pod> runPods(String cluster) {
-    StatefulSet sts = await().atMost(Duration.ofSeconds(30)).until(
-        () -> client.apps().statefulSets().inNamespace(NS).withName(cluster).get(), s -> s != null);
+    StatefulSet sts =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> client.apps().statefulSets().inNamespace(NS).withName(cluster).get(),
+                s -> s != null);
     int replicas = sts.getSpec().getReplicas();
     List<Pod> pods = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
@@ -286,17 +375,29 @@ public final class OperatorHarness implements AutoCloseable {
         pods.add(existing);
         continue;
       }
-      Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+      Map<String, String> labels =
+          new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
       labels.put("spilo-role", i == 0 ? "master" : "replica");
       var template = sts.getSpec().getTemplate().getSpec();
-      Pod pod = new PodBuilder()
-          .withNewMetadata().withName(name).withNamespace(NS).withLabels(labels).endMetadata()
-          .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
-              .withImage(template.getContainers().get(0).getImage()).build()).endSpec()
-          .build();
+      Pod pod =
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .withNamespace(NS)
+              .withLabels(labels)
+              .endMetadata()
+              .withNewSpec()
+              .withContainers(
+                  new ContainerBuilder()
+                      .withName("postgres")
+                      .withImage(template.getContainers().get(0).getImage())
+                      .build())
+              .endSpec()
+              .build();
       pods.add(Kubelet.run(client, pod, null));
     }
-    for (Pod extra : client.pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems()) {
+    for (Pod extra :
+        client.pods().inNamespace(NS).withLabel("cluster-name", cluster).list().getItems()) {
       int ordinal = Integer.parseInt(extra.getMetadata().getName().substring(cluster.length() + 1));
       if (ordinal >= replicas) {
         client.resource(extra).delete();
@@ -332,7 +433,10 @@ public final class OperatorHarness implements AutoCloseable {
     client.close();
   }
 
-  /** Members as the simulated fleet serves them: Patroni by pod address; no PostgreSQL (database access off). */
+  /**
+   * Members as the simulated fleet serves them: Patroni by pod address; no PostgreSQL (database
+   * access off).
+   */
   public static MemberEndpoints fleetEndpoints(SimulatedPatroniFleet fleet) {
     return new MemberEndpoints() {
       @Override
@@ -342,7 +446,8 @@ public final class OperatorHarness implements AutoCloseable {
 
       @Override
       public String jdbcUrl(Member member, String database) {
-        throw new UnsupportedOperationException("enable_database_access is off with simulated pods");
+        throw new UnsupportedOperationException(
+            "enable_database_access is off with simulated pods");
       }
     };
   }

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Password rotation on a real PostgreSQL behind the mock API server, with the operator's clock moved forward: new-user
- * rotation creates dated login roles the secret then names, in-place rotation changes the password, the role itself
- * keeps working, and dated roles older than the retention are dropped.
+ * Password rotation on a real PostgreSQL behind the mock API server, with the operator's clock
+ * moved forward: new-user rotation creates dated login roles the secret then names, in-place
+ * rotation changes the password, the role itself keeps working, and dated roles older than the
+ * retention are dropped.
  */
 @WithStrictApiServer
 class PasswordRotationOperatorTest {
@@ -43,7 +44,8 @@ class PasswordRotationOperatorTest {
     k8s.superuserSecret(CLUSTER, LocalPatroniCluster.SUPERUSER_PASSWORD);
     PatroniPods pods = new PatroniPods(k8s.client(), CLUSTER, patroni);
     k8s.startOperator(false, pods.endpoints(), clock);
-    k8s.create("""
+    k8s.create(
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-rotating}
@@ -61,48 +63,80 @@ class PasswordRotationOperatorTest {
       k8s.awaitStatus(CLUSTER, "Running");
       String appSecret = "app." + CLUSTER + ".credentials.postgresql.acid.zalan.do";
       String reportingSecret = "reporting." + CLUSTER + ".credentials.postgresql.acid.zalan.do";
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(field(appSecret, "nextRotation")).isEqualTo("2027-02-26T10:00:00Z");
-        assertThat(LocalPatroniCluster.canLogIn(member, "app", field(appSecret, "password"))).isTrue();
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(field(appSecret, "nextRotation")).isEqualTo("2027-02-26T10:00:00Z");
+                assertThat(
+                        LocalPatroniCluster.canLogIn(member, "app", field(appSecret, "password")))
+                    .isTrue();
+              });
       String appPassword = field(appSecret, "password");
       String reportingBefore = field(reportingSecret, "password");
 
       clock.set(Instant.parse("2027-02-27T09:00:00Z"));
       k8s.annotate(CLUSTER, "cornac.dev/sync", "rotate-1");
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(field(appSecret, "username")).isEqualTo("app270227");
-        assertThat(LocalPatroniCluster.canLogIn(member, "app270227", field(appSecret, "password"))).isTrue();
-        assertThat(field(reportingSecret, "username")).isEqualTo("reporting");
-        assertThat(field(reportingSecret, "password")).isNotEqualTo(reportingBefore);
-        assertThat(LocalPatroniCluster.canLogIn(member, "reporting", field(reportingSecret, "password"))).isTrue();
-      });
-      assertThat(LocalPatroniCluster.canLogIn(member, "app", appPassword)).as("the role itself keeps its password")
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(field(appSecret, "username")).isEqualTo("app270227");
+                assertThat(
+                        LocalPatroniCluster.canLogIn(
+                            member, "app270227", field(appSecret, "password")))
+                    .isTrue();
+                assertThat(field(reportingSecret, "username")).isEqualTo("reporting");
+                assertThat(field(reportingSecret, "password")).isNotEqualTo(reportingBefore);
+                assertThat(
+                        LocalPatroniCluster.canLogIn(
+                            member, "reporting", field(reportingSecret, "password")))
+                    .isTrue();
+              });
+      assertThat(LocalPatroniCluster.canLogIn(member, "app", appPassword))
+          .as("the role itself keeps its password")
           .isTrue();
       assertThat(LocalPatroniCluster.canLogIn(member, "reporting", reportingBefore))
-          .as("in place: the old password is gone").isFalse();
-      assertThat(patroni.queryOne(member, "postgres", "select pg_has_role('app270227', 'app', 'member')::text"))
+          .as("in place: the old password is gone")
+          .isFalse();
+      assertThat(
+              patroni.queryOne(
+                  member, "postgres", "select pg_has_role('app270227', 'app', 'member')::text"))
           .isEqualTo("true");
 
-      clock.set(Instant.parse("2027-05-29T09:00:00Z"));   // 91 days later: a second dated role, the first kept
+      clock.set(
+          Instant.parse(
+              "2027-05-29T09:00:00Z")); // 91 days later: a second dated role, the first kept
       k8s.annotate(CLUSTER, "cornac.dev/sync", "rotate-2");
       // The secret is written first, the role created right after in the same sync.
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(field(appSecret, "username")).isEqualTo("app270529");
-        assertThat(roles()).contains("app", "app270227", "app270529");
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(field(appSecret, "username")).isEqualTo("app270529");
+                assertThat(roles()).contains("app", "app270227", "app270529");
+              });
 
-      clock.set(Instant.parse("2027-08-28T09:00:00Z"));   // 182 days after the first: past the 180-day retention
+      clock.set(
+          Instant.parse(
+              "2027-08-28T09:00:00Z")); // 182 days after the first: past the 180-day retention
       k8s.annotate(CLUSTER, "cornac.dev/sync", "rotate-3");
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(field(appSecret, "username")).isEqualTo("app270828");
-        assertThat(roles()).contains("app", "app270529", "app270828").doesNotContain("app270227");
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(field(appSecret, "username")).isEqualTo("app270828");
+                assertThat(roles())
+                    .contains("app", "app270529", "app270828")
+                    .doesNotContain("app270227");
+              });
     }
   }
 
   private String roles() throws Exception {
-    return patroni.queryOne(member, "postgres",
+    return patroni.queryOne(
+        member,
+        "postgres",
         "select string_agg(rolname, ',' order by rolname) from pg_roles where rolname like 'app%'");
   }
 

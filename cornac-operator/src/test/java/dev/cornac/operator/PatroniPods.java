@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the kubelet, the StatefulSet controller and Patroni's pod labelling for a real Patroni cluster whose members
- * are named like the pods: a deleted pod restarts its member's processes (a new container) and comes back from the
- * StatefulSet's current template with a new uid; role labels follow Patroni's view.
+ * Plays the kubelet, the StatefulSet controller and Patroni's pod labelling for a real Patroni
+ * cluster whose members are named like the pods: a deleted pod restarts its member's processes (a
+ * new container) and comes back from the StatefulSet's current template with a new uid; role labels
+ * follow Patroni's view.
  */
 public final class PatroniPods implements AutoCloseable {
   private final KubernetesClient client;
@@ -52,7 +53,10 @@ public final class PatroniPods implements AutoCloseable {
 
       @Override
       public String jdbcUrl(Member member, String database) {
-        return "jdbc:postgresql://127.0.0.1:" + patroni.member(member.name()).pgPort() + "/" + database;
+        return "jdbc:postgresql://127.0.0.1:"
+            + patroni.member(member.name()).pgPort()
+            + "/"
+            + database;
       }
     };
   }
@@ -61,7 +65,10 @@ public final class PatroniPods implements AutoCloseable {
     loop.start();
   }
 
-  /** Pods created from now on for this member run on this node (spec.nodeName), as the scheduler would put them. */
+  /**
+   * Pods created from now on for this member run on this node (spec.nodeName), as the scheduler
+   * would put them.
+   */
   public void placeOn(String member, String node) {
     nodes.put(member, node);
   }
@@ -122,8 +129,17 @@ public final class PatroniPods implements AutoCloseable {
         create(sts, m.name(), roles.get(m.name()));
       } else if (roles.containsKey(m.name())
           && !roles.get(m.name()).equals(pod.getMetadata().getLabels().get("spilo-role"))) {
-        client.pods().inNamespace(NS).withName(m.name()).edit(p -> new PodBuilder(p).editMetadata()
-            .addToLabels("spilo-role", roles.get(m.name())).endMetadata().build());
+        client
+            .pods()
+            .inNamespace(NS)
+            .withName(m.name())
+            .edit(
+                p ->
+                    new PodBuilder(p)
+                        .editMetadata()
+                        .addToLabels("spilo-role", roles.get(m.name()))
+                        .endMetadata()
+                        .build());
       }
     }
   }
@@ -140,15 +156,30 @@ public final class PatroniPods implements AutoCloseable {
   }
 
   private void create(StatefulSet sts, String name, String role) {
-    Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+    Map<String, String> labels =
+        new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
     if (role != null) {
       labels.put("spilo-role", role);
     }
-    Kubelet.run(client, new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
-        .withLabels(labels).endMetadata()
-        .withNewSpec().withNodeName(nodes.get(name)).withContainers(new ContainerBuilder().withName("postgres")
-            .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
-        .build(), "127.0.0.1");
+    Kubelet.run(
+        client,
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NS)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(nodes.get(name))
+            .withContainers(
+                new ContainerBuilder()
+                    .withName("postgres")
+                    .withImage(
+                        sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .build())
+            .endSpec()
+            .build(),
+        "127.0.0.1");
   }
 
   @Override

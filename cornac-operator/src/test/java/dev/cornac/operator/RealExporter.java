@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-/** The Debian postgres_exporter on 127.0.0.1 and a free port, configured by its environment variables. */
+/**
+ * The Debian postgres_exporter on 127.0.0.1 and a free port, configured by its environment
+ * variables.
+ */
 final class RealExporter implements AutoCloseable {
   private final Process process;
   final String url;
@@ -23,17 +26,20 @@ final class RealExporter implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/prometheus-postgres-exporter",
-        "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "/usr/bin/prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().remove("DATA_SOURCE_NAME");
     pb.environment().putAll(env);
     return new RealExporter(pb.start(), port);
   }
 
   String scrape() throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   @Override

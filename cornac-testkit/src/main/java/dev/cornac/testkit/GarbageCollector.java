@@ -22,11 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Kubernetes' garbage collector over the test store: when an object is gone, its dependents (objects whose
- * {@code ownerReferences} name its uid) are deleted in the background, after the owner, as the real collector does;
- * a dependent that another live owner still holds only loses the reference. {@code propagationPolicy: Orphan}
- * strips the references instead, and {@code Foreground} deletes the dependents before the owner (the real server
- * keeps the owner with a {@code foregroundDeletion} finalizer until then; here the owner simply goes last).
+ * Kubernetes' garbage collector over the test store: when an object is gone, its dependents
+ * (objects whose {@code ownerReferences} name its uid) are deleted in the background, after the
+ * owner, as the real collector does; a dependent that another live owner still holds only loses the
+ * reference. {@code propagationPolicy: Orphan} strips the references instead, and {@code
+ * Foreground} deletes the dependents before the owner (the real server keeps the owner with a
+ * {@code foregroundDeletion} finalizer until then; here the owner simply goes last).
  */
 final class GarbageCollector {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,18 +36,23 @@ final class GarbageCollector {
   private final Function<String, ObjectNode> stored;
   private final Map<String, String> pathByUid = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> dependentsByOwner = new ConcurrentHashMap<>();
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "test-api-garbage-collector");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "test-api-garbage-collector");
+            t.setDaemon(true);
+            return t;
+          });
 
   GarbageCollector(KubernetesCrudDispatcher store, Function<String, ObjectNode> stored) {
     this.store = store;
     this.stored = stored;
   }
 
-  /** Indexes what a create or update left, or collects after an update that removed the last finalizer. */
+  /**
+   * Indexes what a create or update left, or collects after an update that removed the last
+   * finalizer.
+   */
   void afterWrite(ObjectNode before, String objectPath) {
     ObjectNode now = stored.apply(objectPath);
     if (now == null) {
@@ -68,11 +74,12 @@ final class GarbageCollector {
         index(before, a.path());
       }
     } else {
-      pathByUid.forEach((uid, path) -> {
-        if (path.startsWith(a.path() + "/")) {
-          candidates.add(uid);
-        }
-      });
+      pathByUid.forEach(
+          (uid, path) -> {
+            if (path.startsWith(a.path() + "/")) {
+              candidates.add(uid);
+            }
+          });
     }
     if (policy.equals("Foreground") || policy.equals("Orphan")) {
       candidates.forEach(uid -> collect(uid, policy));
@@ -109,7 +116,9 @@ final class GarbageCollector {
       boolean otherLiveOwner = false;
       for (JsonNode ref : dependent.path("metadata").path("ownerReferences")) {
         String other = ref.path("uid").asText();
-        if (!other.equals(ownerUid) && pathByUid.containsKey(other) && stored.apply(pathByUid.get(other)) != null) {
+        if (!other.equals(ownerUid)
+            && pathByUid.containsKey(other)
+            && stored.apply(pathByUid.get(other)) != null) {
           otherLiveOwner = true;
         }
       }
@@ -127,19 +136,27 @@ final class GarbageCollector {
   private void dropReference(ObjectNode dependent, String path, String ownerUid) {
     ObjectNode copy = dependent.deepCopy();
     ArrayNode kept = JSON.createArrayNode();
-    copy.path("metadata").path("ownerReferences").forEach(ref -> {
-      if (!ref.path("uid").asText().equals(ownerUid)) {
-        kept.add(ref);
-      }
-    });
+    copy.path("metadata")
+        .path("ownerReferences")
+        .forEach(
+            ref -> {
+              if (!ref.path("uid").asText().equals(ownerUid)) {
+                kept.add(ref);
+              }
+            });
     ObjectNode metadata = (ObjectNode) copy.get("metadata");
     if (kept.isEmpty()) {
       metadata.remove("ownerReferences");
     } else {
       metadata.set("ownerReferences", kept);
     }
-    store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path,
-        Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(copy.toString())));
+    store.dispatch(
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PUT,
+            path,
+            Headers.builder().add("Content-Type", "application/json").build(),
+            new Buffer().writeUtf8(copy.toString())));
   }
 
   private void index(ObjectNode object, String path) {
@@ -149,7 +166,9 @@ final class GarbageCollector {
     }
     pathByUid.put(uid, path);
     for (JsonNode ref : object.path("metadata").path("ownerReferences")) {
-      dependentsByOwner.computeIfAbsent(ref.path("uid").asText(), k -> ConcurrentHashMap.newKeySet()).add(uid);
+      dependentsByOwner
+          .computeIfAbsent(ref.path("uid").asText(), k -> ConcurrentHashMap.newKeySet())
+          .add(uid);
     }
   }
 
@@ -163,7 +182,9 @@ final class GarbageCollector {
       if (options != null && options.has("propagationPolicy")) {
         return options.get("propagationPolicy").asText();
       }
-      if (options != null && options.has("orphanDependents") && options.get("orphanDependents").asBoolean()) {
+      if (options != null
+          && options.has("orphanDependents")
+          && options.get("orphanDependents").asBoolean()) {
         return "Orphan";
       }
     } catch (IOException e) {
@@ -176,9 +197,12 @@ final class GarbageCollector {
     return object.path("metadata").path("uid").asText();
   }
 
-  /** Waits until every collection already scheduled has run: for tests that assert what the collector did. */
+  /**
+   * Waits until every collection already scheduled has run: for tests that assert what the
+   * collector did.
+   */
   void drain() throws Exception {
-    worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    worker.submit(() -> {}).get(10, TimeUnit.SECONDS);
   }
 
   void close() {

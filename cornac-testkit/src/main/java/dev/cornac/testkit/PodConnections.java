@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntBiFunction;
 
 /**
- * Pod port-forwards and execs, answered the way the API server relays them: one WebSocket per connection. A
- * port-forward carries channel 0 data and channel 1 errors, each opened by the two bytes of the port, bridged to a
- * local TCP port the test chooses (a pod's 5432 or 8008 leads to a real member's processes). An exec sends channel 1
- * stdout, 2 stderr and 3 the final Status with the exit code, from a handler the test gives.
+ * Pod port-forwards and execs, answered the way the API server relays them: one WebSocket per
+ * connection. A port-forward carries channel 0 data and channel 1 errors, each opened by the two
+ * bytes of the port, bridged to a local TCP port the test chooses (a pod's 5432 or 8008 leads to a
+ * real member's processes). An exec sends channel 1 stdout, 2 stderr and 3 the final Status with
+ * the exit code, from a handler the test gives.
  */
 public final class PodConnections {
   /** What a command run in a pod printed and how it ended. */
@@ -83,31 +84,42 @@ public final class PodConnections {
     }
     String in = container;
     // The handler may call this server itself: it runs off the server's event loop.
-    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-      @Override
-      public void onOpen(WebSocket ws, Response response) {
-        Thread t = new Thread(() -> {
-          ExecResult done;
-          try {
-            done = execHandler.exec(pod, in, command);
-          } catch (Exception | AssertionError e) {
-            done = new ExecResult(126, "", e.toString());
-          }
-          if (done == null) {
-            done = new ExecResult(127, "", "no such command in pod " + pod);
-          }
-          send(ws, 1, done.stdout());
-          send(ws, 2, done.stderr());
-          send(ws, 3, done.exitCode() == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
-              : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero "
-              + "exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":"
-              + "\"ExitCode\",\"message\":\"" + done.exitCode() + "\"}]}}");
-          ws.close(1000, "");
-        }, "exec-" + pod);
-        t.setDaemon(true);
-        t.start();
-      }
-    });
+    return new MockResponse()
+        .withWebSocketUpgrade(
+            new WebSocketListener() {
+              @Override
+              public void onOpen(WebSocket ws, Response response) {
+                Thread t =
+                    new Thread(
+                        () -> {
+                          ExecResult done;
+                          try {
+                            done = execHandler.exec(pod, in, command);
+                          } catch (Exception | AssertionError e) {
+                            done = new ExecResult(126, "", e.toString());
+                          }
+                          if (done == null) {
+                            done = new ExecResult(127, "", "no such command in pod " + pod);
+                          }
+                          send(ws, 1, done.stdout());
+                          send(ws, 2, done.stderr());
+                          send(
+                              ws,
+                              3,
+                              done.exitCode() == 0
+                                  ? "{\"metadata\":{},\"status\":\"Success\"}"
+                                  : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero "
+                                      + "exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":"
+                                      + "\"ExitCode\",\"message\":\""
+                                      + done.exitCode()
+                                      + "\"}]}}");
+                          ws.close(1000, "");
+                        },
+                        "exec-" + pod);
+                t.setDaemon(true);
+                t.start();
+              }
+            });
   }
 
   private static void send(WebSocket ws, int channel, String text) {
@@ -144,20 +156,23 @@ public final class PodConnections {
         ws.close(1000, "");
         return;
       }
-      Thread pump = new Thread(() -> {
-        byte[] buf = new byte[16384];
-        try (InputStream in = socket.getInputStream()) {
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            byte[] frame = new byte[n + 1];
-            System.arraycopy(buf, 0, frame, 1, n);
-            ws.send(frame);
-          }
-        } catch (IOException e) {
-          // the other side closed
-        }
-        ws.close(1000, "");
-      }, "port-forward-" + localPort);
+      Thread pump =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[16384];
+                try (InputStream in = socket.getInputStream()) {
+                  int n;
+                  while ((n = in.read(buf)) > 0) {
+                    byte[] frame = new byte[n + 1];
+                    System.arraycopy(buf, 0, frame, 1, n);
+                    ws.send(frame);
+                  }
+                } catch (IOException e) {
+                  // the other side closed
+                }
+                ws.close(1000, "");
+              },
+              "port-forward-" + localPort);
       pump.setDaemon(true);
       pump.start();
     }

@@ -11,9 +11,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The (verb, resource) pairs each identity was allowed, so the suite can check the shipped roles against what the
- * components really do: nothing used that is not granted (the server refuses it anyway) and nothing granted that no
- * test ever used. Each server writes its part under {@code target/rbac-usage/} of the repository when it closes.
+ * The (verb, resource) pairs each identity was allowed, so the suite can check the shipped roles
+ * against what the components really do: nothing used that is not granted (the server refuses it
+ * anyway) and nothing granted that no test ever used. Each server writes its part under {@code
+ * target/rbac-usage/} of the repository when it closes.
  */
 public final class RbacUsage {
   /** The folder every test server writes to, under the repository root that surefire names. */
@@ -28,16 +29,20 @@ public final class RbacUsage {
     if (who.isAdmin() || !a.resourceRequest()) {
       return;
     }
-    used.computeIfAbsent(who.user(), u -> ConcurrentHashMap.newKeySet()).add(line(a.verb(), a.group(),
-        a.resourceWithSubresource()));
+    used.computeIfAbsent(who.user(), u -> ConcurrentHashMap.newKeySet())
+        .add(line(a.verb(), a.group(), a.resourceWithSubresource()));
   }
 
-  /** Granting a role counts as using every right in it: the API server demands them of whoever binds the role. */
+  /**
+   * Granting a role counts as using every right in it: the API server demands them of whoever binds
+   * the role.
+   */
   void recordHeldForBinding(Identity who, String verb, String group, String resource) {
     if (who.isAdmin()) {
       return;
     }
-    used.computeIfAbsent(who.user(), u -> ConcurrentHashMap.newKeySet()).add(line(verb, group, resource));
+    used.computeIfAbsent(who.user(), u -> ConcurrentHashMap.newKeySet())
+        .add(line(verb, group, resource));
   }
 
   public Set<String> of(String user) {

@@ -8,16 +8,27 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the API server's authorizer sees of a request, resolved from its method and path the way kube-apiserver's
- * RequestInfo does: {@code /api/v1/namespaces/NS/pods/NAME/exec} is verb {@code create} (a WebSocket upgrade of
- * exec or port-forward needs create since Kubernetes 1.30), group "", resource {@code pods}, subresource
- * {@code exec}. A path that names no resource ({@code /api}, {@code /apis/apps}, {@code /version}) is a
- * non-resource request.
+ * What the API server's authorizer sees of a request, resolved from its method and path the way
+ * kube-apiserver's RequestInfo does: {@code /api/v1/namespaces/NS/pods/NAME/exec} is verb {@code
+ * create} (a WebSocket upgrade of exec or port-forward needs create since Kubernetes 1.30), group
+ * "", resource {@code pods}, subresource {@code exec}. A path that names no resource ({@code /api},
+ * {@code /apis/apps}, {@code /version}) is a non-resource request.
  */
-public record RequestAttributes(String verb, boolean resourceRequest, String group, String version, String namespace,
-    String resource, String subresource, String name, String path, Map<String, String> query, String rawQuery) {
+public record RequestAttributes(
+    String verb,
+    boolean resourceRequest,
+    String group,
+    String version,
+    String namespace,
+    String resource,
+    String subresource,
+    String name,
+    String path,
+    Map<String, String> query,
+    String rawQuery) {
 
-  private static final List<String> CONNECT_SUBRESOURCES = List.of("exec", "portforward", "attach", "proxy");
+  private static final List<String> CONNECT_SUBRESOURCES =
+      List.of("exec", "portforward", "attach", "proxy");
 
   public static RequestAttributes of(String method, String rawPath) {
     int q = rawPath.indexOf('?');
@@ -52,22 +63,24 @@ public record RequestAttributes(String verb, boolean resourceRequest, String gro
       namespace = name;
     }
     String verb = verb(method, name, subresource, query);
-    return new RequestAttributes(verb, true, group, version, namespace, resource, subresource, name, path, query,
-        rawQuery);
+    return new RequestAttributes(
+        verb, true, group, version, namespace, resource, subresource, name, path, query, rawQuery);
   }
 
-  private static RequestAttributes nonResource(String method, String path, Map<String, String> query,
-      String rawQuery) {
-    return new RequestAttributes(method.toLowerCase(Locale.ROOT), false, "", "", "", "", "", "", path, query,
-        rawQuery);
+  private static RequestAttributes nonResource(
+      String method, String path, Map<String, String> query, String rawQuery) {
+    return new RequestAttributes(
+        method.toLowerCase(Locale.ROOT), false, "", "", "", "", "", "", path, query, rawQuery);
   }
 
-  private static String verb(String method, String name, String subresource, Map<String, String> query) {
+  private static String verb(
+      String method, String name, String subresource, Map<String, String> query) {
     if (CONNECT_SUBRESOURCES.contains(subresource)) {
       return "create";
     }
     return switch (method) {
-      case "GET", "HEAD" -> "true".equals(query.get("watch")) ? "watch" : name.isEmpty() ? "list" : "get";
+      case "GET", "HEAD" ->
+          "true".equals(query.get("watch")) ? "watch" : name.isEmpty() ? "list" : "get";
       case "POST" -> "create";
       case "PUT" -> "update";
       case "PATCH" -> "patch";
@@ -84,7 +97,8 @@ public record RequestAttributes(String verb, boolean resourceRequest, String gro
       }
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       out.merge(key, value, (a, b) -> a + "," + b);
     }
     return out;
@@ -95,7 +109,9 @@ public record RequestAttributes(String verb, boolean resourceRequest, String gro
     return subresource.isEmpty() ? resource : resource + "/" + subresource;
   }
 
-  /** {@code pods}, {@code apps/statefulsets}, {@code acid.zalan.do/postgresqls/status}: for reports. */
+  /**
+   * {@code pods}, {@code apps/statefulsets}, {@code acid.zalan.do/postgresqls/status}: for reports.
+   */
   public String qualifiedResource() {
     return (group.isEmpty() ? "" : group + "/") + resourceWithSubresource();
   }

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The review APIs, answered from the same RBAC rules and tokens that guard every request: JOSDK's start-up check of
- * its Lease rights (SelfSubjectRulesReview), and the UI's token mode (TokenReview, SubjectAccessReview).
+ * The review APIs, answered from the same RBAC rules and tokens that guard every request: JOSDK's
+ * start-up check of its Lease rights (SelfSubjectRulesReview), and the UI's token mode
+ * (TokenReview, SubjectAccessReview).
  */
 final class Reviews {
   private final RbacAuthorizer rbac;
@@ -24,23 +25,31 @@ final class Reviews {
   }
 
   static boolean handles(RequestAttributes a) {
-    return (a.group().equals("authorization.k8s.io") && List.of("selfsubjectrulesreviews",
-        "selfsubjectaccessreviews", "subjectaccessreviews").contains(a.resource()))
+    return (a.group().equals("authorization.k8s.io")
+            && List.of(
+                    "selfsubjectrulesreviews", "selfsubjectaccessreviews", "subjectaccessreviews")
+                .contains(a.resource()))
         || (a.group().equals("authentication.k8s.io") && a.resource().equals("tokenreviews"));
   }
 
   MockResponse answer(Identity who, RequestAttributes a, JsonNode request) {
-    ObjectNode review = request.isObject() ? (ObjectNode) request.deepCopy() : JsonNodeFactory.instance.objectNode();
+    ObjectNode review =
+        request.isObject()
+            ? (ObjectNode) request.deepCopy()
+            : JsonNodeFactory.instance.objectNode();
     ObjectNode status = review.putObject("status");
     JsonNode spec = review.path("spec");
     switch (a.resource()) {
       case "selfsubjectrulesreviews" -> rulesOf(who, spec.path("namespace").asText(""), status);
-      case "selfsubjectaccessreviews" -> status.put("allowed", allowed(who, spec.path("resourceAttributes")));
+      case "selfsubjectaccessreviews" ->
+          status.put("allowed", allowed(who, spec.path("resourceAttributes")));
       case "subjectaccessreviews" -> {
         List<String> groups = new ArrayList<>();
         spec.path("groups").forEach(g -> groups.add(g.asText()));
-        status.put("allowed", allowed(new Identity(spec.path("user").asText(), groups),
-            spec.path("resourceAttributes")));
+        status.put(
+            "allowed",
+            allowed(
+                new Identity(spec.path("user").asText(), groups), spec.path("resourceAttributes")));
       }
       default -> {
         Identity reviewed = tokens.apply(spec.path("token").asText(""));
@@ -56,10 +65,19 @@ final class Reviews {
   }
 
   private boolean allowed(Identity who, JsonNode attributes) {
-    RequestAttributes a = new RequestAttributes(attributes.path("verb").asText(), true,
-        attributes.path("group").asText(""), attributes.path("version").asText(""),
-        attributes.path("namespace").asText(""), attributes.path("resource").asText(),
-        attributes.path("subresource").asText(""), attributes.path("name").asText(""), "", Map.of(), "");
+    RequestAttributes a =
+        new RequestAttributes(
+            attributes.path("verb").asText(),
+            true,
+            attributes.path("group").asText(""),
+            attributes.path("version").asText(""),
+            attributes.path("namespace").asText(""),
+            attributes.path("resource").asText(),
+            attributes.path("subresource").asText(""),
+            attributes.path("name").asText(""),
+            "",
+            Map.of(),
+            "");
     return rbac.allows(who, a);
   }
 
@@ -73,7 +91,10 @@ final class Reviews {
       all.putArray("resources").add("*");
     }
     for (RbacAuthorizer.Rule rule : rbac.rules(who, namespace)) {
-      ObjectNode out = rule.nonResourceUrls().isEmpty() ? resourceRules.addObject() : nonResourceRules.addObject();
+      ObjectNode out =
+          rule.nonResourceUrls().isEmpty()
+              ? resourceRules.addObject()
+              : nonResourceRules.addObject();
       out.set("verbs", array(out, rule.verbs()));
       if (rule.nonResourceUrls().isEmpty()) {
         out.set("apiGroups", array(out, rule.apiGroups()));

@@ -34,22 +34,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Many clusters' pods without a process behind them: plays the StatefulSet controller (a deleted pod comes back
- * after {@code podStart} from the StatefulSet's current template), the kubelet (Running, an address) and Patroni 3
- * (role labels, {@code GET /patroni}, {@code GET /cluster}, {@code POST /switchover} with its 412s, a failover when
- * the leader's pod goes without one). Each pod gets its own loopback address (127.x.y.z); one HTTP server on every
- * address answers for the member behind the address it was called on, so the operator reaches Patroni by pod IP as
- * in a real cluster. Counts switchovers and failovers per cluster: a roll must switch over exactly once.
+ * Many clusters' pods without a process behind them: plays the StatefulSet controller (a deleted
+ * pod comes back after {@code podStart} from the StatefulSet's current template), the kubelet
+ * (Running, an address) and Patroni 3 (role labels, {@code GET /patroni}, {@code GET /cluster},
+ * {@code POST /switchover} with its 412s, a failover when the leader's pod goes without one). Each
+ * pod gets its own loopback address (127.x.y.z); one HTTP server on every address answers for the
+ * member behind the address it was called on, so the operator reaches Patroni by pod IP as in a
+ * real cluster. Counts switchovers and failovers per cluster: a roll must switch over exactly once.
  */
 public final class SimulatedPatroniFleet implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * @param patroniPort where the REST API answers (8008 for an operator using pod IPs as shipped; any free port for
-   *     an operator in the test's JVM with its own endpoints)
+   * @param patroniPort where the REST API answers (8008 for an operator using pod IPs as shipped;
+   *     any free port for an operator in the test's JVM with its own endpoints)
    * @param podStart how long a deleted pod takes to come back
    */
-  public record Options(String namespace, int patroniPort, Duration podStart, String clusterLabel, String roleLabel) {
+  public record Options(
+      String namespace, int patroniPort, Duration podStart, String clusterLabel, String roleLabel) {
     public static Options of(String namespace, int patroniPort, Duration podStart) {
       return new Options(namespace, patroniPort, podStart, "cluster-name", "spilo-role");
     }
@@ -59,8 +61,13 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     final String name;
     final String ip;
     boolean running;
-    /** The pod running this member now: a late deletion event of an earlier pod of the same name is not about it. */
+
+    /**
+     * The pod running this member now: a late deletion event of an earlier pod of the same name is
+     * not about it.
+     */
     String podUid;
+
     int serverVersion = 150000;
 
     Member(String name, String ip) {
@@ -91,11 +98,14 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
   private final Set<String> stalled = ConcurrentHashMap.newKeySet();
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final Set<String> missedDeletions = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
-    Thread t = new Thread(r, "simulated-patroni");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService executor =
+      Executors.newScheduledThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "simulated-patroni");
+            t.setDaemon(true);
+            return t;
+          });
   private final HttpServer server;
   private final SharedIndexInformer<StatefulSet> statefulSets;
   private final SharedIndexInformer<Pod> pods;
@@ -108,44 +118,59 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     this.options = options;
     this.server = HttpServer.create(new InetSocketAddress("0.0.0.0", options.patroniPort()), 512);
     server.createContext("/", this::answer);
-    server.setExecutor(Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, "simulated-patroni-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "simulated-patroni-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
-    this.pods = client.pods().inNamespace(options.namespace()).withLabel(options.clusterLabel()).inform(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {}
+    this.pods =
+        client
+            .pods()
+            .inNamespace(options.namespace())
+            .withLabel(options.clusterLabel())
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {}
 
-          @Override
-          public void onUpdate(Pod before, Pod after) {}
+                  @Override
+                  public void onUpdate(Pod before, Pod after) {}
 
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            podGone(pod);
-          }
-        });
-    this.statefulSets = client.apps().statefulSets().inNamespace(options.namespace())
-        .withLabel(options.clusterLabel()).inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(StatefulSet sts) {
-            executor.execute(() -> converge(sts.getMetadata().getName()));
-          }
+                  @Override
+                  public void onDelete(Pod pod, boolean unknown) {
+                    podGone(pod);
+                  }
+                });
+    this.statefulSets =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(options.namespace())
+            .withLabel(options.clusterLabel())
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(StatefulSet sts) {
+                    executor.execute(() -> converge(sts.getMetadata().getName()));
+                  }
 
-          @Override
-          public void onUpdate(StatefulSet before, StatefulSet after) {
-            executor.execute(() -> converge(after.getMetadata().getName()));
-          }
+                  @Override
+                  public void onUpdate(StatefulSet before, StatefulSet after) {
+                    executor.execute(() -> converge(after.getMetadata().getName()));
+                  }
 
-          @Override
-          public void onDelete(StatefulSet sts, boolean unknown) {}
-        });
+                  @Override
+                  public void onDelete(StatefulSet sts, boolean unknown) {}
+                });
     executor.scheduleWithFixedDelay(this::convergeAll, 10, 10, TimeUnit.SECONDS);
   }
 
-  public static SimulatedPatroniFleet start(KubernetesClient client, Options options) throws IOException {
+  public static SimulatedPatroniFleet start(KubernetesClient client, Options options)
+      throws IOException {
     return new SimulatedPatroniFleet(client, options);
   }
 
@@ -197,7 +222,9 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     return clusters.computeIfAbsent(cluster, Sim::new);
   }
 
-  /** The StatefulSet controller's work for one cluster: every ordinal below the replicas has a pod. */
+  /**
+   * The StatefulSet controller's work for one cluster: every ordinal below the replicas has a pod.
+   */
   private void converge(String cluster) {
     converge(cluster, name -> pods.getStore().getByKey(options.namespace() + "/" + name) != null);
   }
@@ -211,10 +238,12 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     for (int i = 0; i < replicas; i++) {
       String name = cluster + "-" + i;
       if (!exists.test(name) && !stalled.contains(cluster) && pending.add(name)) {
-        executor.schedule(() -> create(cluster, name), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
+        executor.schedule(
+            () -> create(cluster, name), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
-    // The StatefulSet controller removes the highest ordinals first; a shrink of more than a few at once is not played.
+    // The StatefulSet controller removes the highest ordinals first; a shrink of more than a few at
+    // once is not played.
     for (int i = replicas; i < replicas + 8; i++) {
       Pod extra = pods.getStore().getByKey(options.namespace() + "/" + cluster + "-" + i);
       if (extra != null) {
@@ -224,16 +253,23 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
   }
 
   /**
-   * Like the controller's own resync: the pods as the API server lists them, so that a deletion whose watch event
-   * never came (the mock server under load drops some) is seen and the pod comes back all the same.
+   * Like the controller's own resync: the pods as the API server lists them, so that a deletion
+   * whose watch event never came (the mock server under load drops some) is seen and the pod comes
+   * back all the same.
    */
   private void convergeAll() {
     try {
       Set<String> live = new HashSet<>();
-      client.pods().inNamespace(options.namespace()).withLabel(options.clusterLabel()).list().getItems()
+      client
+          .pods()
+          .inNamespace(options.namespace())
+          .withLabel(options.clusterLabel())
+          .list()
+          .getItems()
           .forEach(p -> live.add(p.getMetadata().getName()));
       for (Pod pod : pods.getStore().list()) {
-        if (!live.contains(pod.getMetadata().getName()) && missedDeletions.add(pod.getMetadata().getUid())) {
+        if (!live.contains(pod.getMetadata().getName())
+            && missedDeletions.add(pod.getMetadata().getUid())) {
           podGone(pod);
         }
       }
@@ -241,7 +277,8 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         converge(key.substring(key.indexOf('/') + 1), live::contains);
       }
     } catch (RuntimeException e) {
-      // the API server busy, a store changing under the loop: the next round looks again (an exception would end
+      // the API server busy, a store changing under the loop: the next round looks again (an
+      // exception would end
       // the schedule)
     }
   }
@@ -249,7 +286,9 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
   private void create(String cluster, String name) {
     try {
       StatefulSet sts = statefulSets.getStore().getByKey(options.namespace() + "/" + cluster);
-      if (sts == null || ordinal(name) >= sts.getSpec().getReplicas() || stalled.contains(cluster)) {
+      if (sts == null
+          || ordinal(name) >= sts.getSpec().getReplicas()
+          || stalled.contains(cluster)) {
         return;
       }
       String role;
@@ -265,14 +304,35 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         }
         role = name.equals(sim.leader) ? "master" : "replica";
       }
-      // As on a real cluster: the StatefulSet controller creates the pod, the kubelet gives it an address, and only
+      // As on a real cluster: the StatefulSet controller creates the pod, the kubelet gives it an
+      // address, and only
       // then does Patroni, running inside, label it with its role.
-      Map<String, String> labels = new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
-      Pod created = Kubelet.run(client, new PodBuilder().withNewMetadata().withName(name)
-          .withNamespace(options.namespace()).withLabels(labels).endMetadata()
-          .withNewSpec().withContainers(new ContainerBuilder().withName("postgres")
-              .withImage(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).build()).endSpec()
-          .build(), member.ip);
+      Map<String, String> labels =
+          new LinkedHashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+      Pod created =
+          Kubelet.run(
+              client,
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(options.namespace())
+                  .withLabels(labels)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withContainers(
+                      new ContainerBuilder()
+                          .withName("postgres")
+                          .withImage(
+                              sts.getSpec()
+                                  .getTemplate()
+                                  .getSpec()
+                                  .getContainers()
+                                  .get(0)
+                                  .getImage())
+                          .build())
+                  .endSpec()
+                  .build(),
+              member.ip);
       synchronized (this) {
         Sim sim = sim(cluster);
         member.running = true;
@@ -284,7 +344,8 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
       label(name, role);
     } catch (KubernetesClientException e) {
       // The old pod not quite gone yet, say: the StatefulSet controller tries again.
-      executor.schedule(() -> converge(cluster), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
+      executor.schedule(
+          () -> converge(cluster), options.podStart().toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       pending.remove(name);
     }
@@ -300,7 +361,9 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     synchronized (this) {
       Sim sim = sim(cluster);
       Member member = sim.members.get(name);
-      if (member != null && member.podUid != null && !member.podUid.equals(pod.getMetadata().getUid())) {
+      if (member != null
+          && member.podUid != null
+          && !member.podUid.equals(pod.getMetadata().getUid())) {
         return; // the deletion of an earlier pod of this name, seen late: its successor runs
       }
       sim.deletions.add(name);
@@ -311,7 +374,12 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
       }
       if (name.equals(sim.leader)) {
         // Patroni fails over when the leader's key expires: the first running replica takes over.
-        sim.leader = sim.members.values().stream().filter(m -> m.running).map(m -> m.name).findFirst().orElse(null);
+        sim.leader =
+            sim.members.values().stream()
+                .filter(m -> m.running)
+                .map(m -> m.name)
+                .findFirst()
+                .orElse(null);
         if (sim.leader != null) {
           sim.failovers++;
           sim.timeline++;
@@ -350,8 +418,17 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
   }
 
   private void label(String pod, String role) {
-    client.pods().inNamespace(options.namespace()).withName(pod).edit(p -> new PodBuilder(p).editMetadata()
-        .addToLabels(options.roleLabel(), role).endMetadata().build());
+    client
+        .pods()
+        .inNamespace(options.namespace())
+        .withName(pod)
+        .edit(
+            p ->
+                new PodBuilder(p)
+                    .editMetadata()
+                    .addToLabels(options.roleLabel(), role)
+                    .endMetadata()
+                    .build());
   }
 
   private void answer(HttpExchange exchange) throws IOException {
@@ -377,12 +454,13 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
           return;
         }
         Sim sim = sim(cluster);
-        body = switch (path) {
-          case "/patroni" -> patroni(sim, member);
-          case "/cluster" -> cluster(sim);
-          case "/config", "/restart", "/reload" -> JSON.createObjectNode();
-          default -> null;
-        };
+        body =
+            switch (path) {
+              case "/patroni" -> patroni(sim, member);
+              case "/cluster" -> cluster(sim);
+              case "/config", "/restart", "/reload" -> JSON.createObjectNode();
+              default -> null;
+            };
       }
       if (body == null) {
         send(exchange, 404, "not simulated: " + method + " " + path);
@@ -411,9 +489,16 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
         continue;
       }
       boolean leads = m.name.equals(sim.leader);
-      ObjectNode node = members.addObject().put("name", m.name).put("role", leads ? "leader" : "replica")
-          .put("state", leads ? "running" : "streaming").put("api_url", "http://" + m.ip + ":8008/patroni")
-          .put("host", m.ip).put("port", 5432).put("timeline", sim.timeline);
+      ObjectNode node =
+          members
+              .addObject()
+              .put("name", m.name)
+              .put("role", leads ? "leader" : "replica")
+              .put("state", leads ? "running" : "streaming")
+              .put("api_url", "http://" + m.ip + ":8008/patroni")
+              .put("host", m.ip)
+              .put("port", 5432)
+              .put("timeline", sim.timeline);
       if (!leads) {
         node.put("lag", 0);
       }
@@ -421,7 +506,8 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     return root;
   }
 
-  private void switchover(HttpExchange exchange, String cluster, JsonNode request) throws IOException {
+  private void switchover(HttpExchange exchange, String cluster, JsonNode request)
+      throws IOException {
     String leader = request.path("leader").asText("");
     String candidate = request.path("candidate").asText("");
     List<String> relabel;
@@ -433,7 +519,10 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
       }
       Member target = sim.members.get(candidate);
       if (target == null || !target.running || candidate.equals(leader)) {
-        send(exchange, 412, "candidate name does not match with sync_standby or is not a healthy replica");
+        send(
+            exchange,
+            412,
+            "candidate name does not match with sync_standby or is not a healthy replica");
         return;
       }
       sim.leader = candidate;
@@ -464,8 +553,10 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
   /** Spilo runs the major version of its PGVERSION variable (e.g. 15 → server_version 150000). */
   private static int serverVersion(StatefulSet sts) {
     return sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> "PGVERSION".equals(e.getName()) && e.getValue() != null).findFirst()
-        .map(e -> Integer.parseInt(e.getValue().strip()) * 10000).orElse(150000);
+        .filter(e -> "PGVERSION".equals(e.getName()) && e.getValue() != null)
+        .findFirst()
+        .map(e -> Integer.parseInt(e.getValue().strip()) * 10000)
+        .orElse(150000);
   }
 
   private static String label(Pod pod, String key) {

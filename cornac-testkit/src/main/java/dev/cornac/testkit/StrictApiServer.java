@@ -29,20 +29,25 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A test API server strict where our bugs would show on a real cluster: every request carries a bearer token and is
- * authorized by the RBAC objects stored in it (the shipped files, applied as an administrator), custom resources
- * pass their CRD's schema, status moves only through the status subresource, stale writes conflict, finalizers hold
- * deletions and the garbage collector follows owner references. The namespaces {@code default} and
- * {@code kube-system} exist from the start, as on any cluster.
+ * A test API server strict where our bugs would show on a real cluster: every request carries a
+ * bearer token and is authorized by the RBAC objects stored in it (the shipped files, applied as an
+ * administrator), custom resources pass their CRD's schema, status moves only through the status
+ * subresource, stale writes conflict, finalizers hold deletions and the garbage collector follows
+ * owner references. The namespaces {@code default} and {@code kube-system} exist from the start, as
+ * on any cluster.
  *
- * <p>The tests act as {@link Identity#ADMIN}; the components under test get a client for the identity they have in
- * production ({@link #client(Identity)}), typically the shipped ServiceAccount.
+ * <p>The tests act as {@link Identity#ADMIN}; the components under test get a client for the
+ * identity they have in production ({@link #client(Identity)}), typically the shipped
+ * ServiceAccount.
  */
 public final class StrictApiServer implements AutoCloseable {
   /** The operator as {@code manifests/operator-service-account-rbac.yaml} installs it. */
   public static final Identity OPERATOR = Identity.serviceAccount("default", "postgres-operator");
 
-  /** One INFO line per request drowns the test output; held here because the JDK keeps loggers weakly. */
+  /**
+   * One INFO line per request drowns the test output; held here because the JDK keeps loggers
+   * weakly.
+   */
   private static final Logger QUIET = Logger.getLogger("io.fabric8.mockwebserver");
 
   private final Map<String, Identity> tokens = new ConcurrentHashMap<>();
@@ -59,7 +64,9 @@ public final class StrictApiServer implements AutoCloseable {
     dispatcher = new StrictDispatcher(expectations, tokens::get, usage);
     dispatcher.onConnect(pods::answer);
     // TLS, as every real API server: kubectl sends no bearer token over plain HTTP.
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, dispatcher, true);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), expectations, dispatcher, true);
     server.init();
     admin = client(Identity.ADMIN);
     for (String ns : List.of("default", "kube-system")) {
@@ -71,7 +78,10 @@ public final class StrictApiServer implements AutoCloseable {
     return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
 
-  /** The underlying fabric8 server: recorded requests, and expectations for paths the store does not serve. */
+  /**
+   * The underlying fabric8 server: recorded requests, and expectations for paths the store does not
+   * serve.
+   */
   public KubernetesMockServer mockServer() {
     return server;
   }
@@ -105,12 +115,15 @@ public final class StrictApiServer implements AutoCloseable {
   }
 
   /**
-   * A kubeconfig file for {@code who}, as a person or a process outside the cluster would have one: the server's
-   * address (its certificate is self-signed, so not verified) and a token of their own.
+   * A kubeconfig file for {@code who}, as a person or a process outside the cluster would have one:
+   * the server's address (its certificate is self-signed, so not verified) and a token of their
+   * own.
    */
   public Path kubeconfig(Path file, Identity who, String namespace) {
     try {
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -123,7 +136,8 @@ public final class StrictApiServer implements AutoCloseable {
           - name: strict
             context: {cluster: strict, user: user, namespace: %s}
           current-context: strict
-          """.formatted(server.url("/"), token(who), namespace));
+          """
+              .formatted(server.url("/"), token(who), namespace));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
@@ -136,18 +150,25 @@ public final class StrictApiServer implements AutoCloseable {
   }
 
   /**
-   * Creates every object of a YAML file as the administrator, as {@code kubectl create -f} would: namespaced objects
-   * without a namespace land in {@code namespace}.
+   * Creates every object of a YAML file as the administrator, as {@code kubectl create -f} would:
+   * namespaced objects without a namespace land in {@code namespace}.
    */
   public List<HasMetadata> apply(Path file, String namespace) {
     try (InputStream in = Files.newInputStream(file)) {
       List<HasMetadata> created = new ArrayList<>();
       for (HasMetadata item : admin.load(in).items()) {
-        if (item instanceof Namespace ns && admin.namespaces().withName(ns.getMetadata().getName()).get() != null) {
+        if (item instanceof Namespace ns
+            && admin.namespaces().withName(ns.getMetadata().getName()).get() != null) {
           continue;
         }
-        created.add(admin.resource(item).inNamespace(item.getMetadata().getNamespace() != null
-            ? item.getMetadata().getNamespace() : namespace).create());
+        created.add(
+            admin
+                .resource(item)
+                .inNamespace(
+                    item.getMetadata().getNamespace() != null
+                        ? item.getMetadata().getNamespace()
+                        : namespace)
+                .create());
       }
       return created;
     } catch (IOException e) {

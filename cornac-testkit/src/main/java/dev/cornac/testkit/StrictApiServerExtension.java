@@ -7,9 +7,13 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Fills the {@link StrictApiServer} fields of a test instance before each test and closes them after it. */
+/**
+ * Fills the {@link StrictApiServer} fields of a test instance before each test and closes them
+ * after it.
+ */
 public final class StrictApiServerExtension implements BeforeEachCallback, AfterEachCallback {
-  private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(StrictApiServer.class);
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(StrictApiServer.class);
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {

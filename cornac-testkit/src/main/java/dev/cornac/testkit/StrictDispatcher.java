@@ -28,18 +28,36 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The request pipeline of the strict test API server, in the order kube-apiserver runs it: authentication (bearer
- * tokens), RBAC authorization, then admission — the namespace must exist, a role may be bound only by who holds its
- * rights, a custom resource must pass its CRD's schema (pruned and defaulted), status travels only through the
- * status subresource — before fabric8's CRUD store persists the object. Deletions feed the garbage collector.
+ * The request pipeline of the strict test API server, in the order kube-apiserver runs it:
+ * authentication (bearer tokens), RBAC authorization, then admission — the namespace must exist, a
+ * role may be bound only by who holds its rights, a custom resource must pass its CRD's schema
+ * (pruned and defaulted), status travels only through the status subresource — before fabric8's
+ * CRUD store persists the object. Deletions feed the garbage collector.
  */
 final class StrictDispatcher extends Dispatcher {
-  /** Built-in kinds whose status only the status subresource writes (the real server's strategy for each). */
-  private static final Set<String> BUILT_IN_STATUS = Set.of("/pods", "/services", "/persistentvolumeclaims",
-      "/persistentvolumes", "/nodes", "/namespaces", "apps/statefulsets", "apps/deployments", "apps/replicasets",
-      "apps/daemonsets", "batch/jobs", "batch/cronjobs", "policy/poddisruptionbudgets",
-      "apiextensions.k8s.io/customresourcedefinitions", "networking.k8s.io/ingresses",
-      "autoscaling/horizontalpodautoscalers");
+  /**
+   * Built-in kinds whose status only the status subresource writes (the real server's strategy for
+   * each).
+   */
+  private static final Set<String> BUILT_IN_STATUS =
+      Set.of(
+          "/pods",
+          "/services",
+          "/persistentvolumeclaims",
+          "/persistentvolumes",
+          "/nodes",
+          "/namespaces",
+          "apps/statefulsets",
+          "apps/deployments",
+          "apps/replicasets",
+          "apps/daemonsets",
+          "batch/jobs",
+          "batch/cronjobs",
+          "policy/poddisruptionbudgets",
+          "apiextensions.k8s.io/customresourcedefinitions",
+          "networking.k8s.io/ingresses",
+          "autoscaling/horizontalpodautoscalers");
+
   private final ObjectMapper json = new ObjectMapper();
   private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
   private final Map<ServerRequest, Queue<ServerResponse>> expectations;
@@ -52,7 +70,9 @@ final class StrictDispatcher extends Dispatcher {
   private final Discovery discovery;
   private volatile Function<RequestAttributes, MockResponse> connect = a -> null;
 
-  StrictDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, Function<String, Identity> tokens,
+  StrictDispatcher(
+      Map<ServerRequest, Queue<ServerResponse>> expectations,
+      Function<String, Identity> tokens,
       RbacUsage usage) {
     this.expectations = expectations;
     this.expected = new MockDispatcher(expectations);
@@ -61,7 +81,8 @@ final class StrictDispatcher extends Dispatcher {
     this.rbac = new RbacAuthorizer(this::list);
     this.gc = new GarbageCollector(store, this::stored);
     this.reviews = new Reviews(rbac, tokens);
-    this.discovery = new Discovery(() -> list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
+    this.discovery =
+        new Discovery(() -> list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
   }
 
   void drainGarbageCollector() throws Exception {
@@ -88,8 +109,9 @@ final class StrictDispatcher extends Dispatcher {
       return StatusBodies.forbidden(who, a);
     }
     usage.record(who, a);
-    Queue<ServerResponse> queued = expectations.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()),
-        request.getPath()));
+    Queue<ServerResponse> queued =
+        expectations.get(
+            new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
     if (queued != null && !queued.isEmpty()) {
       return expected.dispatch(request);
     }
@@ -123,9 +145,11 @@ final class StrictDispatcher extends Dispatcher {
     return tokens.apply(authorization.substring("Bearer ".length()).trim());
   }
 
-  private MockResponse write(Identity who, RequestAttributes a, RecordedRequest request, String body) {
+  private MockResponse write(
+      Identity who, RequestAttributes a, RecordedRequest request, String body) {
     boolean status = a.subresource().equals("status");
-    String objectPath = status ? a.path().substring(0, a.path().length() - "/status".length()) : a.path();
+    String objectPath =
+        status ? a.path().substring(0, a.path().length() - "/status".length()) : a.path();
     ObjectNode current = null;
     if (!a.verb().equals("create")) {
       current = stored(objectPath);
@@ -133,8 +157,10 @@ final class StrictDispatcher extends Dispatcher {
         return StatusBodies.notFound(a);
       }
     }
-    ObjectNode desired = a.verb().equals("patch") ? patched(current, request.getHeader("Content-Type"), body)
-        : (ObjectNode) read(body);
+    ObjectNode desired =
+        a.verb().equals("patch")
+            ? patched(current, request.getHeader("Content-Type"), body)
+            : (ObjectNode) read(body);
     if (a.verb().equals("create")) {
       requireNamespace(a);
     }
@@ -155,15 +181,19 @@ final class StrictDispatcher extends Dispatcher {
     if (schema != null) {
       ObjectNode admitted = desired;
       if (status) {
-        // A status write is checked against the status schema alone: the stored spec may predate a stricter CRD.
+        // A status write is checked against the status schema alone: the stored spec may predate a
+        // stricter CRD.
         admitted = current.deepCopy();
         ObjectNode statusOnly = admitted.objectNode();
         if (desired.has("status")) {
           statusOnly.set("status", desired.get("status"));
         }
         ObjectNode statusSchema = admitted.objectNode().put("type", "object");
-        statusSchema.putObject("properties").set("status", schema.path("properties").path("status"));
-        List<StructuralSchema.FieldError> errors = new StructuralSchema(statusSchema).admit(statusOnly);
+        statusSchema
+            .putObject("properties")
+            .set("status", schema.path("properties").path("status"));
+        List<StructuralSchema.FieldError> errors =
+            new StructuralSchema(statusSchema).admit(statusOnly);
         if (!errors.isEmpty()) {
           return StatusBodies.invalid(a.resource(), a.group(), a.name(), errors);
         }
@@ -182,11 +212,18 @@ final class StrictDispatcher extends Dispatcher {
       desired = admitted;
     }
     String method = a.verb().equals("create") ? "POST" : "PUT";
-    MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(method), a.path()
-        + query(request.getPath()), Headers.builder().add("Content-Type", "application/json").build(),
-        new Buffer().writeUtf8(desired.toString())));
-    String written = a.verb().equals("create")
-        ? a.path() + "/" + desired.path("metadata").path("name").asText() : objectPath;
+    MockResponse response =
+        store.dispatch(
+            new RecordedRequest(
+                "HTTP/1.1",
+                HttpMethod.valueOf(method),
+                a.path() + query(request.getPath()),
+                Headers.builder().add("Content-Type", "application/json").build(),
+                new Buffer().writeUtf8(desired.toString())));
+    String written =
+        a.verb().equals("create")
+            ? a.path() + "/" + desired.path("metadata").path("name").asText()
+            : objectPath;
     gc.afterWrite(current, written);
     if (a.resource().equals("customresourcedefinitions") && !status && response.code() < 300) {
       establish(written);
@@ -194,7 +231,10 @@ final class StrictDispatcher extends Dispatcher {
     return response;
   }
 
-  /** The CRD controller's part: names accepted and the CRD Established, as clients wait for before using it. */
+  /**
+   * The CRD controller's part: names accepted and the CRD Established, as clients wait for before
+   * using it.
+   */
   private void establish(String crdPath) {
     ObjectNode crd = stored(crdPath);
     if (crd == null) {
@@ -205,19 +245,34 @@ final class StrictDispatcher extends Dispatcher {
     ArrayNode conditions = status.putArray("conditions");
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     for (String type : List.of("NamesAccepted", "Established")) {
-      conditions.addObject().put("type", type).put("status", "True").put("lastTransitionTime", now)
+      conditions
+          .addObject()
+          .put("type", type)
+          .put("status", "True")
+          .put("lastTransitionTime", now)
           .put("reason", type.equals("Established") ? "InitialNamesAccepted" : "NoConflicts")
-          .put("message", type.equals("Established") ? "the initial names have been accepted"
-              : "no conflicts found");
+          .put(
+              "message",
+              type.equals("Established")
+                  ? "the initial names have been accepted"
+                  : "no conflicts found");
     }
     ArrayNode stored = status.putArray("storedVersions");
-    crd.path("spec").path("versions").forEach(v -> {
-      if (v.path("storage").asBoolean()) {
-        stored.add(v.path("name").asText());
-      }
-    });
-    store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, crdPath + "/status",
-        Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(crd.toString())));
+    crd.path("spec")
+        .path("versions")
+        .forEach(
+            v -> {
+              if (v.path("storage").asBoolean()) {
+                stored.add(v.path("name").asText());
+              }
+            });
+    store.dispatch(
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PUT,
+            crdPath + "/status",
+            Headers.builder().add("Content-Type", "application/json").build(),
+            new Buffer().writeUtf8(crd.toString())));
   }
 
   private ObjectNode patched(ObjectNode current, String contentType, String body) {
@@ -244,12 +299,34 @@ final class StrictDispatcher extends Dispatcher {
     List<String> missing = rbac.missingToBind(who, roleRef, a.namespace());
     if (!missing.isEmpty()) {
       String name = binding.path("metadata").path("name").asText(a.name());
-      throw new Rejected(StatusBodies.forbiddenEscalation(who, new RequestAttributes(a.verb(), true, a.group(),
-          a.version(), a.namespace(), a.resource(), "", name, a.path(), Map.of(), ""), missing));
+      throw new Rejected(
+          StatusBodies.forbiddenEscalation(
+              who,
+              new RequestAttributes(
+                  a.verb(),
+                  true,
+                  a.group(),
+                  a.version(),
+                  a.namespace(),
+                  a.resource(),
+                  "",
+                  name,
+                  a.path(),
+                  Map.of(),
+                  ""),
+              missing));
     }
     for (RbacAuthorizer.Rule rule : rbac.roleRules(roleRef, a.namespace())) {
-      rule.verbs().forEach(verb -> rule.apiGroups().forEach(group -> rule.resources().forEach(resource ->
-          usage.recordHeldForBinding(who, verb, group, resource))));
+      rule.verbs()
+          .forEach(
+              verb ->
+                  rule.apiGroups()
+                      .forEach(
+                          group ->
+                              rule.resources()
+                                  .forEach(
+                                      resource ->
+                                          usage.recordHeldForBinding(who, verb, group, resource))));
     }
   }
 
@@ -270,8 +347,12 @@ final class StrictDispatcher extends Dispatcher {
     if (a.group().isEmpty() || !a.group().contains(".")) {
       return null;
     }
-    ObjectNode crd = stored("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + a.resource() + "."
-        + a.group());
+    ObjectNode crd =
+        stored(
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
+                + a.resource()
+                + "."
+                + a.group());
     if (crd == null) {
       return null;
     }
@@ -305,8 +386,12 @@ final class StrictDispatcher extends Dispatcher {
     try {
       return body == null || body.isBlank() ? json.createObjectNode() : json.readTree(body);
     } catch (IOException e) {
-      throw new Rejected(new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-          + "\"status\":\"Failure\",\"reason\":\"BadRequest\",\"code\":400,\"message\":\"the body is not JSON\"}"));
+      throw new Rejected(
+          new MockResponse()
+              .setResponseCode(400)
+              .setBody(
+                  "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                      + "\"status\":\"Failure\",\"reason\":\"BadRequest\",\"code\":400,\"message\":\"the body is not JSON\"}"));
     }
   }
 
@@ -333,9 +418,11 @@ final class StrictDispatcher extends Dispatcher {
       if (!patch.isObject()) {
         return patch.deepCopy();
       }
-      ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
-          : ((ObjectNode) patch).objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
+      ObjectNode result =
+          target != null && target.isObject()
+              ? ((ObjectNode) target).deepCopy()
+              : ((ObjectNode) patch).objectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getValue().isNull()) {
           result.remove(e.getKey());

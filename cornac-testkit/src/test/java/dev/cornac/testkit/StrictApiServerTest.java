@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StrictApiServerTest {
-  static final String RBAC = """
+  static final String RBAC =
+      """
       apiVersion: v1
       kind: ServiceAccount
       metadata: {name: app}
@@ -70,7 +71,8 @@ class StrictApiServerTest {
       - {kind: ServiceAccount, name: app, namespace: default}
       """;
 
-  static final String CRD = """
+  static final String CRD =
+      """
       apiVersion: apiextensions.k8s.io/v1
       kind: CustomResourceDefinition
       metadata: {name: widgets.example.com}
@@ -126,29 +128,53 @@ class StrictApiServerTest {
   @Test
   void aVerbTheRoleLacksIsRefusedWithTheApiServersWords() {
     KubernetesClient asApp = api.client(app);
-    Lease lease = asApp.leases().inNamespace("default").resource(new LeaseBuilder().withNewMetadata()
-        .withName("leader").endMetadata().withNewSpec().withHolderIdentity("a").endSpec().build()).create();
+    Lease lease =
+        asApp
+            .leases()
+            .inNamespace("default")
+            .resource(
+                new LeaseBuilder()
+                    .withNewMetadata()
+                    .withName("leader")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withHolderIdentity("a")
+                    .endSpec()
+                    .build())
+            .create();
 
-    assertThatThrownBy(() -> asApp.leases().inNamespace("default").withName("leader")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"holderIdentity\":\"b\"}}"))
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(403);
-          assertThat(e.getStatus().getMessage()).isEqualTo("leases \"leader\" is forbidden: User \"system:serviceaccount:default:app\" cannot "
-              + "patch resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"default\"");
-        });
+    assertThatThrownBy(
+            () ->
+                asApp
+                    .leases()
+                    .inNamespace("default")
+                    .withName("leader")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"holderIdentity\":\"b\"}}"))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getMessage())
+                  .isEqualTo(
+                      "leases \"leader\" is forbidden: User \"system:serviceaccount:default:app\" cannot "
+                          + "patch resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"default\"");
+            });
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("a");
     assertThat(api.usage().of("system:serviceaccount:default:app"))
-        .contains("create coordination.k8s.io leases").doesNotContain("patch coordination.k8s.io leases");
+        .contains("create coordination.k8s.io leases")
+        .doesNotContain("patch coordination.k8s.io leases");
   }
 
   @Test
   void aRequestWithoutAKnownTokenIsUnauthorized() {
     var config = api.config(app);
     config.setOauthToken("forged");
-    try (KubernetesClient forged = new KubernetesClientBuilder().withConfig(config)
-        .build()) {
+    try (KubernetesClient forged = new KubernetesClientBuilder().withConfig(config).build()) {
       assertThatThrownBy(() -> forged.configMaps().inNamespace("default").list())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
     }
   }
 
@@ -157,35 +183,66 @@ class StrictApiServerTest {
     SelfSubjectRulesReview review = new SelfSubjectRulesReview();
     review.setSpec(new SelfSubjectRulesReviewSpecBuilder().withNamespace("default").build());
     SelfSubjectRulesReview answer = api.client(app).resource(review).create();
-    assertThat(answer.getStatus().getResourceRules()).anySatisfy(r -> {
-      assertThat(r.getResources()).containsExactly("leases");
-      assertThat(r.getVerbs()).containsExactly("create", "get", "update");
-    });
+    assertThat(answer.getStatus().getResourceRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).containsExactly("leases");
+              assertThat(r.getVerbs()).containsExactly("create", "get", "update");
+            });
   }
 
   @Test
   void bindingARoleNeedsEveryRightItGrants() {
-    var binding = new RoleBindingBuilder().withNewMetadata().withName("readers").withNamespace("default")
-        .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "pod-reader")
-        .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace("default").endSubject().build();
+    var binding =
+        new RoleBindingBuilder()
+            .withNewMetadata()
+            .withName("readers")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "pod-reader")
+            .addNewSubject()
+            .withKind("ServiceAccount")
+            .withName("default")
+            .withNamespace("default")
+            .endSubject()
+            .build();
 
-    assertThatThrownBy(() -> api.client(app).rbac().roleBindings().inNamespace("default").resource(binding).create())
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(403);
-          assertThat(e.getStatus().getMessage()).contains("is attempting to grant RBAC permissions not currently held")
-              .contains("get pods").contains("list pods");
-        });
+    assertThatThrownBy(
+            () ->
+                api.client(app)
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace("default")
+                    .resource(binding)
+                    .create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getMessage())
+                  .contains("is attempting to grant RBAC permissions not currently held")
+                  .contains("get pods")
+                  .contains("list pods");
+            });
   }
 
   @Test
   void objectsInAMissingNamespaceAreRefused() {
-    ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("x").withNamespace("nowhere").endMetadata()
-        .build();
-    assertThatThrownBy(() -> api.client(app).configMaps().inNamespace("nowhere").resource(cm).create())
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(404);
-          assertThat(e.getStatus().getMessage()).isEqualTo("namespaces \"nowhere\" not found");
-        });
+    ConfigMap cm =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("x")
+            .withNamespace("nowhere")
+            .endMetadata()
+            .build();
+    assertThatThrownBy(
+            () -> api.client(app).configMaps().inNamespace("nowhere").resource(cm).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(404);
+              assertThat(e.getStatus().getMessage()).isEqualTo("namespaces \"nowhere\" not found");
+            });
   }
 
   @Test
@@ -193,32 +250,48 @@ class StrictApiServerTest {
     GenericKubernetesResource widget = widget("{\"size\": 2147483648, \"mode\": \"slow\"}");
 
     assertThatThrownBy(() -> api.adminClient().resource(widget).create())
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(422);
-          assertThat(e.getStatus().getMessage()).startsWith("widgets.example.com \"w\" is invalid: [")
-              .contains("spec.size: Invalid value: 2147483648: spec.size in body should be less than or equal to "
-                  + "2147483647")
-              .contains("spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"");
-          assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField())
-              .contains("spec.size", "spec.mode");
-        });
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getStatus().getMessage())
+                  .startsWith("widgets.example.com \"w\" is invalid: [")
+                  .contains(
+                      "spec.size: Invalid value: 2147483648: spec.size in body should be less than or equal to "
+                          + "2147483647")
+                  .contains(
+                      "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"");
+              assertThat(e.getStatus().getDetails().getCauses())
+                  .extracting(c -> c.getField())
+                  .contains("spec.size", "spec.mode");
+            });
   }
 
   @Test
   void aNumericFormatAloneBoundsNothingAsOnKubernetesUpTo135() {
-    GenericKubernetesResource stored = api.adminClient().resource(widget("{\"size\": 1, \"count\": 2147483648}"))
-        .create();
-    assertThat(((Map<String, Object>) stored.getAdditionalProperties().get("spec")).get("count").toString())
+    GenericKubernetesResource stored =
+        api.adminClient().resource(widget("{\"size\": 1, \"count\": 2147483648}")).create();
+    assertThat(
+            ((Map<String, Object>) stored.getAdditionalProperties().get("spec"))
+                .get("count")
+                .toString())
         .isEqualTo("2147483648");
   }
 
   @Test
   void theSchemaPrunesUnknownFieldsAndFillsDefaults() {
-    GenericKubernetesResource stored = api.adminClient().resource(widget(
-        "{\"size\": 3, \"typo\": 1, \"labels\": {\"a\": \"b\"}, \"free\": {\"any\": [1]}}")).create();
+    GenericKubernetesResource stored =
+        api.adminClient()
+            .resource(
+                widget(
+                    "{\"size\": 3, \"typo\": 1, \"labels\": {\"a\": \"b\"}, \"free\": {\"any\": [1]}}"))
+            .create();
 
     Map<String, Object> spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
-    assertThat(spec).doesNotContainKey("typo").containsEntry("mode", "safe").containsKeys("labels", "free");
+    assertThat(spec)
+        .doesNotContainKey("typo")
+        .containsEntry("mode", "safe")
+        .containsKeys("labels", "free");
     assertThat((Map<String, Object>) spec.get("free")).containsKey("any");
   }
 
@@ -235,16 +308,25 @@ class StrictApiServerTest {
 
     updated.getAdditionalProperties().put("status", Map.of("phase", "Ready"));
     GenericKubernetesResource withStatus = api.adminClient().resource(updated).updateStatus();
-    assertThat(withStatus.getAdditionalProperties().get("status")).isEqualTo(Map.of("phase", "Ready"));
+    assertThat(withStatus.getAdditionalProperties().get("status"))
+        .isEqualTo(Map.of("phase", "Ready"));
   }
 
   @Test
   void aCreatedCrdIsEstablishedAsTheCrdControllerWouldReportIt() {
-    var crd = api.adminClient().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get();
-    assertThat(crd.getStatus().getConditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Established");
-      assertThat(c.getStatus()).isEqualTo("True");
-    });
+    var crd =
+        api.adminClient()
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("widgets.example.com")
+            .get();
+    assertThat(crd.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Established");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
     assertThat(crd.getStatus().getAcceptedNames().getPlural()).isEqualTo("widgets");
   }
 
@@ -265,49 +347,121 @@ class StrictApiServerTest {
 
   @Test
   void aPodsStatusIsTheKubeletsToWrite() {
-    Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
-        .withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec()
-        .withNewStatus().withPhase("Running").endStatus().build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("c")
+            .withImage("i")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .endStatus()
+            .build();
     Pod created = api.adminClient().resource(pod).create();
     assertThat(created.getStatus()).isNull();
   }
 
   @Test
   void aStaleWriteConflicts() {
-    ConfigMap cm = api.adminClient().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("c").endMetadata().addToData("a", "1").build()).create();
-    api.adminClient().configMaps().inNamespace("default").withName("c").edit(c -> {
-      c.getData().put("a", "2");
-      return c;
-    });
+    ConfigMap cm =
+        api.adminClient()
+            .configMaps()
+            .inNamespace("default")
+            .resource(
+                new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("c")
+                    .endMetadata()
+                    .addToData("a", "1")
+                    .build())
+            .create();
+    api.adminClient()
+        .configMaps()
+        .inNamespace("default")
+        .withName("c")
+        .edit(
+            c -> {
+              c.getData().put("a", "2");
+              return c;
+            });
     cm.getData().put("a", "3");
     assertThatThrownBy(() -> api.adminClient().resource(cm).update())
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
   }
 
   @Test
   void theGarbageCollectorDeletesDependentsOfADeletedOwner() throws Exception {
-    ConfigMap owner = api.adminClient().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("owner").endMetadata().build()).create();
+    ConfigMap owner =
+        api.adminClient()
+            .configMaps()
+            .inNamespace("default")
+            .resource(
+                new ConfigMapBuilder().withNewMetadata().withName("owner").endMetadata().build())
+            .create();
     for (String name : new String[] {"child", "orphan"}) {
-      api.adminClient().configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
-          .withName(name).withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
-              .withName("owner").withUid(owner.getMetadata().getUid()).build()).endMetadata().build()).create();
+      api.adminClient()
+          .configMaps()
+          .inNamespace("default")
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withOwnerReferences(
+                      new OwnerReferenceBuilder()
+                          .withApiVersion("v1")
+                          .withKind("ConfigMap")
+                          .withName("owner")
+                          .withUid(owner.getMetadata().getUid())
+                          .build())
+                  .endMetadata()
+                  .build())
+          .create();
     }
     api.adminClient().configMaps().inNamespace("default").withName("owner").delete();
     api.awaitGarbageCollection();
-    assertThat(api.adminClient().configMaps().inNamespace("default").withName("child").get()).isNull();
+    assertThat(api.adminClient().configMaps().inNamespace("default").withName("child").get())
+        .isNull();
   }
 
   @Test
   void orphanDeletionKeepsTheDependentsWithoutTheirOwnerReference() throws Exception {
-    ConfigMap owner = api.adminClient().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("owner").endMetadata().build()).create();
-    api.adminClient().configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
-        .withName("kept").withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
-            .withName("owner").withUid(owner.getMetadata().getUid()).build()).endMetadata().build()).create();
-    api.adminClient().configMaps().inNamespace("default").withName("owner")
-        .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+    ConfigMap owner =
+        api.adminClient()
+            .configMaps()
+            .inNamespace("default")
+            .resource(
+                new ConfigMapBuilder().withNewMetadata().withName("owner").endMetadata().build())
+            .create();
+    api.adminClient()
+        .configMaps()
+        .inNamespace("default")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("kept")
+                .withOwnerReferences(
+                    new OwnerReferenceBuilder()
+                        .withApiVersion("v1")
+                        .withKind("ConfigMap")
+                        .withName("owner")
+                        .withUid(owner.getMetadata().getUid())
+                        .build())
+                .endMetadata()
+                .build())
+        .create();
+    api.adminClient()
+        .configMaps()
+        .inNamespace("default")
+        .withName("owner")
+        .withPropagationPolicy(DeletionPropagation.ORPHAN)
+        .delete();
     api.awaitGarbageCollection();
     ConfigMap kept = api.adminClient().configMaps().inNamespace("default").withName("kept").get();
     assertThat(kept).isNotNull();
@@ -316,46 +470,71 @@ class StrictApiServerTest {
 
   @Test
   void finalizersHoldADeletionUntilTheyAreRemoved() throws Exception {
-    api.adminClient().configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
-        .withName("held").withFinalizers("example.com/cleanup").endMetadata().build()).create();
+    api.adminClient()
+        .configMaps()
+        .inNamespace("default")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("held")
+                .withFinalizers("example.com/cleanup")
+                .endMetadata()
+                .build())
+        .create();
     api.adminClient().configMaps().inNamespace("default").withName("held").delete();
     ConfigMap held = api.adminClient().configMaps().inNamespace("default").withName("held").get();
     assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
 
-    api.adminClient().configMaps().inNamespace("default").withName("held").edit(c -> {
-      c.getMetadata().setFinalizers(List.of());
-      return c;
-    });
-    assertThat(api.adminClient().configMaps().inNamespace("default").withName("held").get()).isNull();
+    api.adminClient()
+        .configMaps()
+        .inNamespace("default")
+        .withName("held")
+        .edit(
+            c -> {
+              c.getMetadata().setFinalizers(List.of());
+              return c;
+            });
+    assertThat(api.adminClient().configMaps().inNamespace("default").withName("held").get())
+        .isNull();
   }
 
   @Test
-  void kubectlWorksAgainstItAsAnAdministratorAndAsAServiceAccount(@TempDir Path dir) throws Exception {
+  void kubectlWorksAgainstItAsAnAdministratorAndAsAServiceAccount(@TempDir Path dir)
+      throws Exception {
     Path admin = api.kubeconfig(dir.resolve("admin"), Identity.ADMIN, "default");
     Path manifest = dir.resolve("widget.yaml");
-    Files.writeString(manifest, """
+    Files.writeString(
+        manifest,
+        """
         apiVersion: example.com/v1
         kind: Widget
         metadata: {name: from-kubectl}
         spec: {size: 2}
         """);
-    // No OpenAPI documents are served: kubectl's client-side validation is off, the server's schema still applies.
-    assertThat(kubectl(admin, "create", "--validate=false", "-f", manifest.toString())).startsWith("0|");
-    assertThat(kubectl(admin, "get", "widgets", "-o", "name")).isEqualTo("0|widget.example.com/from-kubectl");
-    assertThat(kubectl(admin, "get", "widget", "from-kubectl", "-o", "jsonpath={.spec.mode}")).isEqualTo("0|safe");
+    // No OpenAPI documents are served: kubectl's client-side validation is off, the server's schema
+    // still applies.
+    assertThat(kubectl(admin, "create", "--validate=false", "-f", manifest.toString()))
+        .startsWith("0|");
+    assertThat(kubectl(admin, "get", "widgets", "-o", "name"))
+        .isEqualTo("0|widget.example.com/from-kubectl");
+    assertThat(kubectl(admin, "get", "widget", "from-kubectl", "-o", "jsonpath={.spec.mode}"))
+        .isEqualTo("0|safe");
 
     Path asApp = api.kubeconfig(dir.resolve("app"), app, "default");
-    assertThat(kubectl(asApp, "get", "configmaps")).isEqualTo("0|No resources found in default namespace.");
-    assertThat(kubectl(asApp, "get", "pods")).startsWith("1|")
-        .contains("pods is forbidden: User \"system:serviceaccount:default:app\" cannot list resource \"pods\"");
+    assertThat(kubectl(asApp, "get", "configmaps"))
+        .isEqualTo("0|No resources found in default namespace.");
+    assertThat(kubectl(asApp, "get", "pods"))
+        .startsWith("1|")
+        .contains(
+            "pods is forbidden: User \"system:serviceaccount:default:app\" cannot list resource \"pods\"");
   }
 
   /** kubectl's exit code and what it printed, as "CODE|output". */
   private static String kubectl(Path kubeconfig, String... args) throws Exception {
     Path kubectl = Path.of("/usr/bin/kubectl");
     assertThat(kubectl).as("kubectl (on the build machines' image)").isExecutable();
-    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig",
-        kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -367,10 +546,8 @@ class StrictApiServerTest {
     GenericKubernetesResource w = new GenericKubernetesResource();
     w.setApiVersion("example.com/v1");
     w.setKind("Widget");
-    w.setMetadata(new ObjectMetaBuilder().withName("w").withNamespace("default")
-        .build());
+    w.setMetadata(new ObjectMetaBuilder().withName("w").withNamespace("default").build());
     w.getAdditionalProperties().put("spec", Serialization.unmarshal(specJson, Map.class));
     return w;
   }
-
 }

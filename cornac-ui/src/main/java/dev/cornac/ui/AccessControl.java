@@ -16,9 +16,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Who may do what in the UI: sessions (an HttpOnly, SameSite=Strict cookie; a CSRF token every write must send
- * back), Basic or Bearer for API clients, read-only mode, the owning team, the confined namespace, and in token mode
- * Kubernetes' own RBAC (SubjectAccessReview) for every write.
+ * Who may do what in the UI: sessions (an HttpOnly, SameSite=Strict cookie; a CSRF token every
+ * write must send back), Basic or Bearer for API clients, read-only mode, the owning team, the
+ * confined namespace, and in token mode Kubernetes' own RBAC (SubjectAccessReview) for every write.
  */
 final class AccessControl {
   private static final ObjectMapper JSON = ManifestMapper.json();
@@ -37,7 +37,10 @@ final class AccessControl {
     this.audit = audit;
   }
 
-  /** Opens a session (a cookie) for a user name and password, or a Kubernetes token; answers the CSRF token. */
+  /**
+   * Opens a session (a cookie) for a user name and password, or a Kubernetes token; answers the
+   * CSRF token.
+   */
   ObjectNode login(Context ctx) throws Exception {
     JsonNode body = JSON.readTree(ctx.body());
     Optional<Authenticator.User> user;
@@ -50,8 +53,11 @@ final class AccessControl {
     }
     if (user.isEmpty()) {
       audit.loginFailed(body.path("username").asText(null), "login", ctx.ip());
-      throw new HttpError(401, settings.auth() == UiSettings.AuthMode.BASIC ? "wrong user name or password"
-          : "the token was not accepted by Kubernetes (TokenReview)");
+      throw new HttpError(
+          401,
+          settings.auth() == UiSettings.AuthMode.BASIC
+              ? "wrong user name or password"
+              : "the token was not accepted by Kubernetes (TokenReview)");
     }
     Sessions.Session s = sessions.open(user.get().name(), bearer);
     Cookie cookie = new Cookie(Sessions.COOKIE, s.id());
@@ -68,15 +74,16 @@ final class AccessControl {
   }
 
   /**
-   * The caller: a browser session, or an Authorization header (Basic or Bearer, for API clients). A header that is
-   * sent but not accepted is a 401 even where anonymous reads are allowed: a client with a mistyped password must
-   * learn it, not browse on as anonymous.
+   * The caller: a browser session, or an Authorization header (Basic or Bearer, for API clients). A
+   * header that is sent but not accepted is a 401 even where anonymous reads are allowed: a client
+   * with a mistyped password must learn it, not browse on as anonymous.
    */
   Optional<Principal> principal(Context ctx) {
     Optional<Sessions.Session> session = sessions.find(ctx.cookie(Sessions.COOKIE));
     if (session.isPresent()) {
-      return Optional.of(new Principal(Authenticator.User.named(session.get().user()), session,
-          session.get().bearer()));
+      return Optional.of(
+          new Principal(
+              Authenticator.User.named(session.get().user()), session, session.get().bearer()));
     }
     String header = ctx.header("Authorization");
     if (header == null) {
@@ -94,8 +101,10 @@ final class AccessControl {
     if (header.startsWith("Basic ")) {
       Optional<String> decoded = basic(header);
       int colon = decoded.map(d -> d.indexOf(':')).orElse(-1);
-      return colon < 0 ? Optional.empty() : auth.password(decoded.get().substring(0, colon),
-          decoded.get().substring(colon + 1)).map(u -> new Principal(u, Optional.empty(), null));
+      return colon < 0
+          ? Optional.empty()
+          : auth.password(decoded.get().substring(0, colon), decoded.get().substring(colon + 1))
+              .map(u -> new Principal(u, Optional.empty(), null));
     }
     if (header.startsWith("Bearer ")) {
       String token = header.substring(7).strip();
@@ -107,18 +116,26 @@ final class AccessControl {
   /** The {@code user:password} of a Basic header, if it decodes. */
   private static Optional<String> basic(String header) {
     try {
-      return Optional.of(new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8));
+      return Optional.of(
+          new String(
+              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
   }
 
-  /** The user name a refused Basic header claimed, for the audit line; nothing from a token or a password. */
+  /**
+   * The user name a refused Basic header claimed, for the audit line; nothing from a token or a
+   * password.
+   */
   private static String basicUser(String header) {
     if (!header.startsWith("Basic ")) {
       return null;
     }
-    return basic(header).filter(d -> d.indexOf(':') >= 0).map(d -> d.substring(0, d.indexOf(':'))).orElse(null);
+    return basic(header)
+        .filter(d -> d.indexOf(':') >= 0)
+        .map(d -> d.substring(0, d.indexOf(':')))
+        .orElse(null);
   }
 
   /** A read: anyone logged in, or anybody with CORNAC_UI_ANONYMOUS_READ. */
@@ -131,15 +148,22 @@ final class AccessControl {
   }
 
   /**
-   * A write: logged in, CSRF token for browser sessions, not read-only, owning team, RBAC in token mode. A refusal
-   * goes to the audit trail; the answer names the write for the caller to record how it ends.
+   * A write: logged in, CSRF token for browser sessions, not read-only, owning team, RBAC in token
+   * mode. A refusal goes to the audit trail; the answer names the write for the caller to record
+   * how it ends.
    */
   AuditLog.Write writer(Context ctx, String verb, String namespace, String cluster, String team) {
     Optional<Principal> p = principal(ctx);
-    AuditLog.Write write = new AuditLog.Write(p.map(x -> x.user().name()).orElse("anonymous"), verb, namespace,
-        cluster);
+    AuditLog.Write write =
+        new AuditLog.Write(
+            p.map(x -> x.user().name()).orElse("anonymous"), verb, namespace, cluster);
     try {
-      allowWrite(ctx, p.orElseThrow(() -> new HttpError(401, "log in to make changes")), verb, namespace, team);
+      allowWrite(
+          ctx,
+          p.orElseThrow(() -> new HttpError(401, "log in to make changes")),
+          verb,
+          namespace,
+          team);
     } catch (HttpError e) {
       audit.refused(write, e.getMessage());
       throw e;
@@ -153,9 +177,12 @@ final class AccessControl {
   private void allowWrite(Context ctx, Principal p, String verb, String namespace, String team) {
     if (p.session().isPresent()) {
       String sent = ctx.header(Sessions.CSRF_HEADER);
-      if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
-          p.session().get().csrf().getBytes(StandardCharsets.UTF_8))) {
-        throw new HttpError(403, "missing or wrong " + Sessions.CSRF_HEADER + " header; reload the page");
+      if (sent == null
+          || !MessageDigest.isEqual(
+              sent.getBytes(StandardCharsets.UTF_8),
+              p.session().get().csrf().getBytes(StandardCharsets.UTF_8))) {
+        throw new HttpError(
+            403, "missing or wrong " + Sessions.CSRF_HEADER + " header; reload the page");
       }
     }
     if (settings.readOnly()) {
@@ -163,21 +190,38 @@ final class AccessControl {
     }
     guardNamespace(namespace);
     String owner = team == null ? "" : team.toLowerCase(Locale.ROOT);
-    boolean member = settings.teams().stream().map(t -> t.toLowerCase(Locale.ROOT))
-        .anyMatch(t -> t.equals(settings.superuserTeam().toLowerCase(Locale.ROOT)) || t.equals(owner));
+    boolean member =
+        settings.teams().stream()
+            .map(t -> t.toLowerCase(Locale.ROOT))
+            .anyMatch(
+                t ->
+                    t.equals(settings.superuserTeam().toLowerCase(Locale.ROOT)) || t.equals(owner));
     if (!member) {
       throw new HttpError(401, "Not a member of the owning team");
     }
     Authenticator.User who = p.user();
     if (settings.auth() == UiSettings.AuthMode.TOKEN && p.session().isPresent()) {
-      // A session keeps the token, not what it stood for: reviewed again, the check sees the user's groups (which
+      // A session keeps the token, not what it stood for: reviewed again, the check sees the user's
+      // groups (which
       // RBAC bindings name) as they are now, and a revoked token writes nothing.
-      who = auth.token(p.bearer()).orElseThrow(() -> new HttpError(401, "Kubernetes no longer accepts the token "
-          + "of this session (TokenReview); log in again"));
+      who =
+          auth.token(p.bearer())
+              .orElseThrow(
+                  () ->
+                      new HttpError(
+                          401,
+                          "Kubernetes no longer accepts the token "
+                              + "of this session (TokenReview); log in again"));
     }
     if (!auth.allowed(who, verb, namespace)) {
-      throw new HttpError(403, who.name() + " may not " + verb + " postgresqls in namespace " + namespace
-          + " (Kubernetes RBAC)");
+      throw new HttpError(
+          403,
+          who.name()
+              + " may not "
+              + verb
+              + " postgresqls in namespace "
+              + namespace
+              + " (Kubernetes RBAC)");
     }
   }
 

@@ -33,9 +33,9 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
- * Creating, editing and deleting clusters: the live preview (YAML, every problem the operator would find, and for an
- * edit what it would do), then the write itself, each checked by {@link AccessControl} and by the operator's own
- * validation first.
+ * Creating, editing and deleting clusters: the live preview (YAML, every problem the operator would
+ * find, and for an edit what it would do), then the write itself, each checked by {@link
+ * AccessControl} and by the operator's own validation first.
  */
 final class ClusterChanges {
   private static final ObjectMapper JSON = ManifestMapper.json();
@@ -51,8 +51,13 @@ final class ClusterChanges {
   private final ManifestValidator validator;
   private final OperatorConfig planConfig;
 
-  ClusterChanges(UiSettings settings, KubernetesClient client, AccessControl access, ClusterViews views,
-      OperatorProxy operator, AuditLog audit) {
+  ClusterChanges(
+      UiSettings settings,
+      KubernetesClient client,
+      AccessControl access,
+      ClusterViews views,
+      OperatorProxy operator,
+      AuditLog audit) {
     this.settings = settings;
     this.client = client;
     this.access = access;
@@ -60,7 +65,9 @@ final class ClusterChanges {
     this.operator = operator;
     this.audit = audit;
     // The operator's own rules, with upstream UI's name rule: <team>-<name>.
-    this.validator = new ManifestValidator(OperatorConfig.defaults().with("enable_team_id_clustername_prefix", true));
+    this.validator =
+        new ManifestValidator(
+            OperatorConfig.defaults().with("enable_team_id_clustername_prefix", true));
     this.planConfig = settings.operatorConfig();
   }
 
@@ -82,7 +89,8 @@ final class ClusterChanges {
       try {
         JsonNode parsed = ManifestMapper.yaml().readTree(body.path("yaml").asText(""));
         if (parsed == null || !parsed.isObject()) {
-          throw new HttpError(400, "the YAML is not a postgresql manifest (an object with metadata and spec)");
+          throw new HttpError(
+              400, "the YAML is not a postgresql manifest (an object with metadata and spec)");
         }
         manifest = (ObjectNode) parsed;
       } catch (JsonProcessingException e) {
@@ -93,8 +101,9 @@ final class ClusterChanges {
         return out;
       }
     } else if (edited.isPresent()) {
-      manifest = JSON.convertValue(body.path("form"), ClusterForm.class).applyTo(ClusterViews.userManifest(
-          edited.get()));
+      manifest =
+          JSON.convertValue(body.path("form"), ClusterForm.class)
+              .applyTo(ClusterViews.userManifest(edited.get()));
     } else {
       manifest = JSON.convertValue(body.path("form"), ClusterForm.class).toManifest();
     }
@@ -109,7 +118,8 @@ final class ClusterChanges {
     }
     if (manifest.path("spec").path("clone").has("timestamp")) {
       try {
-        requireRestorable(manifest.path("metadata").path("namespace").asText("default"),
+        requireRestorable(
+            manifest.path("metadata").path("namespace").asText("default"),
             manifest.path("spec").path("clone"));
       } catch (HttpError | IllegalStateException e) {
         errors.add(e.getMessage());
@@ -121,22 +131,29 @@ final class ClusterChanges {
     return out;
   }
 
-  /** A new cluster's name must be free in its namespace: said while the user types, not by Create's 409. */
+  /**
+   * A new cluster's name must be free in its namespace: said while the user types, not by Create's
+   * 409.
+   */
   private Optional<Violation> nameTaken(ObjectNode manifest) {
     String ns = manifest.path("metadata").path("namespace").asText("");
     String name = manifest.path("metadata").path("name").asText("");
     String confined = settings.confinedNamespace();
-    if (ns.isEmpty() || !NAME.matcher(name).matches() || (confined != null && !confined.equals(ns))
+    if (ns.isEmpty()
+        || !NAME.matcher(name).matches()
+        || (confined != null && !confined.equals(ns))
         || views.postgresqls().inNamespace(ns).withName(name).get() == null) {
       return Optional.empty();
     }
-    return Optional.of(Violation.error("metadata.name", name, "already exists in namespace " + ns,
-        "choose another name"));
+    return Optional.of(
+        Violation.error(
+            "metadata.name", name, "already exists in namespace " + ns, "choose another name"));
   }
 
   /**
-   * What applying the edit would do (the same plan as {@code cornac diff}): the stored cluster's objects against
-   * the edited manifest's, under the configuration the UI validates with, and the running pods for the roll order.
+   * What applying the edit would do (the same plan as {@code cornac diff}): the stored cluster's
+   * objects against the edited manifest's, under the configuration the UI validates with, and the
+   * running pods for the roll order.
    */
   private ObjectNode plan(GenericKubernetesResource stored, ObjectNode manifest) {
     String ns = stored.getMetadata().getNamespace();
@@ -146,11 +163,23 @@ final class ClusterChanges {
     after.getMetadata().setUid(stored.getMetadata().getUid());
     Cluster was = new Cluster(before, planConfig);
     Cluster now = new Cluster(after, planConfig);
-    List<Pod> pods = client.pods().inNamespace(ns).withLabel(settings.clusterNameLabel(),
-        stored.getMetadata().getName()).list().getItems();
-    ChangePlan plan = ChangePlanner.plan(now, DesiredStateGenerator.generate(now, Credentials.placeholder()),
-        new ChangePlanner.Current(Optional.of(was.spec()), DesiredStateGenerator.generate(was,
-            Credentials.placeholder()).inCreationOrder(), pods, Set.of()), Instant.now());
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(ns)
+            .withLabel(settings.clusterNameLabel(), stored.getMetadata().getName())
+            .list()
+            .getItems();
+    ChangePlan plan =
+        ChangePlanner.plan(
+            now,
+            DesiredStateGenerator.generate(now, Credentials.placeholder()),
+            new ChangePlanner.Current(
+                Optional.of(was.spec()),
+                DesiredStateGenerator.generate(was, Credentials.placeholder()).inCreationOrder(),
+                pods,
+                Set.of()),
+            Instant.now());
     return ChangePlanJson.of(plan, "the cluster as stored");
   }
 
@@ -160,11 +189,20 @@ final class ClusterChanges {
     if (name.isEmpty()) {
       out.add(Violation.error("metadata.name", null, "is required", "give the cluster a name"));
     } else if (name.length() > MAX_NAME) {
-      out.add(Violation.error("metadata.name", name, "is longer than " + MAX_NAME + " characters",
-          "use a shorter name"));
+      out.add(
+          Violation.error(
+              "metadata.name",
+              name,
+              "is longer than " + MAX_NAME + " characters",
+              "use a shorter name"));
     } else if (!NAME.matcher(name).matches()) {
-      out.add(Violation.error("metadata.name", name, "may only contain lower-case letters, digits and dashes, "
-          + "starting and ending with a letter or digit", "for example acid-orders"));
+      out.add(
+          Violation.error(
+              "metadata.name",
+              name,
+              "may only contain lower-case letters, digits and dashes, "
+                  + "starting and ending with a letter or digit",
+              "for example acid-orders"));
     }
     if (manifest.path("metadata").path("namespace").asText("").isEmpty()) {
       out.add(Violation.error("metadata.namespace", null, "is required", "choose a namespace"));
@@ -177,18 +215,31 @@ final class ClusterChanges {
   /** A new cluster from a form, a YAML text or a manifest; answers its namespace and name. */
   ObjectNode create(Context ctx) throws Exception {
     JsonNode body = JSON.readTree(ctx.body());
-    ObjectNode manifest = body.has("yaml") || body.has("form") ? (ObjectNode) preview(body).get("manifest")
-        : (ObjectNode) body;
+    ObjectNode manifest =
+        body.has("yaml") || body.has("form")
+            ? (ObjectNode) preview(body).get("manifest")
+            : (ObjectNode) body;
     String ns = manifest.path("metadata").path("namespace").asText("default");
-    AuditLog.Write write = access.writer(ctx, "create", ns, manifest.path("metadata").path("name").asText(""),
-        manifest.path("spec").path("teamId").asText(""));
-    return audited(write, () -> {
-      requireValid(manifest);
-      requireRestorable(ns, manifest.path("spec").path("clone"));
-      GenericKubernetesResource g = JSON.convertValue(manifest, GenericKubernetesResource.class);
-      GenericKubernetesResource created = views.postgresqls().inNamespace(ns).resource(g).create();
-      return JSON.createObjectNode().put("namespace", ns).put("name", created.getMetadata().getName());
-    });
+    AuditLog.Write write =
+        access.writer(
+            ctx,
+            "create",
+            ns,
+            manifest.path("metadata").path("name").asText(""),
+            manifest.path("spec").path("teamId").asText(""));
+    return audited(
+        write,
+        () -> {
+          requireValid(manifest);
+          requireRestorable(ns, manifest.path("spec").path("clone"));
+          GenericKubernetesResource g =
+              JSON.convertValue(manifest, GenericKubernetesResource.class);
+          GenericKubernetesResource created =
+              views.postgresqls().inNamespace(ns).resource(g).create();
+          return JSON.createObjectNode()
+              .put("namespace", ns)
+              .put("name", created.getMetadata().getName());
+        });
   }
 
   /** Runs a write the checks allowed, and records in the audit trail how it ended. */
@@ -208,7 +259,10 @@ final class ClusterChanges {
     }
   }
 
-  /** A point-in-time clone must ask for a time inside the source's recoverable range, as the archive says. */
+  /**
+   * A point-in-time clone must ask for a time inside the source's recoverable range, as the archive
+   * says.
+   */
   private void requireRestorable(String ns, JsonNode clone) {
     String timestamp = clone.path("timestamp").asText("");
     if (timestamp.isEmpty()) {
@@ -218,25 +272,39 @@ final class ClusterChanges {
     try {
       at = OffsetDateTime.parse(timestamp).toInstant();
     } catch (DateTimeParseException e) {
-      throw new HttpError(400, "spec.clone.timestamp " + timestamp + " is not a time with an offset, like "
-          + "2026-11-28T07:30:00+00:00");
+      throw new HttpError(
+          400,
+          "spec.clone.timestamp "
+              + timestamp
+              + " is not a time with an offset, like "
+              + "2026-11-28T07:30:00+00:00");
     }
     String source = clone.path("cluster").asText("");
     JsonNode backups = operator.get("/clusters/" + ns + "/" + source + "/backups/");
     String earliest = backups.path("Earliest").asText(null);
     String latest = backups.path("Latest").asText(null);
     if (earliest == null || latest == null) {
-      throw new HttpError(400, source + " has no base backup in its archive yet; a point-in-time clone needs one");
+      throw new HttpError(
+          400, source + " has no base backup in its archive yet; a point-in-time clone needs one");
     }
     if (at.isBefore(Instant.parse(earliest)) || at.isAfter(Instant.parse(latest))) {
-      throw new HttpError(400, "spec.clone.timestamp " + timestamp + " is outside the recoverable range of " + source
-          + " (" + earliest + " to " + latest + "); choose a time inside it");
+      throw new HttpError(
+          400,
+          "spec.clone.timestamp "
+              + timestamp
+              + " is outside the recoverable range of "
+              + source
+              + " ("
+              + earliest
+              + " to "
+              + latest
+              + "); choose a time inside it");
     }
   }
 
   private void requireValid(ObjectNode manifest) {
-    List<String> errors = problems(manifest).stream().filter(Violation::isError).map(Violation::message)
-        .toList();
+    List<String> errors =
+        problems(manifest).stream().filter(Violation::isError).map(Violation::message).toList();
     if (!errors.isEmpty()) {
       throw new HttpError(400, String.join("; ", errors));
     }
@@ -255,23 +323,30 @@ final class ClusterChanges {
     if (!newTeam.equals(team)) {
       access.writer(ctx, "update", ns, name, newTeam);
     }
-    return audited(write, () -> {
-      requireValid(updated);
-      GenericKubernetesResource g = JSON.convertValue(updated, GenericKubernetesResource.class);
-      try {
-        views.postgresqls().inNamespace(ns).resource(g).update();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 409) {
-          throw new HttpError(409, "the cluster changed while you edited it; reload the page and apply again");
-        }
-        throw e;
-      }
-      return JSON.createObjectNode().put("namespace", ns).put("name", name);
-    });
+    return audited(
+        write,
+        () -> {
+          requireValid(updated);
+          GenericKubernetesResource g = JSON.convertValue(updated, GenericKubernetesResource.class);
+          try {
+            views.postgresqls().inNamespace(ns).resource(g).update();
+          } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+              throw new HttpError(
+                  409, "the cluster changed while you edited it; reload the page and apply again");
+            }
+            throw e;
+          }
+          return JSON.createObjectNode().put("namespace", ns).put("name", name);
+        });
   }
 
-  /** The manifest an edit asks for: the form's fields written into the stored one, or the YAML as written. */
-  private static ObjectNode edited(GenericKubernetesResource current, ObjectNode currentTree, JsonNode body)
+  /**
+   * The manifest an edit asks for: the form's fields written into the stored one, or the YAML as
+   * written.
+   */
+  private static ObjectNode edited(
+      GenericKubernetesResource current, ObjectNode currentTree, JsonNode body)
       throws JsonProcessingException {
     String ns = current.getMetadata().getNamespace();
     ObjectNode updated;
@@ -283,15 +358,20 @@ final class ClusterChanges {
       updated = (ObjectNode) parsed;
       if (!current.getMetadata().getName().equals(updated.path("metadata").path("name").asText())
           || !ns.equals(updated.path("metadata").path("namespace").asText(ns))) {
-        throw new HttpError(400, "metadata.name and metadata.namespace cannot change; create a new cluster (or a "
-            + "clone) instead");
+        throw new HttpError(
+            400,
+            "metadata.name and metadata.namespace cannot change; create a new cluster (or a "
+                + "clone) instead");
       }
       ((ObjectNode) updated.path("metadata")).put("namespace", ns);
-      ((ObjectNode) updated.path("metadata")).put("resourceVersion", current.getMetadata().getResourceVersion());
+      ((ObjectNode) updated.path("metadata"))
+          .put("resourceVersion", current.getMetadata().getResourceVersion());
     } else {
-      updated = JSON.convertValue(body.path("form"), ClusterForm.class).applyTo(currentTree.deepCopy());
+      updated =
+          JSON.convertValue(body.path("form"), ClusterForm.class).applyTo(currentTree.deepCopy());
     }
-    // The status is the operator's, written through the status subresource: the API server ignores it in an update
+    // The status is the operator's, written through the status subresource: the API server ignores
+    // it in an update
     // of the resource, so the UI sends none rather than pretend to keep it.
     updated.remove("status");
     return updated;
@@ -302,14 +382,20 @@ final class ClusterChanges {
     String ns = current.getMetadata().getNamespace();
     String name = current.getMetadata().getName();
     JsonNode tree = JSON.valueToTree(current);
-    AuditLog.Write write = access.writer(ctx, "delete", ns, name, tree.path("spec").path("teamId").asText(""));
-    return audited(write, () -> {
-      String confirm = ctx.queryParam("confirm");
-      if (!(ns + "/" + name).equals(confirm)) {
-        throw new HttpError(400, "type " + ns + "/" + name + " to confirm the deletion");
-      }
-      views.postgresqls().inNamespace(ns).withName(name).delete();
-      return JSON.createObjectNode().put("namespace", ns).put("name", name).put("deleted", true);
-    });
+    AuditLog.Write write =
+        access.writer(ctx, "delete", ns, name, tree.path("spec").path("teamId").asText(""));
+    return audited(
+        write,
+        () -> {
+          String confirm = ctx.queryParam("confirm");
+          if (!(ns + "/" + name).equals(confirm)) {
+            throw new HttpError(400, "type " + ns + "/" + name + " to confirm the deletion");
+          }
+          views.postgresqls().inNamespace(ns).withName(name).delete();
+          return JSON.createObjectNode()
+              .put("namespace", ns)
+              .put("name", name)
+              .put("deleted", true);
+        });
   }
 }

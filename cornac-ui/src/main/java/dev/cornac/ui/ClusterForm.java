@@ -9,15 +9,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fields of the "New cluster" and "Edit" forms, and the one mapping between them and a manifest: a new manifest
- * in upstream UI's layout, or the form's fields written into an existing manifest, every other field kept.
+ * The fields of the "New cluster" and "Edit" forms, and the one mapping between them and a
+ * manifest: a new manifest in upstream UI's layout, or the form's fields written into an existing
+ * manifest, every other field kept.
  */
-public record ClusterForm(String name, String namespace, String team, String version, int instances,
-    boolean masterLoadBalancer, boolean replicaLoadBalancer, boolean connectionPooler,
-    boolean replicaConnectionPooler, boolean masterPoolerLoadBalancer, boolean replicaPoolerLoadBalancer,
-    String volumeSize, String storageClass, Integer iops, Integer throughput, String cpuRequest, String cpuLimit,
-    String memoryRequest, String memoryLimit, Map<String, List<String>> users, Map<String, String> databases,
-    List<String> allowedSourceRanges, String cloneCluster, String cloneUid, String cloneTimestamp) {
+public record ClusterForm(
+    String name,
+    String namespace,
+    String team,
+    String version,
+    int instances,
+    boolean masterLoadBalancer,
+    boolean replicaLoadBalancer,
+    boolean connectionPooler,
+    boolean replicaConnectionPooler,
+    boolean masterPoolerLoadBalancer,
+    boolean replicaPoolerLoadBalancer,
+    String volumeSize,
+    String storageClass,
+    Integer iops,
+    Integer throughput,
+    String cpuRequest,
+    String cpuLimit,
+    String memoryRequest,
+    String memoryLimit,
+    Map<String, List<String>> users,
+    Map<String, String> databases,
+    List<String> allowedSourceRanges,
+    String cloneCluster,
+    String cloneUid,
+    String cloneTimestamp) {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -46,16 +67,20 @@ public record ClusterForm(String name, String namespace, String team, String ver
     spec.put("teamId", text(team));
     writeInto(spec);
     if (!text(cloneCluster).isEmpty()) {
-      // A clone from the source's WAL archive, up to the timestamp (point-in-time recovery), as upstream's UI.
+      // A clone from the source's WAL archive, up to the timestamp (point-in-time recovery), as
+      // upstream's UI.
       ObjectNode clone = spec.putObject("clone");
       clone.put("cluster", text(cloneCluster));
       if (!text(cloneUid).isEmpty()) {
         clone.put("uid", text(cloneUid));
       }
       if (!text(cloneTimestamp).isEmpty()) {
-        // The CRD wants an explicit offset (+00:00); "Z" is what people and Instant.toString write for UTC.
+        // The CRD wants an explicit offset (+00:00); "Z" is what people and Instant.toString write
+        // for UTC.
         String t = text(cloneTimestamp);
-        clone.put("timestamp", t.endsWith("Z") || t.endsWith("z") ? t.substring(0, t.length() - 1) + "+00:00" : t);
+        clone.put(
+            "timestamp",
+            t.endsWith("Z") || t.endsWith("z") ? t.substring(0, t.length() - 1) + "+00:00" : t);
       }
     }
     return m;
@@ -63,26 +88,34 @@ public record ClusterForm(String name, String namespace, String team, String ver
 
   /** Writes the form's fields into an existing manifest's spec; nothing else in it changes. */
   public ObjectNode applyTo(ObjectNode manifest) {
-    ObjectNode spec = manifest.has("spec") && manifest.get("spec").isObject() ? (ObjectNode) manifest.get("spec")
-        : manifest.putObject("spec");
+    ObjectNode spec =
+        manifest.has("spec") && manifest.get("spec").isObject()
+            ? (ObjectNode) manifest.get("spec")
+            : manifest.putObject("spec");
     writeInto(spec);
     return manifest;
   }
 
   private void writeInto(ObjectNode spec) {
-    ObjectNode postgresql = spec.has("postgresql") && spec.get("postgresql").isObject()
-        ? (ObjectNode) spec.get("postgresql") : spec.putObject("postgresql");
+    ObjectNode postgresql =
+        spec.has("postgresql") && spec.get("postgresql").isObject()
+            ? (ObjectNode) spec.get("postgresql")
+            : spec.putObject("postgresql");
     postgresql.put("version", text(version));
     spec.put("numberOfInstances", instances);
-    flags().forEach((field, on) -> {
-      if (on) {
-        spec.put(field, true);
-      } else if (spec.has(field)) {
-        spec.put(field, false);
-      }
-    });
-    ObjectNode volume = spec.has("volume") && spec.get("volume").isObject() ? (ObjectNode) spec.get("volume")
-        : spec.putObject("volume");
+    flags()
+        .forEach(
+            (field, on) -> {
+              if (on) {
+                spec.put(field, true);
+              } else if (spec.has(field)) {
+                spec.put(field, false);
+              }
+            });
+    ObjectNode volume =
+        spec.has("volume") && spec.get("volume").isObject()
+            ? (ObjectNode) spec.get("volume")
+            : spec.putObject("volume");
     volume.put("size", text(volumeSize));
     optional(volume, "storageClass", storageClass);
     optional(volume, "iops", iops);
@@ -92,12 +125,16 @@ public record ClusterForm(String name, String namespace, String team, String ver
     (databases == null ? Map.<String, String>of() : databases).forEach(dbs::put);
     spec.set("databases", dbs);
     if (allowedSourceRanges != null && !allowedSourceRanges.isEmpty()) {
-      spec.set("allowedSourceRanges", F.arrayNode().addAll(allowedSourceRanges.stream().map(F::textNode).toList()));
+      spec.set(
+          "allowedSourceRanges",
+          F.arrayNode().addAll(allowedSourceRanges.stream().map(F::textNode).toList()));
     } else if (spec.has("allowedSourceRanges")) {
       spec.set("allowedSourceRanges", F.arrayNode());
     }
-    ObjectNode resources = spec.has("resources") && spec.get("resources").isObject()
-        ? (ObjectNode) spec.get("resources") : spec.putObject("resources");
+    ObjectNode resources =
+        spec.has("resources") && spec.get("resources").isObject()
+            ? (ObjectNode) spec.get("resources")
+            : spec.putObject("resources");
     resource(resources, "requests", "cpu", cpuRequest);
     resource(resources, "requests", "memory", memoryRequest);
     resource(resources, "limits", "cpu", cpuLimit);
@@ -106,9 +143,15 @@ public record ClusterForm(String name, String namespace, String team, String ver
 
   private ObjectNode usersNode() {
     ObjectNode users = F.objectNode();
-    (this.users == null ? Map.<String, List<String>>of() : this.users).forEach((user, flags) ->
-        users.set(user, F.arrayNode().addAll((flags == null ? List.<String>of() : flags).stream()
-            .map(F::textNode).toList())));
+    (this.users == null ? Map.<String, List<String>>of() : this.users)
+        .forEach(
+            (user, flags) ->
+                users.set(
+                    user,
+                    F.arrayNode()
+                        .addAll(
+                            (flags == null ? List.<String>of() : flags)
+                                .stream().map(F::textNode).toList())));
     return users;
   }
 
@@ -116,8 +159,10 @@ public record ClusterForm(String name, String namespace, String team, String ver
     if (value == null || value.isBlank()) {
       return;
     }
-    ObjectNode section = resources.has(kind) && resources.get(kind).isObject() ? (ObjectNode) resources.get(kind)
-        : resources.putObject(kind);
+    ObjectNode section =
+        resources.has(kind) && resources.get(kind).isObject()
+            ? (ObjectNode) resources.get(kind)
+            : resources.putObject(kind);
     section.put(key, value.strip());
   }
 
@@ -142,25 +187,45 @@ public record ClusterForm(String name, String namespace, String team, String ver
     JsonNode volume = spec.path("volume");
     JsonNode res = spec.path("resources");
     Map<String, List<String>> users = new LinkedHashMap<>();
-    spec.path("users").fields().forEachRemaining(e -> {
-      List<String> flags = new ArrayList<>();
-      e.getValue().forEach(f -> flags.add(f.asText()));
-      users.put(e.getKey(), flags);
-    });
+    spec.path("users")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> flags = new ArrayList<>();
+              e.getValue().forEach(f -> flags.add(f.asText()));
+              users.put(e.getKey(), flags);
+            });
     Map<String, String> dbs = new LinkedHashMap<>();
-    spec.path("databases").fields().forEachRemaining(e -> dbs.put(e.getKey(), e.getValue().asText()));
+    spec.path("databases")
+        .fields()
+        .forEachRemaining(e -> dbs.put(e.getKey(), e.getValue().asText()));
     List<String> ranges = new ArrayList<>();
     spec.path("allowedSourceRanges").forEach(r -> ranges.add(r.asText()));
-    return new ClusterForm(meta.path("name").asText(), meta.path("namespace").asText("default"),
-        spec.path("teamId").asText(), spec.path("postgresql").path("version").asText(),
-        spec.path("numberOfInstances").asInt(1), spec.path("enableMasterLoadBalancer").asBoolean(),
-        spec.path("enableReplicaLoadBalancer").asBoolean(), spec.path("enableConnectionPooler").asBoolean(),
-        spec.path("enableReplicaConnectionPooler").asBoolean(), spec.path("enableMasterPoolerLoadBalancer").asBoolean(),
-        spec.path("enableReplicaPoolerLoadBalancer").asBoolean(), volume.path("size").asText(),
-        volume.path("storageClass").asText(null), volume.has("iops") ? volume.path("iops").asInt() : null,
+    return new ClusterForm(
+        meta.path("name").asText(),
+        meta.path("namespace").asText("default"),
+        spec.path("teamId").asText(),
+        spec.path("postgresql").path("version").asText(),
+        spec.path("numberOfInstances").asInt(1),
+        spec.path("enableMasterLoadBalancer").asBoolean(),
+        spec.path("enableReplicaLoadBalancer").asBoolean(),
+        spec.path("enableConnectionPooler").asBoolean(),
+        spec.path("enableReplicaConnectionPooler").asBoolean(),
+        spec.path("enableMasterPoolerLoadBalancer").asBoolean(),
+        spec.path("enableReplicaPoolerLoadBalancer").asBoolean(),
+        volume.path("size").asText(),
+        volume.path("storageClass").asText(null),
+        volume.has("iops") ? volume.path("iops").asInt() : null,
         volume.has("throughput") ? volume.path("throughput").asInt() : null,
-        res.path("requests").path("cpu").asText(null), res.path("limits").path("cpu").asText(null),
-        res.path("requests").path("memory").asText(null), res.path("limits").path("memory").asText(null),
-        users, dbs, ranges, null, null, null);
+        res.path("requests").path("cpu").asText(null),
+        res.path("limits").path("cpu").asText(null),
+        res.path("requests").path("memory").asText(null),
+        res.path("limits").path("memory").asText(null),
+        users,
+        dbs,
+        ranges,
+        null,
+        null,
+        null);
   }
 }

@@ -12,7 +12,10 @@ final class HttpError extends RuntimeException {
     this.status = status;
   }
 
-  /** The status the UI answers a failure with: the one mapping, for the answer and for the audit trail. */
+  /**
+   * The status the UI answers a failure with: the one mapping, for the answer and for the audit
+   * trail.
+   */
   static int statusOf(Exception e) {
     if (e instanceof HttpError h) {
       return h.status;

@@ -10,15 +10,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Browser sessions after a login: an unguessable id in an HttpOnly, SameSite=Strict cookie, and a CSRF token the page
- * must send back in a header on every write (the cookie alone never authorises a write).
+ * Browser sessions after a login: an unguessable id in an HttpOnly, SameSite=Strict cookie, and a
+ * CSRF token the page must send back in a header on every write (the cookie alone never authorises
+ * a write).
  */
 public final class Sessions {
   public static final String COOKIE = "cornac_session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
   static final Duration IDLE = Duration.ofHours(8);
 
-  /** Who is logged in; {@code bearer} is the Kubernetes token in token mode (checked again on each write). */
+  /**
+   * Who is logged in; {@code bearer} is the Kubernetes token in token mode (checked again on each
+   * write).
+   */
   public record Session(String id, String user, String csrf, String bearer, Instant lastSeen) {}
 
   private final SecureRandom random = new SecureRandom();

@@ -15,7 +15,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** A real headless Chromium (Debian chromium, chromium-driver) on the UI, with the few moves the tests share. */
+/**
+ * A real headless Chromium (Debian chromium, chromium-driver) on the UI, with the few moves the
+ * tests share.
+ */
 final class Browser implements AutoCloseable {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -27,10 +30,19 @@ final class Browser implements AutoCloseable {
     this.base = base;
     ChromeOptions o = new ChromeOptions();
     o.setBinary("/usr/bin/chromium");
-    o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-dev-shm-usage", "--window-size=1400,1000");
-    driver = new ChromeDriver(new ChromeDriverService.Builder()
-        .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build(), o);
+    o.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000");
+    driver =
+        new ChromeDriver(
+            new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+                .build(),
+            o);
     wait = new WebDriverWait(driver, Duration.ofSeconds(10));
     Files.createDirectories(SCREENSHOTS);
   }
@@ -42,7 +54,8 @@ final class Browser implements AutoCloseable {
     screenshot("login");
     driver.findElement(By.id("login-submit")).click();
     // The page reloads after the login: elements found before are gone.
-    wait.ignoring(WebDriverException.class).until(d -> d.findElement(By.id("whoami")).getText().equals(user));
+    wait.ignoring(WebDriverException.class)
+        .until(d -> d.findElement(By.id("whoami")).getText().equals(user));
   }
 
   void go(String hash) {
@@ -62,7 +75,10 @@ final class Browser implements AutoCloseable {
   void screenshot(String name) {
     try {
       Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(png, SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          png,
+          SCREENSHOTS.resolve(name + ".png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (Exception e) {
       // a missing screenshot is no test failure
     }

@@ -16,8 +16,9 @@ import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 
 /**
- * The new-cluster and edit forms and the cluster page as a new user meets them, in a real headless Chromium, against
- * the strict test API server without an operator (the pages read the API server only).
+ * The new-cluster and edit forms and the cluster page as a new user meets them, in a real headless
+ * Chromium, against the strict test API server without an operator (the pages read the API server
+ * only).
  */
 @WithStrictApiServer
 class ClusterFormBrowserTest {
@@ -33,8 +34,20 @@ class ClusterFormBrowserTest {
   void start() throws Exception {
     asUi = UiInstall.install(api);
     UiInstall.postgresqlCrd(api);
-    ui = new UiServer(UiSettings.fromEnvironment(Map.of("SERVER_PORT", "0", "TEAMS", "[\"acid\"]",
-        "CORNAC_UI_USERNAME", USER, "CORNAC_UI_PASSWORD", PASSWORD)), asUi, "127.0.0.1");
+    ui =
+        new UiServer(
+            UiSettings.fromEnvironment(
+                Map.of(
+                    "SERVER_PORT",
+                    "0",
+                    "TEAMS",
+                    "[\"acid\"]",
+                    "CORNAC_UI_USERNAME",
+                    USER,
+                    "CORNAC_UI_PASSWORD",
+                    PASSWORD)),
+            asUi,
+            "127.0.0.1");
     browser = new Browser("http://127.0.0.1:" + ui.port() + "/");
     browser.login(USER, PASSWORD);
   }
@@ -78,7 +91,9 @@ class ClusterFormBrowserTest {
     browser.type("volumeSize", "lots");
     // Typing clears the field first: the empty value has its own problem, then "lots" has one.
     browser.wait.until(d -> problems().contains("spec.volume.size: \"lots\""));
-    assertThat(browser.byId("yaml-preview").getText()).as("the value is kept, not emptied").contains("size: lots");
+    assertThat(browser.byId("yaml-preview").getText())
+        .as("the value is kept, not emptied")
+        .contains("size: lots");
     assertThat(problems()).contains("1Gi").doesNotContain("pattern", "^", "\\d", "$");
     assertThat(browser.byId("create").isEnabled()).isFalse();
     browser.screenshot("new-cluster-volume-size");
@@ -94,7 +109,9 @@ class ClusterFormBrowserTest {
 
   @Test
   void theClusterPageListsThePoolersSecret() throws Exception {
-    UiInstall.create(api, """
+    UiInstall.create(
+        api,
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-pooled}
@@ -104,9 +121,11 @@ class ClusterFormBrowserTest {
     browser.go("status/default/acid-pooled");
     WebElement secrets = browser.byId("secrets");
     browser.wait.until(d -> secrets.getText().contains("postgres.acid-pooled.credentials"));
-    assertThat(secrets.getText()).contains("pooler.acid-pooled.credentials.postgresql.acid.zalan.do",
-        "app-owner.acid-pooled.credentials.postgresql.acid.zalan.do",
-        "standby.acid-pooled.credentials.postgresql.acid.zalan.do");
+    assertThat(secrets.getText())
+        .contains(
+            "pooler.acid-pooled.credentials.postgresql.acid.zalan.do",
+            "app-owner.acid-pooled.credentials.postgresql.acid.zalan.do",
+            "standby.acid-pooled.credentials.postgresql.acid.zalan.do");
   }
 
   @Test
@@ -128,17 +147,23 @@ class ClusterFormBrowserTest {
     Rectangle apply = browser.byId("apply-form").getRect();
     Rectangle errors = browser.byId("validation").getRect();
     assertThat(Math.abs(apply.getY() - (errors.getY() + errors.getHeight())))
-        .as("the errors end right above Apply changes").isLessThan(40);
-    assertThat(errors.getX()).as("in the same column").isBetween(apply.getX() - 40, apply.getX() + 40);
+        .as("the errors end right above Apply changes")
+        .isLessThan(40);
+    assertThat(errors.getX())
+        .as("in the same column")
+        .isBetween(apply.getX() - 40, apply.getX() + 40);
     assertThat(browser.byId("apply-form").isEnabled()).isFalse();
   }
 
   private void createCluster(String name) throws Exception {
-    UiInstall.create(api, """
+    UiInstall.create(
+        api,
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: %s}
         spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"}}
-        """.formatted(name));
+        """
+            .formatted(name));
   }
 }

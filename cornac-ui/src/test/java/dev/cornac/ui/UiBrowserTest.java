@@ -31,9 +31,10 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The UI in a real headless Chromium driven by Selenium, against the strict test API server with the operator
- * running (its API feeds the operator page and the cluster logs); the UI runs as its shipped ServiceAccount, the
- * operator as its own. Screenshots of each page land in target/screenshots.
+ * The UI in a real headless Chromium driven by Selenium, against the strict test API server with
+ * the operator running (its API feeds the operator page and the cluster logs); the UI runs as its
+ * shipped ServiceAccount, the operator as its own. Screenshots of each page land in
+ * target/screenshots.
  */
 @WithStrictApiServer
 class UiBrowserTest {
@@ -52,9 +53,19 @@ class UiBrowserTest {
   void start() throws Exception {
     k8s = OperatorHarness.withExampleConfig(api);
     CornacOperator op = k8s.startOperator(false);
-    UiSettings settings = UiSettings.fromEnvironment(Map.of("SERVER_PORT", "0", "TEAMS", "[\"acid\"]",
-        "OPERATOR_API_URL", "http://127.0.0.1:" + op.httpPort(), "CORNAC_UI_USERNAME", USER,
-        "CORNAC_UI_PASSWORD", PASSWORD));
+    UiSettings settings =
+        UiSettings.fromEnvironment(
+            Map.of(
+                "SERVER_PORT",
+                "0",
+                "TEAMS",
+                "[\"acid\"]",
+                "OPERATOR_API_URL",
+                "http://127.0.0.1:" + op.httpPort(),
+                "CORNAC_UI_USERNAME",
+                USER,
+                "CORNAC_UI_PASSWORD",
+                PASSWORD));
     asUi = UiInstall.install(api);
     ui = new UiServer(settings, asUi, "127.0.0.1");
     browser = new Browser("http://127.0.0.1:" + ui.port() + "/");
@@ -88,7 +99,10 @@ class UiBrowserTest {
   }
 
   private GenericKubernetesResource resource(String ns, String name) {
-    return k8s.client().genericKubernetesResources("acid.zalan.do/v1", "postgresql").inNamespace(ns).withName(name)
+    return k8s.client()
+        .genericKubernetesResources("acid.zalan.do/v1", "postgresql")
+        .inNamespace(ns)
+        .withName(name)
         .get();
   }
 
@@ -106,8 +120,12 @@ class UiBrowserTest {
     type("instances", "2");
     byId("connectionPooler").click();
     type("volumeSize", "5");
-    wait.until(d -> preview.getText().contains("name: acid-ui-new") && preview.getText().contains("numberOfInstances: 2")
-        && preview.getText().contains("enableConnectionPooler: true") && preview.getText().contains("size: 5Gi"));
+    wait.until(
+        d ->
+            preview.getText().contains("name: acid-ui-new")
+                && preview.getText().contains("numberOfInstances: 2")
+                && preview.getText().contains("enableConnectionPooler: true")
+                && preview.getText().contains("size: 5Gi"));
     byId("add-user").click();
     WebElement userRow = wait.until(d -> d.findElements(By.cssSelector(".user-row")).get(0));
     userRow.findElement(By.cssSelector(".user-name")).sendKeys("app_owner");
@@ -116,7 +134,10 @@ class UiBrowserTest {
     WebElement dbRow = wait.until(d -> d.findElements(By.cssSelector(".database-row")).get(0));
     dbRow.findElement(By.cssSelector(".database-name")).sendKeys("app");
     dbRow.findElement(By.cssSelector(".database-owner")).sendKeys("app_owner");
-    wait.until(d -> preview.getText().contains("app: app_owner") && preview.getText().contains("- createdb"));
+    wait.until(
+        d ->
+            preview.getText().contains("app: app_owner")
+                && preview.getText().contains("- createdb"));
     wait.until(ExpectedConditions.elementToBeClickable(By.id("create")));
     screenshot("new-cluster");
     byId("create").click();
@@ -132,24 +153,33 @@ class UiBrowserTest {
     assertThat(spec.path("resources").path("limits").path("memory").asText()).isEqualTo("500Mi");
     assertThat(resource(NS, "acid-ui-new").getMetadata().getLabels()).containsEntry("team", "acid");
 
-    // The operator picks it up; the page shows its pods, services, secrets and the operator's log lines.
+    // The operator picks it up; the page shows its pods, services, secrets and the operator's log
+    // lines.
     k8s.runPods("acid-ui-new");
     k8s.awaitStatus("acid-ui-new", "Running");
     driver.navigate().refresh();
     wait.until(d -> d.findElement(By.id("cluster-status")).getText().equals("Running"));
     String page = byId("main").getText();
-    assertThat(page).contains("acid-ui-new-0", "master", "acid-ui-new-repl", "app-owner.acid-ui-new.credentials",
-        "cornac psql acid-ui-new -n default", "created statefulset acid-ui-new");
+    assertThat(page)
+        .contains(
+            "acid-ui-new-0",
+            "master",
+            "acid-ui-new-repl",
+            "app-owner.acid-ui-new.credentials",
+            "cornac psql acid-ui-new -n default",
+            "created statefulset acid-ui-new");
     screenshot("cluster-page");
 
-    // A name taken between the last keystroke and the click: Kubernetes' refusal is shown as an error, not as a
+    // A name taken between the last keystroke and the click: Kubernetes' refusal is shown as an
+    // error, not as a
     // success.
     go("new");
     wait.until(d -> byId("yaml-preview").getText().contains("kind: postgresql"));
     type("name", "acid-ui-race");
     wait.until(d -> byId("yaml-preview").getText().contains("name: acid-ui-race"));
     wait.until(ExpectedConditions.elementToBeClickable(By.id("create")));
-    k8s.create("""
+    k8s.create(
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-ui-race}
@@ -175,12 +205,15 @@ class UiBrowserTest {
     assertThat(byId("create").isEnabled()).isFalse();
     screenshot("new-cluster-invalid");
     type("name", "acid-" + "x".repeat(60));
-    assertThat(byId("name").getAttribute("value")).as("the field stops at 53 characters").hasSize(53);
+    assertThat(byId("name").getAttribute("value"))
+        .as("the field stops at 53 characters")
+        .hasSize(53);
   }
 
   @Test
   void editingByFormAndByYamlKeepsEveryFieldTheFormDoesNotShow() throws Exception {
-    k8s.create("""
+    k8s.create(
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-keep, labels: {cost-center: "42"}}
@@ -202,29 +235,39 @@ class UiBrowserTest {
     assertThat(byId("yaml-preview").getText()).contains("ttl: 45", "matchLabels", "sidecars");
     // Before applying, the page says what the change does, as `cornac diff` would.
     wait.until(d -> byId("plan").getText().contains("pod acid-keep-2 added"));
-    assertThat(byId("plan").getText()).contains("What this change does", "~ StatefulSet acid-keep: update",
-        ".spec.replicas").doesNotContain("Pods recreated");
+    assertThat(byId("plan").getText())
+        .contains("What this change does", "~ StatefulSet acid-keep: update", ".spec.replicas")
+        .doesNotContain("Pods recreated");
     screenshot("edit-form");
     byId("apply-form").click();
     wait.until(ExpectedConditions.urlContains("#/status/default/acid-keep"));
     JsonNode spec = spec(NS, "acid-keep");
     assertThat(spec.path("numberOfInstances").asInt()).isEqualTo(3);
     assertThat(spec.path("patroni").path("ttl").asInt()).isEqualTo(45);
-    assertThat(spec.path("volume").path("selector").path("matchLabels").path("disk").asText()).isEqualTo("fast");
-    assertThat(spec.path("postgresql").path("parameters").path("max_connections").asText()).isEqualTo("150");
+    assertThat(spec.path("volume").path("selector").path("matchLabels").path("disk").asText())
+        .isEqualTo("fast");
+    assertThat(spec.path("postgresql").path("parameters").path("max_connections").asText())
+        .isEqualTo("150");
     assertThat(spec.path("resources").path("requests").has("hugepages-2Mi")).isTrue();
     assertThat(spec.path("sidecars").get(0).path("name").asText()).isEqualTo("exporter");
-    assertThat(resource(NS, "acid-keep").getMetadata().getLabels()).containsEntry("cost-center", "42");
+    assertThat(resource(NS, "acid-keep").getMetadata().getLabels())
+        .containsEntry("cost-center", "42");
 
     go("edit/default/acid-keep");
     byId("tab-yaml").click();
     WebElement editor = byId("yaml-editor");
     wait.until(d -> editor.getAttribute("value").contains("numberOfInstances: 3"));
-    String yaml = editor.getAttribute("value").replace("numberOfInstances: 3", "numberOfInstances: 4")
-        .replace("cpu: 500m", "cpu: 600m");
+    String yaml =
+        editor
+            .getAttribute("value")
+            .replace("numberOfInstances: 3", "numberOfInstances: 4")
+            .replace("cpu: 500m", "cpu: 600m");
     editor.clear();
-    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", editor, yaml);
+    ((org.openqa.selenium.JavascriptExecutor) driver)
+        .executeScript(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+            editor,
+            yaml);
     wait.until(d -> byId("plan").getText().contains("Pods recreated"));
     assertThat(byId("plan-pods").getText()).contains("then one switchover");
     screenshot("edit-yaml");
@@ -242,14 +285,23 @@ class UiBrowserTest {
     var postgresqls = k8s.client().genericKubernetesResources("acid.zalan.do/v1", "postgresql");
     for (int i = 0; i < 200; i++) {
       String team = i % 2 == 0 ? "acid" : "bar";
-      postgresqls.inNamespace("bulk").resource(ManifestMapper.yaml().readValue("""
+      postgresqls
+          .inNamespace("bulk")
+          .resource(
+              ManifestMapper.yaml()
+                  .readValue(
+                      """
           apiVersion: acid.zalan.do/v1
           kind: postgresql
           metadata: {name: %s-bulk-%03d, namespace: bulk}
           spec: {teamId: %s, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "16"}}
-          """.formatted(team, i, team), GenericKubernetesResource.class)).create();
+          """
+                          .formatted(team, i, team),
+                      GenericKubernetesResource.class))
+          .create();
     }
-    k8s.create("""
+    k8s.create(
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-doomed}
@@ -271,7 +323,9 @@ class UiBrowserTest {
     type("filter-text", "doomed");
     assertThat(driver.findElements(By.cssSelector("#cluster-table tbody tr"))).hasSize(1);
 
-    driver.findElement(By.cssSelector("tr[data-cluster='default/acid-doomed'] button.delete")).click();
+    driver
+        .findElement(By.cssSelector("tr[data-cluster='default/acid-doomed'] button.delete"))
+        .click();
     WebElement confirm = byId("delete-confirm");
     WebElement button = byId("delete-button");
     assertThat(button.isEnabled()).isFalse();
@@ -288,7 +342,8 @@ class UiBrowserTest {
 
   @Test
   void theOperatorPageShowsWorkersAndTheirLogs() throws Exception {
-    k8s.create("""
+    k8s.create(
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-busy}
@@ -317,55 +372,110 @@ class UiBrowserTest {
   void writesNeedALoginAndTheCsrfToken() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = browser.base;
-    String manifest = "{\"form\":{\"name\":\"acid-sneaky\",\"namespace\":\"default\",\"team\":\"acid\","
-        + "\"version\":\"17\",\"instances\":1,\"volumeSize\":\"1Gi\"}}";
-    HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "create-cluster"))
-        .POST(HttpRequest.BodyPublishers.ofString(manifest)).header("Content-Type", "application/json").build(),
-        HttpResponse.BodyHandlers.ofString());
+    String manifest =
+        "{\"form\":{\"name\":\"acid-sneaky\",\"namespace\":\"default\",\"team\":\"acid\","
+            + "\"version\":\"17\",\"instances\":1,\"volumeSize\":\"1Gi\"}}";
+    HttpResponse<String> anonymous =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "create-cluster"))
+                .POST(HttpRequest.BodyPublishers.ofString(manifest))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "postgresqls")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).as("no anonymous reads unless configured").isEqualTo(401);
-    HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(base + "create-cluster"))
-        .POST(HttpRequest.BodyPublishers.ofString(manifest)).header("Content-Type", "application/json")
-        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-            (USER + ":nope").getBytes())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "postgresqls")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .as("no anonymous reads unless configured")
+        .isEqualTo(401);
+    HttpResponse<String> wrong =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "create-cluster"))
+                .POST(HttpRequest.BodyPublishers.ofString(manifest))
+                .header("Content-Type", "application/json")
+                .header(
+                    "Authorization",
+                    "Basic "
+                        + java.util.Base64.getEncoder().encodeToString((USER + ":nope").getBytes()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(wrong.statusCode()).isEqualTo(401);
 
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "login"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> login =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "login"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(login.statusCode()).isEqualTo(200);
     String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(cookie).contains("HttpOnly").containsIgnoringCase("SameSite=Strict");
     String session = cookie.substring(0, cookie.indexOf(';'));
     String csrf = ManifestMapper.json().readTree(login.body()).path("csrf").asText();
-    HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base + "create-cluster"))
-        .POST(HttpRequest.BodyPublishers.ofString(manifest)).header("Content-Type", "application/json")
-        .header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> noToken =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "create-cluster"))
+                .POST(HttpRequest.BodyPublishers.ofString(manifest))
+                .header("Content-Type", "application/json")
+                .header("Cookie", session)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(noToken.statusCode()).as("a cookie alone never writes").isEqualTo(403);
     assertThat(noToken.body()).contains("X-CSRF-Token");
     assertThat(resource(NS, "acid-sneaky")).isNull();
-    HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "create-cluster"))
-        .POST(HttpRequest.BodyPublishers.ofString(manifest)).header("Content-Type", "application/json")
-        .header("Cookie", session).header("X-CSRF-Token", csrf).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ok =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "create-cluster"))
+                .POST(HttpRequest.BodyPublishers.ofString(manifest))
+                .header("Content-Type", "application/json")
+                .header("Cookie", session)
+                .header("X-CSRF-Token", csrf)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     assertThat(resource(NS, "acid-sneaky")).isNotNull();
-    HttpResponse<String> badConfirm = http.send(HttpRequest.newBuilder(URI.create(base
-        + "postgresqls/default/acid-sneaky?confirm=acid-sneaky")).DELETE().header("Cookie", session)
-        .header("X-CSRF-Token", csrf).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> badConfirm =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(base + "postgresqls/default/acid-sneaky?confirm=acid-sneaky"))
+                .DELETE()
+                .header("Cookie", session)
+                .header("X-CSRF-Token", csrf)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(badConfirm.statusCode()).isEqualTo(400);
     assertThat(badConfirm.body()).contains("type default/acid-sneaky");
     assertThat(resource(NS, "acid-sneaky")).isNotNull();
-    HttpResponse<String> otherTeam = http.send(HttpRequest.newBuilder(URI.create(base + "create-cluster"))
-        .POST(HttpRequest.BodyPublishers.ofString(manifest.replace("acid-sneaky", "bar-sneaky")
-            .replace("\"team\":\"acid\"", "\"team\":\"bar\""))).header("Content-Type", "application/json")
-        .header("Cookie", session).header("X-CSRF-Token", csrf).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> otherTeam =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "create-cluster"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        manifest
+                            .replace("acid-sneaky", "bar-sneaky")
+                            .replace("\"team\":\"acid\"", "\"team\":\"bar\"")))
+                .header("Content-Type", "application/json")
+                .header("Cookie", session)
+                .header("X-CSRF-Token", csrf)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(otherTeam.statusCode()).as("acid is the superuser team: allowed").isEqualTo(200);
     // No answer carries the password.
-    for (String path : List.of("config", "postgresqls", "postgresqls/default/acid-sneaky",
-        "postgresqls/default/acid-sneaky/details", "session")) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", session)
-          .build(), HttpResponse.BodyHandlers.ofString());
+    for (String path :
+        List.of(
+            "config",
+            "postgresqls",
+            "postgresqls/default/acid-sneaky",
+            "postgresqls/default/acid-sneaky/details",
+            "session")) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", session).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       assertThat(r.body()).as(path).doesNotContain(PASSWORD);
     }

@@ -14,18 +14,22 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 
 /**
- * The UI as {@code manifests/ui/rbac.yaml} installs it on the strict test API server: the tests run the UI process
- * with its shipped ServiceAccount's rights, so a right the UI uses but its role lacks fails here as on a cluster.
+ * The UI as {@code manifests/ui/rbac.yaml} installs it on the strict test API server: the tests run
+ * the UI process with its shipped ServiceAccount's rights, so a right the UI uses but its role
+ * lacks fails here as on a cluster.
  */
 final class UiInstall {
-  /** The ServiceAccount of manifests/ui, applied into {@code default} (the namespace its binding names). */
+  /**
+   * The ServiceAccount of manifests/ui, applied into {@code default} (the namespace its binding
+   * names).
+   */
   static final Identity UI = Identity.serviceAccount(OperatorHarness.NS, "postgres-operator-ui");
 
   private UiInstall() {}
 
   /**
-   * Applies the shipped RBAC as an administrator would and returns the client the UI process gets from its
-   * ServiceAccount's token, built as {@code cornac ui} builds it; the caller closes it.
+   * Applies the shipped RBAC as an administrator would and returns the client the UI process gets
+   * from its ServiceAccount's token, built as {@code cornac ui} builds it; the caller closes it.
    */
   static KubernetesClient install(StrictApiServer api) {
     api.apply(OperatorHarness.repoRoot().resolve("manifests/ui/rbac.yaml"), OperatorHarness.NS);
@@ -34,14 +38,23 @@ final class UiInstall {
 
   /** The postgresql CRD, for tests without an operator (which would register it itself). */
   static void postgresqlCrd(StrictApiServer api) {
-    var crd = ManifestMapper.convert(CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
+    var crd =
+        ManifestMapper.convert(
+            CrdManifests.finished(CrdManifests.POSTGRESQL), CustomResourceDefinition.class);
     api.adminClient().apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
-  /** A postgresql created by the administrator (namespace {@code default} unless the YAML names one). */
+  /**
+   * A postgresql created by the administrator (namespace {@code default} unless the YAML names
+   * one).
+   */
   static GenericKubernetesResource create(StrictApiServer api, String yaml) throws Exception {
-    GenericKubernetesResource g = ManifestMapper.yaml().readValue(yaml, GenericKubernetesResource.class);
-    String ns = g.getMetadata().getNamespace() == null ? OperatorHarness.NS : g.getMetadata().getNamespace();
+    GenericKubernetesResource g =
+        ManifestMapper.yaml().readValue(yaml, GenericKubernetesResource.class);
+    String ns =
+        g.getMetadata().getNamespace() == null
+            ? OperatorHarness.NS
+            : g.getMetadata().getNamespace();
     return postgresqls(api.adminClient()).inNamespace(ns).resource(g).create();
   }
 
@@ -49,8 +62,11 @@ final class UiInstall {
     return postgresqls(api.adminClient()).inNamespace(ns).withName(name).get();
   }
 
-  private static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-      Resource<GenericKubernetesResource>> postgresqls(KubernetesClient client) {
+  private static MixedOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      postgresqls(KubernetesClient client) {
     return client.genericKubernetesResources("acid.zalan.do/v1", "postgresql");
   }
 }

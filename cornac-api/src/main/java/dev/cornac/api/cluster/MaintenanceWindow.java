@@ -9,30 +9,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A maintenance window, {@code Ddd:HH:MM-HH:MM} or {@code HH:MM-HH:MM} (every day), parsed with upstream's Go rules
- * (reference 1.5): hour of one or two digits, minutes of exactly two, no surrounding spaces, end not before start.
+ * A maintenance window, {@code Ddd:HH:MM-HH:MM} or {@code HH:MM-HH:MM} (every day), parsed with
+ * upstream's Go rules (reference 1.5): hour of one or two digits, minutes of exactly two, no
+ * surrounding spaces, end not before start.
  */
 public record MaintenanceWindow(Optional<DayOfWeek> weekday, LocalTime start, LocalTime end) {
-  private static final Pattern FORM = Pattern.compile(
-      "^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?(\\d{1,2}):(\\d{2})-(\\d{1,2}):(\\d{2})$");
+  private static final Pattern FORM =
+      Pattern.compile(
+          "^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?(\\d{1,2}):(\\d{2})-(\\d{1,2}):(\\d{2})$");
 
   /** Parses one window or explains, in a sentence, why it cannot be parsed. */
   public static MaintenanceWindow parse(String text) {
     Matcher m = FORM.matcher(text);
     if (!m.matches()) {
-      throw new IllegalArgumentException("is not a maintenance window; use Ddd:HH:MM-HH:MM (e.g. Sat:01:00-04:00) "
-          + "or HH:MM-HH:MM with two-digit minutes and no spaces");
+      throw new IllegalArgumentException(
+          "is not a maintenance window; use Ddd:HH:MM-HH:MM (e.g. Sat:01:00-04:00) "
+              + "or HH:MM-HH:MM with two-digit minutes and no spaces");
     }
     LocalTime start = time(m.group(2), m.group(3));
     LocalTime end = time(m.group(4), m.group(5));
     if (end.isBefore(start)) {
-      throw new IllegalArgumentException("ends before it starts; a window cannot cross midnight, split it in two");
+      throw new IllegalArgumentException(
+          "ends before it starts; a window cannot cross midnight, split it in two");
     }
     Optional<DayOfWeek> day = Optional.ofNullable(m.group(1)).map(MaintenanceWindow::day);
     return new MaintenanceWindow(day, start, end);
   }
 
-  /** Whether a UTC moment falls inside, start and end included, compared at minute precision as upstream does. */
+  /**
+   * Whether a UTC moment falls inside, start and end included, compared at minute precision as
+   * upstream does.
+   */
   public boolean contains(ZonedDateTime utc) {
     ZonedDateTime t = utc.withZoneSameInstant(ZoneOffset.UTC);
     if (weekday.isPresent() && weekday.get() != t.getDayOfWeek()) {

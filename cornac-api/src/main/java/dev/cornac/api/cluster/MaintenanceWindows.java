@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Whether now is a time for maintenance (reference c.5): the manifest's windows, else the configuration's; none
- * configured, or {@code enable_maintenance_windows=false}, means always. Windows are UTC.
+ * Whether now is a time for maintenance (reference c.5): the manifest's windows, else the
+ * configuration's; none configured, or {@code enable_maintenance_windows=false}, means always.
+ * Windows are UTC.
  */
 public final class MaintenanceWindows {
   private MaintenanceWindows() {}
@@ -20,30 +21,37 @@ public final class MaintenanceWindows {
     if (windows.isEmpty()) {
       return true;
     }
-    // The configuration's windows are checked when it is loaded; one that does not parse opens nothing.
-    return windows.stream().anyMatch(w -> {
-      try {
-        return MaintenanceWindow.parse(w).contains(now.atZone(ZoneOffset.UTC));
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-    });
+    // The configuration's windows are checked when it is loaded; one that does not parse opens
+    // nothing.
+    return windows.stream()
+        .anyMatch(
+            w -> {
+              try {
+                return MaintenanceWindow.parse(w).contains(now.atZone(ZoneOffset.UTC));
+              } catch (IllegalArgumentException e) {
+                return false;
+              }
+            });
   }
 
   /**
-   * When the next window opens, for work held until then to be looked at again at that moment rather than at the
-   * next resync (which could fall after a short window); empty when windows do not restrict anything.
+   * When the next window opens, for work held until then to be looked at again at that moment
+   * rather than at the next resync (which could fall after a short window); empty when windows do
+   * not restrict anything.
    */
-  public static Optional<Instant> nextOpening(List<String> manifestWindows, OperatorConfig config,
-      Instant now) {
+  public static Optional<Instant> nextOpening(
+      List<String> manifestWindows, OperatorConfig config, Instant now) {
     ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
-    return effective(manifestWindows, config).stream().flatMap(w -> {
-      try {
-        return Stream.of(MaintenanceWindow.parse(w).nextStart(utc).toInstant());
-      } catch (IllegalArgumentException e) {
-        return Stream.empty();
-      }
-    }).min(Instant::compareTo);
+    return effective(manifestWindows, config).stream()
+        .flatMap(
+            w -> {
+              try {
+                return Stream.of(MaintenanceWindow.parse(w).nextStart(utc).toInstant());
+              } catch (IllegalArgumentException e) {
+                return Stream.empty();
+              }
+            })
+        .min(Instant::compareTo);
   }
 
   /** The windows that apply: none when turned off, the manifest's, else the configuration's. */
@@ -51,7 +59,8 @@ public final class MaintenanceWindows {
     if (!config.bool("enable_maintenance_windows")) {
       return List.of();
     }
-    return manifestWindows != null && !manifestWindows.isEmpty() ? manifestWindows
+    return manifestWindows != null && !manifestWindows.isEmpty()
+        ? manifestWindows
         : config.list("maintenance_windows");
   }
 }

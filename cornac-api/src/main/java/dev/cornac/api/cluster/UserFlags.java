@@ -6,8 +6,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Normalises the flags of a manifest user as upstream does (reference 1.3.6): upper-cased, de-duplicated, LOGIN added
- * unless LOGIN or NOLOGIN is given, NOLOGIN itself dropped, sorted; a flag with its NO form is an error.
+ * Normalises the flags of a manifest user as upstream does (reference 1.3.6): upper-cased,
+ * de-duplicated, LOGIN added unless LOGIN or NOLOGIN is given, NOLOGIN itself dropped, sorted; a
+ * flag with its NO form is an error.
  */
 public final class UserFlags {
   private static final Set<String> FLAGS =
@@ -19,13 +20,17 @@ public final class UserFlags {
     TreeSet<String> flags = new TreeSet<>();
     for (String flag : given == null ? List.<String>of() : given) {
       if (flag == null || flag.isBlank()) {
-        throw new IllegalArgumentException("has an empty flag; remove it or write a flag such as login or createdb");
+        throw new IllegalArgumentException(
+            "has an empty flag; remove it or write a flag such as login or createdb");
       }
       String f = flag.toUpperCase(Locale.ROOT);
       String base = f.startsWith("NO") ? f.substring(2) : f;
       if (!FLAGS.contains(base)) {
-        throw new IllegalArgumentException("unknown flag " + flag + "; use one of superuser, inherit, login, "
-            + "createrole, createdb, replication, bypassrls or their no... forms");
+        throw new IllegalArgumentException(
+            "unknown flag "
+                + flag
+                + "; use one of superuser, inherit, login, "
+                + "createrole, createdb, replication, bypassrls or their no... forms");
       }
       flags.add(f);
     }

@@ -3,8 +3,9 @@ package dev.cornac.api.config;
 import java.util.Optional;
 
 /**
- * One operator configuration key: its ConfigMap name and encoding, its path in an {@code OperatorConfiguration}, and
- * the three defaults upstream applies (ConfigMap code default, CRD schema default, CRD-mode Go fallback).
+ * One operator configuration key: its ConfigMap name and encoding, its path in an {@code
+ * OperatorConfiguration}, and the three defaults upstream applies (ConfigMap code default, CRD
+ * schema default, CRD-mode Go fallback).
  */
 public record ConfigKey(
     String name,
@@ -15,7 +16,10 @@ public record ConfigKey(
     Optional<String> crdFallback,
     String meaning) {
 
-  /** The group of the OperatorConfiguration path ({@code kubernetes} for {@code kubernetes.pod_role_label}), or empty. */
+  /**
+   * The group of the OperatorConfiguration path ({@code kubernetes} for {@code
+   * kubernetes.pod_role_label}), or empty.
+   */
   public Optional<String> crdGroup() {
     return crdPath.filter(p -> p.contains(".")).map(p -> p.substring(0, p.indexOf('.')));
   }

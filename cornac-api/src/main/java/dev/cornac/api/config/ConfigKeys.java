@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every configuration key: upstream's, loaded from {@code operator-config-keys.tsv} (reference 2.4), then Cornac's
- * own few from {@code cornac-config-keys.tsv}.
+ * Every configuration key: upstream's, loaded from {@code operator-config-keys.tsv} (reference
+ * 2.4), then Cornac's own few from {@code cornac-config-keys.tsv}.
  */
 public final class ConfigKeys {
   private static final String RESOURCE = "/dev/cornac/api/config/operator-config-keys.tsv";
@@ -54,14 +54,17 @@ public final class ConfigKeys {
   private static Map<String, ConfigKey> load(String resource) {
     Map<String, ConfigKey> keys = new LinkedHashMap<>();
     try (InputStream in = ConfigKeys.class.getResourceAsStream(resource);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
         String[] c = line.split("\t", -1);
-        ConfigKey key = new ConfigKey(c[0], Encoding.parse(c[1]), opt(c[2]), opt(c[3]), opt(c[4]), opt(c[5]), c[6]);
+        ConfigKey key =
+            new ConfigKey(
+                c[0], Encoding.parse(c[1]), opt(c[2]), opt(c[3]), opt(c[4]), opt(c[5]), c[6]);
         keys.put(key.name(), CornacDefaults.apply(key));
       }
     } catch (IOException e) {

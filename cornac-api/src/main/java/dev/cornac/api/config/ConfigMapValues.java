@@ -10,11 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Upstream's string encodings of the ConfigMap form (reference 2.2), parsed exactly: Go's ParseBool, ParseInt with
- * base 0, ParseDuration, comma lists without trimming and {@code a:b,c:d} maps that split on quotes-aware commas.
+ * Upstream's string encodings of the ConfigMap form (reference 2.2), parsed exactly: Go's
+ * ParseBool, ParseInt with base 0, ParseDuration, comma lists without trimming and {@code a:b,c:d}
+ * maps that split on quotes-aware commas.
  */
 public final class ConfigMapValues {
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
+  private static final Pattern DURATION_PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
   private ConfigMapValues() {}
 
@@ -22,8 +24,13 @@ public final class ConfigMapValues {
     return switch (value) {
       case "1", "t", "T", "TRUE", "true", "True" -> true;
       case "0", "f", "F", "FALSE", "false", "False" -> false;
-      default -> throw new ConfigException(
-          "configuration key " + key + ": \"" + value + "\" is not a boolean (use true or false)");
+      default ->
+          throw new ConfigException(
+              "configuration key "
+                  + key
+                  + ": \""
+                  + value
+                  + "\" is not a boolean (use true or false)");
     };
   }
 
@@ -50,7 +57,8 @@ public final class ConfigMapValues {
       }
       return negative ? -v : v;
     } catch (NumberFormatException e) {
-      throw new ConfigException("configuration key " + key + ": \"" + value + "\" is not an integer");
+      throw new ConfigException(
+          "configuration key " + key + ": \"" + value + "\" is not an integer");
     }
   }
 
@@ -69,8 +77,12 @@ public final class ConfigMapValues {
     double nanos = 0;
     while (at < s.length()) {
       if (!m.find(at) || m.start() != at) {
-        throw new ConfigException("configuration key " + key + ": \"" + value
-            + "\" is not a duration (examples: 3s, 10m, 1h30m)");
+        throw new ConfigException(
+            "configuration key "
+                + key
+                + ": \""
+                + value
+                + "\" is not a duration (examples: 3s, 10m, 1h30m)");
       }
       nanos += Double.parseDouble(m.group(1)) * unitNanos(m.group(2));
       at = m.end();
@@ -82,7 +94,10 @@ public final class ConfigMapValues {
     return negative ? d.negated() : d;
   }
 
-  /** Go's {@code time.Duration.String()}: {@code 30m0s}, {@code 1h0m0s}, {@code 5s}, {@code 100ms}, {@code 0s}. */
+  /**
+   * Go's {@code time.Duration.String()}: {@code 30m0s}, {@code 1h0m0s}, {@code 5s}, {@code 100ms},
+   * {@code 0s}.
+   */
   public static String formatDuration(Duration d) {
     if (d.isZero()) {
       return "0s";
@@ -98,8 +113,11 @@ public final class ConfigMapValues {
     }
     long hours = a.toHours();
     int minutes = a.toMinutesPart();
-    String seconds = a.toSecondsPart() + (a.toNanosPart() == 0 ? ""
-        : ("." + String.format("%09d", a.toNanosPart())).replaceAll("0+$", ""));
+    String seconds =
+        a.toSecondsPart()
+            + (a.toNanosPart() == 0
+                ? ""
+                : ("." + String.format("%09d", a.toNanosPart())).replaceAll("0+$", ""));
     if (hours > 0) {
       return sign + hours + "h" + minutes + "m" + seconds + "s";
     }
@@ -117,7 +135,10 @@ public final class ConfigMapValues {
     };
   }
 
-  /** Splits on every comma, without trimming: {@code "a, b"} gives {@code "a"} and {@code " b"} as upstream does. */
+  /**
+   * Splits on every comma, without trimming: {@code "a, b"} gives {@code "a"} and {@code " b"} as
+   * upstream does.
+   */
   public static List<String> parseList(String value) {
     if (value.isEmpty()) {
       return List.of();
@@ -134,8 +155,12 @@ public final class ConfigMapValues {
       String trimmed = pair.strip();
       String[] kv = trimmed.split(":", -1);
       if (kv.length != 2) {
-        throw new ConfigException("configuration key " + key + ": \"" + trimmed
-            + "\" must be exactly one key:value pair (':' cannot appear in keys or values)");
+        throw new ConfigException(
+            "configuration key "
+                + key
+                + ": \""
+                + trimmed
+                + "\" must be exactly one key:value pair (':' cannot appear in keys or values)");
       }
       map.put(kv[0], kv[1]);
     }
@@ -162,7 +187,8 @@ public final class ConfigMapValues {
       }
     }
     if (quote != 0) {
-      throw new ConfigException("configuration key " + key + ": unmatched quote starting at position " + (quoteAt + 1));
+      throw new ConfigException(
+          "configuration key " + key + ": unmatched quote starting at position " + (quoteAt + 1));
     }
     parts.add(value.substring(start));
     return parts;

@@ -2,7 +2,16 @@ package dev.cornac.api.config;
 
 /** How a configuration value is written in the ConfigMap form (reference 2.2). */
 public enum Encoding {
-  BOOL, INT, DURATION, STRING, TEMPLATE, LIST, MAP, NSNAME, CONTAINERS, PROBE;
+  BOOL,
+  INT,
+  DURATION,
+  STRING,
+  TEMPLATE,
+  LIST,
+  MAP,
+  NSNAME,
+  CONTAINERS,
+  PROBE;
 
   static Encoding parse(String column) {
     return switch (column) {

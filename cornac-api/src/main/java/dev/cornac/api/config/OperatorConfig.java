@@ -11,11 +11,16 @@ import java.util.Optional;
 
 /**
  * The operator configuration, merged from one source into typed, immutable values. Every key of
- * {@link ConfigKeys} has a value here (its default or zero value when not given); integer keys without any default
- * stay absent, as upstream's pointers do. Read with the typed getters; named accessors exist for the common keys.
+ * {@link ConfigKeys} has a value here (its default or zero value when not given); integer keys
+ * without any default stay absent, as upstream's pointers do. Read with the typed getters; named
+ * accessors exist for the common keys.
  */
 public final class OperatorConfig {
-  public enum Source { DEFAULTS, CONFIG_MAP, OPERATOR_CONFIGURATION }
+  public enum Source {
+    DEFAULTS,
+    CONFIG_MAP,
+    OPERATOR_CONFIGURATION
+  }
 
   private final Source source;
   private final Map<String, Object> values;
@@ -36,7 +41,10 @@ public final class OperatorConfig {
     return source;
   }
 
-  /** Keys that were given but are unknown or ignored; shown to the user, never fatal (upstream ignores them). */
+  /**
+   * Keys that were given but are unknown or ignored; shown to the user, never fatal (upstream
+   * ignores them).
+   */
   public List<String> warnings() {
     return warnings;
   }
@@ -150,7 +158,9 @@ public final class OperatorConfig {
     return etcdHost().isEmpty();
   }
 
-  /** ConfigMap DCS mode: Kubernetes DCS and {@code kubernetes_use_configmaps} (reference 3.8, 3.9). */
+  /**
+   * ConfigMap DCS mode: Kubernetes DCS and {@code kubernetes_use_configmaps} (reference 3.8, 3.9).
+   */
   public boolean configMapDcs() {
     return kubernetesDcs() && kubernetesUseConfigMaps();
   }

@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Reads the operator configuration from a ConfigMap's data or an OperatorConfiguration (reference 2.1–2.5). */
+/**
+ * Reads the operator configuration from a ConfigMap's data or an OperatorConfiguration (reference
+ * 2.1–2.5).
+ */
 public final class OperatorConfigReader {
   private OperatorConfigReader() {}
 
@@ -31,21 +34,30 @@ public final class OperatorConfigReader {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
     }
     if (doc == null || !doc.isObject()) {
-      throw new ConfigException(file + " is empty or not a YAML object; expected a ConfigMap or an OperatorConfiguration");
+      throw new ConfigException(
+          file
+              + " is empty or not a YAML object; expected a ConfigMap or an OperatorConfiguration");
     }
     String kind = doc.path("kind").asText();
     if ("ConfigMap".equals(kind)) {
       Map<String, String> data = new LinkedHashMap<>();
-      doc.path("data").fields().forEachRemaining(e -> data.put(e.getKey(),
-          e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+      doc.path("data")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  data.put(
+                      e.getKey(),
+                      e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
       return fromConfigMap(data);
     }
     if ("OperatorConfiguration".equals(kind)) {
-      Map<String, Object> configuration = ManifestMapper.json().convertValue(doc.path("configuration"),
-          new TypeReference<Map<String, Object>>() {});
+      Map<String, Object> configuration =
+          ManifestMapper.json()
+              .convertValue(doc.path("configuration"), new TypeReference<Map<String, Object>>() {});
       return fromOperatorConfiguration(configuration == null ? Map.of() : configuration);
     }
-    throw new ConfigException(file + " has kind '" + kind + "'; expected ConfigMap or OperatorConfiguration");
+    throw new ConfigException(
+        file + " has kind '" + kind + "'; expected ConfigMap or OperatorConfiguration");
   }
 
   public static OperatorConfig fromConfigMap(Map<String, String> data) {
@@ -60,21 +72,30 @@ public final class OperatorConfigReader {
       if (given != null) {
         values.put(key.name(), given.isEmpty() ? zero(key) : parseString(key, given));
       } else {
-        values.put(key.name(), key.configMapDefault().map(d -> parseString(key, d)).orElseGet(() -> zero(key)));
+        values.put(
+            key.name(),
+            key.configMapDefault().map(d -> parseString(key, d)).orElseGet(() -> zero(key)));
       }
     }
     Set<String> unknown = new TreeSet<>(data.keySet());
     unknown.removeIf(k -> ConfigKeys.find(k).filter(ConfigKey::inConfigMap).isPresent());
-    unknown.forEach(k -> warnings.add(ConfigKeys.find(k).isPresent()
-        ? k + " cannot be set in a ConfigMap and is ignored; use an OperatorConfiguration"
-        : "unknown configuration key " + k + " is ignored"));
+    unknown.forEach(
+        k ->
+            warnings.add(
+                ConfigKeys.find(k).isPresent()
+                    ? k
+                        + " cannot be set in a ConfigMap and is ignored; use an OperatorConfiguration"
+                    : "unknown configuration key " + k + " is ignored"));
     if (data.containsKey("enable_load_balancer")) {
-      warnings.add("enable_load_balancer is deprecated and ignored; use enable_master_load_balancer");
+      warnings.add(
+          "enable_load_balancer is deprecated and ignored; use enable_master_load_balancer");
     }
     raiseMemoryRequestsToLimits(values);
     validate(values);
-    return new OperatorConfig(data.isEmpty() ? OperatorConfig.Source.DEFAULTS : OperatorConfig.Source.CONFIG_MAP,
-        values, warnings);
+    return new OperatorConfig(
+        data.isEmpty() ? OperatorConfig.Source.DEFAULTS : OperatorConfig.Source.CONFIG_MAP,
+        values,
+        warnings);
   }
 
   public static OperatorConfig fromOperatorConfiguration(Map<String, Object> configuration) {
@@ -89,15 +110,18 @@ public final class OperatorConfigReader {
       String path = key.crdPath().get();
       known.add(path);
       Optional<String> group = key.crdGroup();
-      Map<?, ?> section = group.isEmpty() ? configuration
-          : configuration.get(group.get()) instanceof Map<?, ?> m ? m : null;
+      Map<?, ?> section =
+          group.isEmpty()
+              ? configuration
+              : configuration.get(group.get()) instanceof Map<?, ?> m ? m : null;
       String leaf = group.isEmpty() ? path : path.substring(group.get().length() + 1);
       Object given = section == null ? null : section.get(leaf);
       Object value;
       if (given != null) {
         value = coerce(key, given);
       } else if (section != null && key.crdSchemaDefault().isPresent()) {
-        // The API server applies a schema default only when the enclosing object exists (reference 2.3).
+        // The API server applies a schema default only when the enclosing object exists (reference
+        // 2.3).
         value = parseLiteral(key, key.crdSchemaDefault().get());
       } else {
         value = null;
@@ -114,11 +138,14 @@ public final class OperatorConfigReader {
     }
     for (Map.Entry<String, Object> e : configuration.entrySet()) {
       if (e.getValue() instanceof Map<?, ?> m && isGroup(e.getKey())) {
-        m.keySet().forEach(k -> {
-          if (!known.contains(e.getKey() + "." + k)) {
-            warnings.add("unknown configuration key " + e.getKey() + "." + k + " is ignored");
-          }
-        });
+        m.keySet()
+            .forEach(
+                k -> {
+                  if (!known.contains(e.getKey() + "." + k)) {
+                    warnings.add(
+                        "unknown configuration key " + e.getKey() + "." + k + " is ignored");
+                  }
+                });
       } else if (!known.contains(e.getKey())) {
         warnings.add("unknown configuration key " + e.getKey() + " is ignored");
       }
@@ -161,8 +188,11 @@ public final class OperatorConfigReader {
       case LIST -> ConfigMapValues.parseList(value);
       case MAP -> Map.copyOf(ConfigMapValues.parseMap(name, value));
       case NSNAME -> NamespacedName.parse(name, value);
-      case CONTAINERS, PROBE -> throw new ConfigException("configuration key " + name
-          + " cannot be set in a ConfigMap; use an OperatorConfiguration");
+      case CONTAINERS, PROBE ->
+          throw new ConfigException(
+              "configuration key "
+                  + name
+                  + " cannot be set in a ConfigMap; use an OperatorConfiguration");
     };
   }
 
@@ -178,24 +208,37 @@ public final class OperatorConfigReader {
     return parseString(key, literal);
   }
 
-  /** A value from an OperatorConfiguration: native YAML types, strings accepted where upstream's schema has them. */
+  /**
+   * A value from an OperatorConfiguration: native YAML types, strings accepted where upstream's
+   * schema has them.
+   */
   private static Object coerce(ConfigKey key, Object given) {
     String name = key.name();
     try {
       return switch (key.encoding()) {
-        case BOOL -> given instanceof Boolean b ? b : ConfigMapValues.parseBool(name, given.toString());
-        case INT -> given instanceof Number n ? n.longValue() : ConfigMapValues.parseInt(name, given.toString());
+        case BOOL ->
+            given instanceof Boolean b ? b : ConfigMapValues.parseBool(name, given.toString());
+        case INT ->
+            given instanceof Number n
+                ? n.longValue()
+                : ConfigMapValues.parseInt(name, given.toString());
         case DURATION -> ConfigMapValues.parseDuration(name, given.toString());
         case STRING, TEMPLATE -> given instanceof String str ? str : ManifestMapper.toJson(given);
-        case LIST -> given instanceof List<?> l ? l.stream().map(String::valueOf).toList()
-            : ConfigMapValues.parseList(given.toString());
-        case MAP -> given instanceof Map<?, ?> m ? stringMap(m) : Map.copyOf(ConfigMapValues.parseMap(name, given.toString()));
+        case LIST ->
+            given instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList()
+                : ConfigMapValues.parseList(given.toString());
+        case MAP ->
+            given instanceof Map<?, ?> m
+                ? stringMap(m)
+                : Map.copyOf(ConfigMapValues.parseMap(name, given.toString()));
         case NSNAME -> NamespacedName.parse(name, given.toString());
         case CONTAINERS -> ManifestMapper.convertList(given, Container.class);
         case PROBE -> ManifestMapper.convert(given, Probe.class);
       };
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("configuration key " + key.crdPath().orElse(name) + ": " + e.getMessage());
+      throw new ConfigException(
+          "configuration key " + key.crdPath().orElse(name) + ": " + e.getMessage());
     }
   }
 
@@ -230,14 +273,18 @@ public final class OperatorConfigReader {
     Long min = (Long) values.get("min_instances");
     Long max = (Long) values.get("max_instances");
     if (min != null && max != null && min > 0 && max > 0 && min > max) {
-      errors.add("min_instances (" + min + ") must not be greater than max_instances (" + max + ")");
+      errors.add(
+          "min_instances (" + min + ") must not be greater than max_instances (" + max + ")");
     }
     Long pooler = (Long) values.get("connection_pooler_number_of_instances");
     if (pooler != null && pooler < 1) {
       errors.add("connection_pooler_number_of_instances must be at least 1 (got " + pooler + ")");
     }
     if (values.get("connection_pooler_user").equals(values.get("super_username"))) {
-      errors.add("connection_pooler_user must differ from super_username (both are '" + values.get("super_username") + "')");
+      errors.add(
+          "connection_pooler_user must differ from super_username (both are '"
+              + values.get("super_username")
+              + "')");
     }
     if (!errors.isEmpty()) {
       throw new ConfigException("invalid operator configuration: " + String.join("; ", errors));

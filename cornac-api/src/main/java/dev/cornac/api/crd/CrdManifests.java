@@ -18,16 +18,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The CRDs Cornac installs, as shipped in {@code manifests/}: the fabric8 generator's output from our model, finished
- * with what the generator cannot express (upstream's printer-column order, listKind, required top-level fields) and,
- * for OperatorConfiguration, a schema built from the configuration key registry.
+ * The CRDs Cornac installs, as shipped in {@code manifests/}: the fabric8 generator's output from
+ * our model, finished with what the generator cannot express (upstream's printer-column order,
+ * listKind, required top-level fields) and, for OperatorConfiguration, a schema built from the
+ * configuration key registry.
  */
 public final class CrdManifests {
   public static final String POSTGRESQL = "postgresqls.acid.zalan.do";
   public static final String OPERATOR_CONFIGURATION = "operatorconfigurations.acid.zalan.do";
   public static final String POSTGRES_TEAM = "postgresteams.acid.zalan.do";
   private static final List<String> POSTGRESQL_COLUMNS =
-      List.of("Team", "Version", "Pods", "Volume", "CPU-Request", "Memory-Request", "Age", "Status");
+      List.of(
+          "Team", "Version", "Pods", "Volume", "CPU-Request", "Memory-Request", "Age", "Status");
   private static final List<String> OPCONFIG_COLUMNS =
       List.of("Image", "Cluster-Label", "Service-Account", "Min-Instances", "Age");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -78,7 +80,8 @@ public final class CrdManifests {
     String resource = "/META-INF/fabric8/" + crdName + "-v1.yml";
     try (InputStream in = CrdManifests.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(resource + " is missing: build cornac-api (the CRD generator runs there)");
+        throw new IllegalStateException(
+            resource + " is missing: build cornac-api (the CRD generator runs there)");
       }
       return (ObjectNode) ManifestMapper.yaml().readTree(in);
     } catch (IOException e) {
@@ -86,22 +89,42 @@ public final class CrdManifests {
     }
   }
 
-  /** The generator cannot reach list items inside a map; upstream's schema enumerates the flags there. */
+  /**
+   * The generator cannot reach list items inside a map; upstream's schema enumerates the flags
+   * there.
+   */
   private static void userFlagsEnum(ObjectNode schema) {
-    ObjectNode items = (ObjectNode) schema.path("properties").path("spec").path("properties").path("users")
-        .path("additionalProperties").path("items");
+    ObjectNode items =
+        (ObjectNode)
+            schema
+                .path("properties")
+                .path("spec")
+                .path("properties")
+                .path("users")
+                .path("additionalProperties")
+                .path("items");
     ArrayNode values = items.putArray("enum");
-    for (String flag : List.of("bypassrls", "createdb", "createrole", "inherit", "login", "replication",
-        "superuser")) {
-      values.add(flag).add(flag.toUpperCase(Locale.ROOT)).add("no" + flag)
+    for (String flag :
+        List.of(
+            "bypassrls",
+            "createdb",
+            "createrole",
+            "inherit",
+            "login",
+            "replication",
+            "superuser")) {
+      values
+          .add(flag)
+          .add(flag.toUpperCase(Locale.ROOT))
+          .add("no" + flag)
           .add("NO" + flag.toUpperCase(Locale.ROOT));
     }
   }
 
   /**
-   * Kubernetes requires a name on every environment variable ({@code EnvVar.name} is not optional), but the generator
-   * cannot tell from fabric8's model; without this a nameless entry passes here and fails only when the StatefulSet
-   * is written.
+   * Kubernetes requires a name on every environment variable ({@code EnvVar.name} is not optional),
+   * but the generator cannot tell from fabric8's model; without this a nameless entry passes here
+   * and fails only when the StatefulSet is written.
    */
   private static void envVarNamesRequired(JsonNode node) {
     if (node.isObject()) {
@@ -116,17 +139,21 @@ public final class CrdManifests {
   private static void orderColumns(ObjectNode version, List<String> order) {
     ArrayNode columns = (ArrayNode) version.path("additionalPrinterColumns");
     Map<String, JsonNode> byName = new LinkedHashMap<>();
-    columns.forEach(c -> {
-      ObjectNode col = (ObjectNode) c;
-      col.remove("priority");
-      byName.put(col.path("name").asText(), col);
-    });
+    columns.forEach(
+        c -> {
+          ObjectNode col = (ObjectNode) c;
+          col.remove("priority");
+          byName.put(col.path("name").asText(), col);
+        });
     ArrayNode ordered = F.arrayNode();
     order.forEach(name -> ordered.add(byName.get(name)));
     version.set("additionalPrinterColumns", ordered);
   }
 
-  /** {@code configuration}: every key of the registry at its OperatorConfiguration path, typed, with defaults. */
+  /**
+   * {@code configuration}: every key of the registry at its OperatorConfiguration path, typed, with
+   * defaults.
+   */
   static ObjectNode configurationSchema() {
     ObjectNode configuration = F.objectNode().put("type", "object");
     ObjectNode properties = configuration.putObject("properties");
@@ -139,10 +166,14 @@ public final class CrdManifests {
       String leaf = path;
       if (key.crdGroup().isPresent()) {
         String group = key.crdGroup().get();
-        ObjectNode groupNode = properties.has(group) ? (ObjectNode) properties.get(group)
-            : properties.putObject(group).put("type", "object");
-        parent = groupNode.has("properties") ? (ObjectNode) groupNode.get("properties")
-            : groupNode.putObject("properties");
+        ObjectNode groupNode =
+            properties.has(group)
+                ? (ObjectNode) properties.get(group)
+                : properties.putObject(group).put("type", "object");
+        parent =
+            groupNode.has("properties")
+                ? (ObjectNode) groupNode.get("properties")
+                : groupNode.putObject("properties");
         leaf = path.substring(group.length() + 1);
       }
       parent.set(leaf, keySchema(key));
@@ -157,14 +188,19 @@ public final class CrdManifests {
       case INT -> IntegerBounds.int32(s.put("type", "integer"));
       case LIST -> s.put("type", "array").putObject("items").put("type", "string");
       case MAP -> s.put("type", "object").putObject("additionalProperties").put("type", "string");
-      case CONTAINERS -> s.put("type", "array").putObject("items").put("type", "object")
-          .put("x-kubernetes-preserve-unknown-fields", true);
+      case CONTAINERS ->
+          s.put("type", "array")
+              .putObject("items")
+              .put("type", "object")
+              .put("x-kubernetes-preserve-unknown-fields", true);
       case PROBE -> s.put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
       default -> s.put("type", "string");
     }
     if (key.name().equals("infrastructure_roles_secrets")) {
       s.removeAll();
-      s.put("type", "array").putObject("items").put("type", "object")
+      s.put("type", "array")
+          .putObject("items")
+          .put("type", "object")
           .put("x-kubernetes-preserve-unknown-fields", true);
     }
     key.crdSchemaDefault().ifPresent(d -> s.set("default", defaultValue(key, d)));

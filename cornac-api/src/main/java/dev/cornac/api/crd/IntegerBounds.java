@@ -11,11 +11,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Bounds every integer of a generated CRD schema by the Java type that reads it: minimum and maximum of
- * {@code int} for {@code int}/{@code Integer}, of {@code long} for {@code long}/{@code Long}, with the matching
- * {@code format}. The bounds are what counts: kube-apiserver strips numeric formats before validating, up to
- * Kubernetes 1.35 (kubernetes/kubernetes#136091), so with a bare {@code type: integer} or a format alone it stored
- * {@code numberOfInstances: 2147483648}, which no informer could then read.
+ * Bounds every integer of a generated CRD schema by the Java type that reads it: minimum and
+ * maximum of {@code int} for {@code int}/{@code Integer}, of {@code long} for {@code long}/{@code
+ * Long}, with the matching {@code format}. The bounds are what counts: kube-apiserver strips
+ * numeric formats before validating, up to Kubernetes 1.35 (kubernetes/kubernetes#136091), so with
+ * a bare {@code type: integer} or a format alone it stored {@code numberOfInstances: 2147483648},
+ * which no informer could then read.
  */
 final class IntegerBounds {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,17 +27,24 @@ final class IntegerBounds {
 
   private IntegerBounds() {}
 
-  /** Walks {@code schema} alongside {@code type}'s Jackson properties, bounding each integer it finds. */
+  /**
+   * Walks {@code schema} alongside {@code type}'s Jackson properties, bounding each integer it
+   * finds.
+   */
   static void apply(ObjectNode schema, Class<?> type) {
     walk(schema, MAPPER.constructType(type), new HashSet<>());
   }
 
-  /** {@code type: integer} with int32 format and bounds, kept narrower where the schema already is. */
+  /**
+   * {@code type: integer} with int32 format and bounds, kept narrower where the schema already is.
+   */
   static void int32(ObjectNode schema) {
     bound(schema, "int32", INT32_MIN, INT32_MAX);
   }
 
-  /** {@code type: integer} with int64 format and bounds, kept narrower where the schema already is. */
+  /**
+   * {@code type: integer} with int64 format and bounds, kept narrower where the schema already is.
+   */
   static void int64(ObjectNode schema) {
     bound(schema, "int64", INT64_MIN, INT64_MAX);
   }
@@ -75,7 +83,8 @@ final class IntegerBounds {
     if (!schema.has("properties") || raw.isPrimitive() || raw.getName().startsWith("java.")) {
       return;
     }
-    // A type reached again below itself (recursive fabric8 schemas such as JSONSchemaProps) is already bounded.
+    // A type reached again below itself (recursive fabric8 schemas such as JSONSchemaProps) is
+    // already bounded.
     if (!path.add(raw.getName())) {
       return;
     }

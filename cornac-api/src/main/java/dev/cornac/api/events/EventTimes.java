@@ -13,6 +13,8 @@ public final class EventTimes {
     if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
       return e.getEventTime().getTime();
     }
-    return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+    return e.getMetadata().getCreationTimestamp() == null
+        ? ""
+        : e.getMetadata().getCreationTimestamp();
   }
 }

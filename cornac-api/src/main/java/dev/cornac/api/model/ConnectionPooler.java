@@ -5,14 +5,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
-/** {@code spec.connectionPooler} (reference 1.3.4); its presence alone enables the master pooler. */
+/**
+ * {@code spec.connectionPooler} (reference 1.3.4); its presence alone enables the master pooler.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class ConnectionPooler extends Extensible {
-  @Min(1) public Integer numberOfInstances;
+  @Min(1)
+  public Integer numberOfInstances;
+
   public String schema;
   public String user;
-  @Pattern("^(session|transaction)$") public String mode;
+
+  @Pattern("^(session|transaction)$")
+  public String mode;
+
   public String dockerImage;
   public Integer maxDBConnections;
   public Resources resources;

@@ -14,18 +14,25 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.util.List;
 import java.util.Map;
 
-/** The one Jackson setup used to read and write manifests (JSON and YAML), with unknown fields preserved. */
+/**
+ * The one Jackson setup used to read and write manifests (JSON and YAML), with unknown fields
+ * preserved.
+ */
 public final class ManifestMapper {
   private static final ObjectMapper JSON = configure(new ObjectMapper());
-  // Reading refuses a key given twice in one mapping, as kubectl's strict decoding does: which one won would be a guess.
-  private static final ObjectMapper YAML = configure(new ObjectMapper(YAMLFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .stringQuotingChecker(new Yaml11Quoting())
-      .build()));
+  // Reading refuses a key given twice in one mapping, as kubectl's strict decoding does: which one
+  // won would be a guess.
+  private static final ObjectMapper YAML =
+      configure(
+          new ObjectMapper(
+              YAMLFactory.builder()
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                  .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                  .stringQuotingChecker(new Yaml11Quoting())
+                  .build()));
 
   private ManifestMapper() {}
 
@@ -50,7 +57,8 @@ public final class ManifestMapper {
   }
 
   public static <T> List<T> convertList(Object value, Class<T> element) {
-    return JSON.convertValue(value, JSON.getTypeFactory().constructCollectionType(List.class, element));
+    return JSON.convertValue(
+        value, JSON.getTypeFactory().constructCollectionType(List.class, element));
   }
 
   public static JsonNode tree(Object value) {

@@ -18,8 +18,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 import java.util.Map;
 
 /**
- * {@code OperatorConfiguration}: the operator settings as a custom resource. The settings sit under the top-level
- * {@code configuration} key (not {@code spec}); {@code dev.cornac.api.config.OperatorConfigReader} reads them.
+ * {@code OperatorConfiguration}: the operator settings as a custom resource. The settings sit under
+ * the top-level {@code configuration} key (not {@code spec}); {@code
+ * dev.cornac.api.config.OperatorConfigReader} reads them.
  */
 @Group(Postgresql.GROUP)
 @Version(Postgresql.VERSION)
@@ -29,15 +30,25 @@ import java.util.Map;
 @ShortNames("opconfig")
 @Categories("all")
 @Labels({"app.kubernetes.io/name=postgres-operator"})
-@AdditionalPrinterColumn(name = "Image", jsonPath = ".configuration.docker_image",
+@AdditionalPrinterColumn(
+    name = "Image",
+    jsonPath = ".configuration.docker_image",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Cluster-Label", jsonPath = ".configuration.kubernetes.cluster_name_label",
+@AdditionalPrinterColumn(
+    name = "Cluster-Label",
+    jsonPath = ".configuration.kubernetes.cluster_name_label",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Service-Account", jsonPath = ".configuration.kubernetes.pod_service_account_name",
+@AdditionalPrinterColumn(
+    name = "Service-Account",
+    jsonPath = ".configuration.kubernetes.pod_service_account_name",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Min-Instances", jsonPath = ".configuration.min_instances",
+@AdditionalPrinterColumn(
+    name = "Min-Instances",
+    jsonPath = ".configuration.min_instances",
     type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "configuration"})

@@ -11,14 +11,32 @@ import java.util.Map;
 @JsonPropertyOrder(alphabetic = true)
 public class Patroni extends Extensible {
   public Map<String, String> initdb;
-  @JsonProperty("pg_hba") public List<String> pgHba;
+
+  @JsonProperty("pg_hba")
+  public List<String> pgHba;
+
   public Integer ttl;
-  @JsonProperty("loop_wait") public Integer loopWait;
-  @JsonProperty("retry_timeout") public Integer retryTimeout;
-  @JsonProperty("maximum_lag_on_failover") public Long maximumLagOnFailover;
+
+  @JsonProperty("loop_wait")
+  public Integer loopWait;
+
+  @JsonProperty("retry_timeout")
+  public Integer retryTimeout;
+
+  @JsonProperty("maximum_lag_on_failover")
+  public Long maximumLagOnFailover;
+
   public Map<String, Map<String, String>> slots;
-  @JsonProperty("synchronous_mode") public Boolean synchronousMode;
-  @JsonProperty("synchronous_mode_strict") public Boolean synchronousModeStrict;
-  @JsonProperty("synchronous_node_count") public Integer synchronousNodeCount;
-  @JsonProperty("failsafe_mode") public Boolean failsafeMode;
+
+  @JsonProperty("synchronous_mode")
+  public Boolean synchronousMode;
+
+  @JsonProperty("synchronous_mode_strict")
+  public Boolean synchronousModeStrict;
+
+  @JsonProperty("synchronous_node_count")
+  public Integer synchronousNodeCount;
+
+  @JsonProperty("failsafe_mode")
+  public Boolean failsafeMode;
 }

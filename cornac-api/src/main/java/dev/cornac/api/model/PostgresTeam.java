@@ -11,7 +11,10 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** {@code PostgresTeam}: extra members and teams granted access to the clusters of a team (read-only for us). */
+/**
+ * {@code PostgresTeam}: extra members and teams granted access to the clusters of a team (read-only
+ * for us).
+ */
 @Group(Postgresql.GROUP)
 @Version(Postgresql.VERSION)
 @Kind("PostgresTeam")

@@ -10,6 +10,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class PostgresqlParam extends Extensible {
-  @Required @Pattern(Patterns.POSTGRES_VERSION) public String version;
+  @Required
+  @Pattern(Patterns.POSTGRES_VERSION)
+  public String version;
+
   public Map<String, String> parameters;
 }

@@ -18,14 +18,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code spec} of a {@code postgresql} resource (reference: zalando-compat 1.2). Boxed types keep "absent" apart
- * from false/0: an absent flag falls back to the operator configuration.
+ * {@code spec} of a {@code postgresql} resource (reference: zalando-compat 1.2). Boxed types keep
+ * "absent" apart from false/0: an absent flag falls back to the operator configuration.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class PostgresqlSpec extends Extensible {
   @Required public String teamId;
-  @Required @Min(0) public Integer numberOfInstances;
+
+  @Required
+  @Min(0)
+  public Integer numberOfInstances;
+
   public String dockerImage;
   @Required public PostgresqlParam postgresql;
   @Required public Volume volume;
@@ -38,7 +42,9 @@ public class PostgresqlSpec extends Extensible {
 
   public Long spiloRunAsUser;
   public Long spiloRunAsGroup;
-  @JsonProperty("spiloFSGroup") public Long spiloFSGroup;
+
+  @JsonProperty("spiloFSGroup")
+  public Long spiloFSGroup;
 
   public Boolean enableMasterLoadBalancer;
   public Boolean enableReplicaLoadBalancer;
@@ -77,7 +83,9 @@ public class PostgresqlSpec extends Extensible {
 
   public Boolean enableLogicalBackup;
   public String logicalBackupRetention;
-  @Pattern(Patterns.CRON) public String logicalBackupSchedule;
+
+  @Pattern(Patterns.CRON)
+  public String logicalBackupSchedule;
 
   public Map<String, String> podAnnotations;
   public Map<String, String> serviceAnnotations;

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Status sub-resource. Upstream writes {@code {"PostgresClusterStatus": "Running"}} and its parser also accepts a bare
- * JSON string; Argo CD's built-in health check reads exactly {@code status.PostgresClusterStatus}.
+ * Status sub-resource. Upstream writes {@code {"PostgresClusterStatus": "Running"}} and its parser
+ * also accepts a bare JSON string; Argo CD's built-in health check reads exactly {@code
+ * status.PostgresClusterStatus}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PostgresqlStatus {
@@ -52,6 +53,7 @@ public class PostgresqlStatus {
       }
       return status;
     }
-    throw new IllegalArgumentException("status must be a string or an object with PostgresClusterStatus");
+    throw new IllegalArgumentException(
+        "status must be a string or an object with PostgresClusterStatus");
   }
 }

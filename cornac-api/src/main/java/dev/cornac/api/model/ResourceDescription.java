@@ -9,8 +9,17 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class ResourceDescription extends Extensible {
-  @Pattern(Patterns.CPU) public String cpu;
-  @Pattern(Patterns.MEMORY) public String memory;
-  @JsonProperty("hugepages-2Mi") @Pattern(Patterns.MEMORY) public String hugepages2Mi;
-  @JsonProperty("hugepages-1Gi") @Pattern(Patterns.MEMORY) public String hugepages1Gi;
+  @Pattern(Patterns.CPU)
+  public String cpu;
+
+  @Pattern(Patterns.MEMORY)
+  public String memory;
+
+  @JsonProperty("hugepages-2Mi")
+  @Pattern(Patterns.MEMORY)
+  public String hugepages2Mi;
+
+  @JsonProperty("hugepages-1Gi")
+  @Pattern(Patterns.MEMORY)
+  public String hugepages1Gi;
 }

@@ -15,7 +15,12 @@ public class Stream extends Extensible {
   @Required public Map<String, StreamTable> tables;
   public Map<String, String> filter;
   public Integer batchSize;
-  @Pattern(Patterns.CPU) public String cpu;
-  @Pattern(Patterns.MEMORY) public String memory;
+
+  @Pattern(Patterns.CPU)
+  public String cpu;
+
+  @Pattern(Patterns.MEMORY)
+  public String memory;
+
   public Boolean enableRecovery;
 }

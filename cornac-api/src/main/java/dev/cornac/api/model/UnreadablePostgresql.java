@@ -20,11 +20,12 @@ import java.util.Collection;
 import java.util.stream.Collectors;
 
 /**
- * Reads each stored {@code postgresql} object on its own, so that one the model cannot hold (a number beyond
- * {@code int}, text where a list belongs — possible in objects stored under upstream's looser CRD) does not fail the
- * whole list the informer reads, which stops the operator for every cluster. Such an object comes out with its
- * metadata, no spec and {@link Postgresql#unreadable()} saying which field is wrong and why, for the operator to
- * report as {@code Invalid}.
+ * Reads each stored {@code postgresql} object on its own, so that one the model cannot hold (a
+ * number beyond {@code int}, text where a list belongs — possible in objects stored under
+ * upstream's looser CRD) does not fail the whole list the informer reads, which stops the operator
+ * for every cluster. Such an object comes out with its metadata, no spec and {@link
+ * Postgresql#unreadable()} saying which field is wrong and why, for the operator to report as
+ * {@code Invalid}.
  */
 public final class UnreadablePostgresql {
   private UnreadablePostgresql() {}
@@ -32,13 +33,18 @@ public final class UnreadablePostgresql {
   /** The Jackson module that makes {@code postgresql} objects readable one by one. */
   public static Module module() {
     SimpleModule module = new SimpleModule("cornac-unreadable-postgresql");
-    module.setDeserializerModifier(new BeanDeserializerModifier() {
-      @Override
-      public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean,
-          JsonDeserializer<?> deserializer) {
-        return bean.getBeanClass() == Postgresql.class ? new Lenient(deserializer) : deserializer;
-      }
-    });
+    module.setDeserializerModifier(
+        new BeanDeserializerModifier() {
+          @Override
+          public JsonDeserializer<?> modifyDeserializer(
+              DeserializationConfig config,
+              BeanDescription bean,
+              JsonDeserializer<?> deserializer) {
+            return bean.getBeanClass() == Postgresql.class
+                ? new Lenient(deserializer)
+                : deserializer;
+          }
+        });
     return module;
   }
 
@@ -87,18 +93,28 @@ public final class UnreadablePostgresql {
     return (field.isEmpty() ? "the resource" : field) + ": " + problem(e);
   }
 
-  /** The path of the field that could not be read ({@code spec.users.zalando[0]}), empty for the whole resource. */
+  /**
+   * The path of the field that could not be read ({@code spec.users.zalando[0]}), empty for the
+   * whole resource.
+   */
   public static String field(JsonMappingException e) {
-    return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-        : "[" + r.getIndex() + "]").map(Printable::text).collect(Collectors.joining(".")).replace(".[", "[");
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .map(Printable::text)
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
   }
 
   /** What is wrong with that field and what it must be. */
   public static String problem(JsonMappingException e) {
-    String value = e instanceof InvalidFormatException f && f.getValue() != null ? f.getValue().toString() : null;
+    String value =
+        e instanceof InvalidFormatException f && f.getValue() != null
+            ? f.getValue().toString()
+            : null;
     Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType() : null;
     String wanted = target == null ? "what the postgresql CRD allows" : expected(target);
-    return (value != null ? Printable.text(value) + " cannot be read as " : "cannot be read as ") + wanted;
+    return (value != null ? Printable.text(value) + " cannot be read as " : "cannot be read as ")
+        + wanted;
   }
 
   private static String expected(Class<?> type) {

@@ -11,12 +11,20 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class Volume extends Extensible {
-  @Required @Pattern(Patterns.MEMORY) public String size;
+  @Required
+  @Pattern(Patterns.MEMORY)
+  public String size;
+
   public String storageClass;
   public LabelSelector selector;
   public String subPath;
   public Boolean isSubPathExpr;
-  @Max(80000) public Integer iops;
-  @Max(2000) public Integer throughput;
+
+  @Max(80000)
+  public Integer iops;
+
+  @Max(2000)
+  public Integer throughput;
+
   public String type;
 }

@@ -3,7 +3,9 @@ package dev.cornac.api.quantity;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 
-/** Kubernetes quantities compared by amount ({@code 1Gi} equals {@code 1024Mi}), never as strings. */
+/**
+ * Kubernetes quantities compared by amount ({@code 1Gi} equals {@code 1024Mi}), never as strings.
+ */
 public final class Quantities {
   private Quantities() {}
 

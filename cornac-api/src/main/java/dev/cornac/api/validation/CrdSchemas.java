@@ -5,7 +5,8 @@ import dev.cornac.api.crd.CrdManifests;
 
 /** The OpenAPI schemas of our CRDs, as shipped (see {@link CrdManifests}). */
 public final class CrdSchemas {
-  private static final JsonNode POSTGRESQL = schemaOf(CrdManifests.finished(CrdManifests.POSTGRESQL));
+  private static final JsonNode POSTGRESQL =
+      schemaOf(CrdManifests.finished(CrdManifests.POSTGRESQL));
 
   private CrdSchemas() {}
 

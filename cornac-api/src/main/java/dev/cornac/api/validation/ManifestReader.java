@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the YAML documents of a manifest file as strictly as kubectl does (UTF-8 only, no key twice in a mapping);
- * every problem names the file, line and column, and the field when there is one.
+ * Reads the YAML documents of a manifest file as strictly as kubectl does (UTF-8 only, no key twice
+ * in a mapping); every problem names the file, line and column, and the field when there is one.
  */
 public final class ManifestReader {
   private ManifestReader() {}
@@ -44,7 +44,8 @@ public final class ManifestReader {
     JsonParser parser = null;
     try {
       parser = ManifestMapper.yaml().getFactory().createParser(text);
-      try (MappingIterator<JsonNode> it = ManifestMapper.yaml().readValues(parser, JsonNode.class)) {
+      try (MappingIterator<JsonNode> it =
+          ManifestMapper.yaml().readValues(parser, JsonNode.class)) {
         while (it.hasNextValue()) {
           JsonNode doc = it.nextValue();
           if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
@@ -62,10 +63,16 @@ public final class ManifestReader {
     return docs;
   }
 
-  /** The text of a file that must be UTF-8, as the API server requires; any other encoding is named with its place. */
+  /**
+   * The text of a file that must be UTF-8, as the API server requires; any other encoding is named
+   * with its place.
+   */
   static String utf8(String source, byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
       return decoder.decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
@@ -78,14 +85,24 @@ public final class ManifestReader {
           lineStart = i + 1;
         }
       }
-      throw new ManifestFileException(source + ":" + line + ":" + (bad - lineStart + 1) + ": is not UTF-8 text (byte 0x"
-          + String.format("%02X", bytes[bad] & 0xff) + "); save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
+      throw new ManifestFileException(
+          source
+              + ":"
+              + line
+              + ":"
+              + (bad - lineStart + 1)
+              + ": is not UTF-8 text (byte 0x"
+              + String.format("%02X", bytes[bad] & 0xff)
+              + "); save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
     }
   }
 
   private static int firstInvalidByte(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length + 1);
     decoder.decode(in, out, true);
@@ -109,31 +126,58 @@ public final class ManifestReader {
     }
   }
 
-  /** Jackson's parse failures said in a manifest author's words: the place, the field, what to write instead. */
+  /**
+   * Jackson's parse failures said in a manifest author's words: the place, the field, what to write
+   * instead.
+   */
   static final class YamlProblem {
     private static final int MAX_PATH_SEGMENTS = 8;
 
     private YamlProblem() {}
 
     static String describe(String source, JsonProcessingException e, JsonParser parser) {
-      String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
-      var loc = e.getLocation() != null ? e.getLocation() : parser == null ? null : parser.currentLocation();
-      String at = source + (loc == null || loc.getLineNr() < 1 ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr());
+      String original =
+          e.getOriginalMessage() == null
+              ? ""
+              : e.getOriginalMessage().lines().findFirst().orElse("");
+      var loc =
+          e.getLocation() != null
+              ? e.getLocation()
+              : parser == null ? null : parser.currentLocation();
+      String at =
+          source
+              + (loc == null || loc.getLineNr() < 1
+                  ? ""
+                  : ":" + loc.getLineNr() + ":" + loc.getColumnNr());
       String field = parser == null ? "" : path(parser);
       String subject = field.isEmpty() ? "" : " " + field + ":";
       if (e instanceof StreamConstraintsException) {
-        return at + ":" + subject + " nested too deeply (over 1000 levels); a postgresql manifest needs fewer than 20";
+        return at
+            + ":"
+            + subject
+            + " nested too deeply (over 1000 levels); a postgresql manifest needs fewer than 20";
       }
       if (original.startsWith("Duplicate field")) {
-        return at + ":" + subject + " is given twice in the same mapping; keep one (kubectl refuses duplicate keys)";
+        return at
+            + ":"
+            + subject
+            + " is given twice in the same mapping; keep one (kubectl refuses duplicate keys)";
       }
       if (original.startsWith("Malformed numeric value")) {
         String value = original.replaceFirst("^Malformed numeric value '(.*)'.*$", "$1");
-        return at + ":" + subject + " " + value + " is not a number Cornac can read; write a plain number, or quote it"
+        return at
+            + ":"
+            + subject
+            + " "
+            + value
+            + " is not a number Cornac can read; write a plain number, or quote it"
             + " if text is meant";
       }
-      return at + ": not valid YAML" + (subject.isEmpty() ? "" : " at" + subject.substring(0, subject.length() - 1))
-          + ": " + original;
+      return at
+          + ": not valid YAML"
+          + (subject.isEmpty() ? "" : " at" + subject.substring(0, subject.length() - 1))
+          + ": "
+          + original;
     }
 
     static String where(JsonParser parser) {
@@ -142,14 +186,21 @@ public final class ManifestReader {
       }
       var loc = parser.currentLocation();
       String field = path(parser);
-      return (loc.getLineNr() < 1 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+      return (loc.getLineNr() < 1
+              ? ""
+              : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
           + (field.isEmpty() ? "" : " (" + field + ")");
     }
 
-    /** {@code spec.users.zalando[0]}: the field the parser was in, shortened when the nesting is deep. */
+    /**
+     * {@code spec.users.zalando[0]}: the field the parser was in, shortened when the nesting is
+     * deep.
+     */
     static String path(JsonParser parser) {
       List<String> segments = new ArrayList<>();
-      for (var ctx = parser.getParsingContext(); ctx != null && !ctx.inRoot(); ctx = ctx.getParent()) {
+      for (var ctx = parser.getParsingContext();
+          ctx != null && !ctx.inRoot();
+          ctx = ctx.getParent()) {
         if (ctx.inArray()) {
           segments.add(0, "[" + Math.max(ctx.getCurrentIndex(), 0) + "]");
         } else if (ctx.getCurrentName() != null) {
@@ -157,7 +208,9 @@ public final class ManifestReader {
         }
       }
       boolean cut = segments.size() > MAX_PATH_SEGMENTS;
-      String joined = String.join("", cut ? segments.subList(0, MAX_PATH_SEGMENTS) : segments) + (cut ? "..." : "");
+      String joined =
+          String.join("", cut ? segments.subList(0, MAX_PATH_SEGMENTS) : segments)
+              + (cut ? "..." : "");
       return joined.startsWith(".") ? joined.substring(1) : joined;
     }
   }

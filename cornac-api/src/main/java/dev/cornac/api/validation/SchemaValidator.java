@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Checks a document against a CRD's structural OpenAPI schema, the way the API server would, but reporting every
- * problem at once with its path. Unknown fields are warnings: the API server prunes them silently.
+ * Checks a document against a CRD's structural OpenAPI schema, the way the API server would, but
+ * reporting every problem at once with its path. Unknown fields are warnings: the API server prunes
+ * them silently.
  */
 public final class SchemaValidator {
   private final JsonNode rootSchema;
@@ -30,7 +31,8 @@ public final class SchemaValidator {
     }
     if (value.isNull()) {
       if (!schema.path("nullable").asBoolean(false) && schema.has("type")) {
-        out.add(Violation.error(path, null, "must not be null", "remove the field or give it a value"));
+        out.add(
+            Violation.error(path, null, "must not be null", "remove the field or give it a value"));
       }
       return;
     }
@@ -41,7 +43,9 @@ public final class SchemaValidator {
       return;
     }
     if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
-      out.add(Violation.error(path, null, "is a number too large to hold", "write a number the field allows"));
+      out.add(
+          Violation.error(
+              path, null, "is a number too large to hold", "write a number the field allows"));
       return;
     }
     String type = schema.path("type").asText("");
@@ -49,7 +53,9 @@ public final class SchemaValidator {
       case "object" -> checkObject(schema, value, path, out);
       case "array" -> {
         if (!value.isArray()) {
-          out.add(Violation.error(path, shortText(value), "must be a list", "write it as a YAML list (- item)"));
+          out.add(
+              Violation.error(
+                  path, shortText(value), "must be a list", "write it as a YAML list (- item)"));
           return;
         }
         JsonNode items = schema.path("items");
@@ -66,7 +72,12 @@ public final class SchemaValidator {
       }
       case "integer" -> {
         if (!value.isIntegralNumber()) {
-          out.add(Violation.error(path, shortText(value), "must be an integer", "write a whole number without quotes"));
+          out.add(
+              Violation.error(
+                  path,
+                  shortText(value),
+                  "must be an integer",
+                  "write a whole number without quotes"));
           return;
         }
         checkRange(schema, value.asLong(), path, out);
@@ -78,24 +89,37 @@ public final class SchemaValidator {
       }
       case "boolean" -> {
         if (!value.isBoolean()) {
-          out.add(Violation.error(path, shortText(value), "must be a boolean", "write true or false without quotes"));
+          out.add(
+              Violation.error(
+                  path,
+                  shortText(value),
+                  "must be a boolean",
+                  "write true or false without quotes"));
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
   private void checkObject(JsonNode schema, JsonNode value, String path, List<Violation> out) {
     if (!value.isObject()) {
-      out.add(Violation.error(path, shortText(value), "must be an object", "write it as a YAML mapping (key: value)"));
+      out.add(
+          Violation.error(
+              path,
+              shortText(value),
+              "must be an object",
+              "write it as a YAML mapping (key: value)"));
       return;
     }
     for (JsonNode required : schema.path("required")) {
       if (!value.has(required.asText())) {
-        out.add(Violation.error(join(path, required.asText()), null, "is required", "add " + required.asText()));
+        out.add(
+            Violation.error(
+                join(path, required.asText()), null, "is required", "add " + required.asText()));
       }
     }
-    if (schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false) && !schema.has("properties")
+    if (schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
+        && !schema.has("properties")
         && !schema.has("additionalProperties")) {
       return;
     }
@@ -109,43 +133,69 @@ public final class SchemaValidator {
         check(properties.get(field.getKey()), field.getValue(), childPath, out);
       } else if (additional.isObject()) {
         check(additional, field.getValue(), childPath, out);
-      } else if (!schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false) && !path.isEmpty()
+      } else if (!schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
+          && !path.isEmpty()
           && !path.equals("metadata")) {
-        out.add(Violation.warning(childPath, null, "is not a known field and would be dropped by the API server",
-            "check its spelling against the postgresql reference"));
+        out.add(
+            Violation.warning(
+                childPath,
+                null,
+                "is not a known field and would be dropped by the API server",
+                "check its spelling against the postgresql reference"));
       }
     }
   }
 
   private void checkString(JsonNode schema, String value, String path, List<Violation> out) {
-    if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(value).find()) {
-      // The UI and the CLI show these messages as they are: the regular expression only where no hint says in words
+    if (schema.has("pattern")
+        && !Pattern.compile(schema.get("pattern").asText()).matcher(value).find()) {
+      // The UI and the CLI show these messages as they are: the regular expression only where no
+      // hint says in words
       // what is accepted.
       String pattern = schema.get("pattern").asText();
       String hint = PatternHints.hint(pattern);
-      out.add(Violation.error(path, value, hint == null ? "does not match the pattern " + pattern : "is not valid",
-          hint));
+      out.add(
+          Violation.error(
+              path,
+              value,
+              hint == null ? "does not match the pattern " + pattern : "is not valid",
+              hint));
     }
     if (schema.has("enum")) {
       List<String> allowed = new ArrayList<>();
       schema.get("enum").forEach(e -> allowed.add(e.asText()));
       if (!allowed.contains(value)) {
-        out.add(Violation.error(path, value, "is not allowed", "use one of " + String.join(", ", allowed)));
+        out.add(
+            Violation.error(
+                path, value, "is not allowed", "use one of " + String.join(", ", allowed)));
       }
     }
     if (schema.has("maxLength") && value.length() > schema.get("maxLength").asInt()) {
-      out.add(Violation.error(path, value, "is longer than " + schema.get("maxLength").asInt() + " characters", null));
+      out.add(
+          Violation.error(
+              path,
+              value,
+              "is longer than " + schema.get("maxLength").asInt() + " characters",
+              null));
     }
   }
 
   private void checkRange(JsonNode schema, long value, String path, List<Violation> out) {
     if (schema.has("minimum") && value < schema.get("minimum").asLong()) {
-      out.add(Violation.error(path, value, "must be >= " + schema.get("minimum").asLong(),
-          "use " + schema.get("minimum").asLong() + " or more"));
+      out.add(
+          Violation.error(
+              path,
+              value,
+              "must be >= " + schema.get("minimum").asLong(),
+              "use " + schema.get("minimum").asLong() + " or more"));
     }
     if (schema.has("maximum") && value > schema.get("maximum").asLong()) {
-      out.add(Violation.error(path, value, "must be <= " + schema.get("maximum").asLong(),
-          "use at most " + schema.get("maximum").asLong()));
+      out.add(
+          Violation.error(
+              path,
+              value,
+              "must be <= " + schema.get("maximum").asLong(),
+              "use at most " + schema.get("maximum").asLong()));
     }
   }
 

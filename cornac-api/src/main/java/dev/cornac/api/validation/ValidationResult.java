@@ -4,7 +4,9 @@ import dev.cornac.api.model.Postgresql;
 import java.util.List;
 import java.util.Optional;
 
-/** The outcome of reading one manifest: the resource when it could be read, and every problem found. */
+/**
+ * The outcome of reading one manifest: the resource when it could be read, and every problem found.
+ */
 public record ValidationResult(Optional<Postgresql> resource, List<Violation> violations) {
   public List<Violation> errors() {
     return violations.stream().filter(Violation::isError).toList();

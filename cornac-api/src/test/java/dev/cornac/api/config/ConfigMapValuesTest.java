@@ -18,7 +18,9 @@ class ConfigMapValuesTest {
       assertThat(ConfigMapValues.parseBool("k", f)).as(f).isFalse();
     }
     assertThatThrownBy(() -> ConfigMapValues.parseBool("enable_sidecars", "yes"))
-        .hasMessageContaining("enable_sidecars").hasMessageContaining("\"yes\"").hasMessageContaining("true or false");
+        .hasMessageContaining("enable_sidecars")
+        .hasMessageContaining("\"yes\"")
+        .hasMessageContaining("true or false");
   }
 
   @Test
@@ -28,7 +30,8 @@ class ConfigMapValuesTest {
     assertThat(ConfigMapValues.parseInt("k", "010")).as("leading zero is octal").isEqualTo(8);
     assertThat(ConfigMapValues.parseInt("k", "0x10")).isEqualTo(16);
     assertThat(ConfigMapValues.parseInt("k", "0")).isZero();
-    assertThatThrownBy(() -> ConfigMapValues.parseInt("workers", "eight")).hasMessageContaining("workers");
+    assertThatThrownBy(() -> ConfigMapValues.parseInt("workers", "eight"))
+        .hasMessageContaining("workers");
   }
 
   @Test
@@ -39,20 +42,24 @@ class ConfigMapValuesTest {
     assertThat(ConfigMapValues.parseDuration("k", "250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(ConfigMapValues.parseDuration("k", "0")).isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> ConfigMapValues.parseDuration("resync_period", "30"))
-        .hasMessageContaining("resync_period").hasMessageContaining("10m");
+        .hasMessageContaining("resync_period")
+        .hasMessageContaining("10m");
   }
 
   @Test
   void splitsListsOnEveryCommaWithoutTrimming() {
     assertThat(ConfigMapValues.parseList("a, b")).containsExactly("a", " b");
-    assertThat(ConfigMapValues.parseList("admin,cron_admin")).containsExactly("admin", "cron_admin");
+    assertThat(ConfigMapValues.parseList("admin,cron_admin"))
+        .containsExactly("admin", "cron_admin");
     assertThat(ConfigMapValues.parseList("")).isEmpty();
   }
 
   @Test
   void parsesMapsWithQuotesKeptAndPairsTrimmed() {
-    assertThat(ConfigMapValues.parseMap("k", "application:spilo")).isEqualTo(Map.of("application", "spilo"));
-    assertThat(ConfigMapValues.parseMap("k", " a:b , c:d")).containsExactly(Map.entry("a", "b"), Map.entry("c", "d"));
+    assertThat(ConfigMapValues.parseMap("k", "application:spilo"))
+        .isEqualTo(Map.of("application", "spilo"));
+    assertThat(ConfigMapValues.parseMap("k", " a:b , c:d"))
+        .containsExactly(Map.entry("a", "b"), Map.entry("c", "d"));
     assertThat(ConfigMapValues.parseMap("k", "work_mem:'4GB'")).containsEntry("work_mem", "'4GB'");
     assertThat(ConfigMapValues.parseMap("k", "x:'a,b'")).containsEntry("x", "'a,b'");
   }
@@ -60,7 +67,8 @@ class ConfigMapValuesTest {
   @Test
   void rejectsMapPairsThatDoNotSplitIntoExactlyTwo() {
     assertThatThrownBy(() -> ConfigMapValues.parseMap("sidecar_docker_images", "name:repo:tag"))
-        .hasMessageContaining("sidecar_docker_images").hasMessageContaining("exactly one key:value");
+        .hasMessageContaining("sidecar_docker_images")
+        .hasMessageContaining("exactly one key:value");
     assertThatThrownBy(() -> ConfigMapValues.parseMap("cluster_labels", "a:b,"))
         .hasMessageContaining("cluster_labels");
     assertThatThrownBy(() -> ConfigMapValues.parseMap("k", "a:'b"))

@@ -27,13 +27,16 @@ class ManifestRoundTripTest {
         continue;
       }
       Postgresql pg = ManifestMapper.json().treeToValue(doc, Postgresql.class);
-      assertThat(plain(ManifestMapper.tree(pg))).as(file.getFileName().toString()).isEqualTo(plain(doc));
+      assertThat(plain(ManifestMapper.tree(pg)))
+          .as(file.getFileName().toString())
+          .isEqualTo(plain(doc));
     }
   }
 
   @Test
   void keepsFieldsItDoesNotKnowAtEveryLevel() throws Exception {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-x}
@@ -56,29 +59,39 @@ class ManifestRoundTripTest {
   @Test
   void readsStatusAsObjectOrBareStringAndWritesTheObjectForm() throws Exception {
     String base = "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata: {name: acid-x}\n";
-    Postgresql fromObject = ManifestMapper.yaml().readValue(base + "status: {PostgresClusterStatus: Running}\n",
-        Postgresql.class);
-    Postgresql fromString = ManifestMapper.yaml().readValue(base + "status: Running\n", Postgresql.class);
+    Postgresql fromObject =
+        ManifestMapper.yaml()
+            .readValue(base + "status: {PostgresClusterStatus: Running}\n", Postgresql.class);
+    Postgresql fromString =
+        ManifestMapper.yaml().readValue(base + "status: Running\n", Postgresql.class);
     assertThat(fromObject.getStatus().postgresClusterStatus).isEqualTo("Running");
     assertThat(fromString.getStatus().postgresClusterStatus).isEqualTo("Running");
-    assertThat(ManifestMapper.toJson(fromString.getStatus())).isEqualTo("{\"PostgresClusterStatus\":\"Running\"}");
+    assertThat(ManifestMapper.toJson(fromString.getStatus()))
+        .isEqualTo("{\"PostgresClusterStatus\":\"Running\"}");
   }
 
   @Test
   void readsPostgresTeamAndOperatorConfigurationExamples() throws Exception {
-    JsonNode team = ManifestReader.documents(TestFiles.upstreamManifest("custom-team-membership.yaml")).get(0);
+    JsonNode team =
+        ManifestReader.documents(TestFiles.upstreamManifest("custom-team-membership.yaml")).get(0);
     PostgresTeam pt = ManifestMapper.json().treeToValue(team, PostgresTeam.class);
     assertThat(pt.getSpec().additionalMembers).containsEntry("acid", List.of("elephant"));
     assertThat(plain(ManifestMapper.tree(pt))).isEqualTo(plain(team));
-    JsonNode opconfig = ManifestReader.documents(
-        TestFiles.upstreamManifest("postgresql-operator-default-configuration.yaml")).get(0);
-    OperatorConfiguration oc = ManifestMapper.json().treeToValue(opconfig, OperatorConfiguration.class);
+    JsonNode opconfig =
+        ManifestReader.documents(
+                TestFiles.upstreamManifest("postgresql-operator-default-configuration.yaml"))
+            .get(0);
+    OperatorConfiguration oc =
+        ManifestMapper.json().treeToValue(opconfig, OperatorConfiguration.class);
     assertThat(oc.getConfiguration()).containsKey("kubernetes");
     assertThat(plain(ManifestMapper.tree(oc))).isEqualTo(plain(opconfig));
   }
 
-  /** Plain maps, lists and numbers: YAML's int and Jackson's long for the same value compare equal. */
+  /**
+   * Plain maps, lists and numbers: YAML's int and Jackson's long for the same value compare equal.
+   */
   static Object plain(JsonNode node) throws Exception {
-    return ManifestMapper.json().readValue(ManifestMapper.json().writeValueAsString(node), Object.class);
+    return ManifestMapper.json()
+        .readValue(ManifestMapper.json().writeValueAsString(node), Object.class);
   }
 }

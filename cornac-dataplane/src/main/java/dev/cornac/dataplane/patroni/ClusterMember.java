@@ -4,11 +4,19 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * One member as {@code GET /cluster} reports it. {@code lag} is empty when Patroni says "unknown" (right after a
- * switchover, a stopped member); upstream treats that as the largest lag.
+ * One member as {@code GET /cluster} reports it. {@code lag} is empty when Patroni says "unknown"
+ * (right after a switchover, a stopped member); upstream treats that as the largest lag.
  */
-public record ClusterMember(String name, PatroniRole role, String state, String host, int port, String apiUrl,
-    OptionalInt timeline, OptionalLong lag, boolean pendingRestart) {
+public record ClusterMember(
+    String name,
+    PatroniRole role,
+    String state,
+    String host,
+    int port,
+    String apiUrl,
+    OptionalInt timeline,
+    OptionalLong lag,
+    boolean pendingRestart) {
 
   /** Lag for comparisons: unknown counts as the largest possible. */
   public long lagOrMax() {
@@ -16,6 +24,8 @@ public record ClusterMember(String name, PatroniRole role, String state, String 
   }
 
   public boolean isStreamingOrRunning() {
-    return "running".equals(state) || "streaming".equals(state) || "in archive recovery".equals(state);
+    return "running".equals(state)
+        || "streaming".equals(state)
+        || "in archive recovery".equals(state);
   }
 }

@@ -1,6 +1,9 @@
 package dev.cornac.dataplane.patroni;
 
-/** A Patroni call that failed: unreachable, timed out, or refused with its HTTP status and Patroni's own words. */
+/**
+ * A Patroni call that failed: unreachable, timed out, or refused with its HTTP status and Patroni's
+ * own words.
+ */
 public class PatroniException extends RuntimeException {
   private final int status;
 

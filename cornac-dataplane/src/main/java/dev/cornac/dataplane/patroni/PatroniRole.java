@@ -3,11 +3,15 @@ package dev.cornac.dataplane.patroni;
 import java.util.Locale;
 
 /**
- * A member's role, whatever Patroni version reports it: 3.0 says {@code master} in /patroni and {@code leader} in
- * /cluster, later versions say {@code primary}.
+ * A member's role, whatever Patroni version reports it: 3.0 says {@code master} in /patroni and
+ * {@code leader} in /cluster, later versions say {@code primary}.
  */
 public enum PatroniRole {
-  LEADER, REPLICA, SYNC_STANDBY, STANDBY_LEADER, UNKNOWN;
+  LEADER,
+  REPLICA,
+  SYNC_STANDBY,
+  STANDBY_LEADER,
+  UNKNOWN;
 
   public static PatroniRole parse(String text) {
     if (text == null) {

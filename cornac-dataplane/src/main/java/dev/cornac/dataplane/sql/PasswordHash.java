@@ -15,11 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Password hashes as PostgreSQL stores them (reference e.3): {@code md5<md5(password||user)>} or
- * {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}. Unlike upstream, a stored SCRAM hash is checked
- * against the plaintext with its own salt, so an unchanged password is never set again.
+ * {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}. Unlike upstream, a stored
+ * SCRAM hash is checked against the plaintext with its own salt, so an unchanged password is never
+ * set again.
  */
 public final class PasswordHash {
-  private static final Pattern SCRAM = Pattern.compile("^SCRAM-SHA-256\\$(\\d+):([^$]+)\\$([^:]+):(.+)$");
+  private static final Pattern SCRAM =
+      Pattern.compile("^SCRAM-SHA-256\\$(\\d+):([^$]+)\\$([^:]+):(.+)$");
   private static final SecureRandom RANDOM = new SecureRandom();
   static final int ITERATIONS = 4096;
 
@@ -52,7 +54,9 @@ public final class PasswordHash {
 
   static String md5(String password, String user) {
     try {
-      byte[] d = MessageDigest.getInstance("MD5").digest((password + user).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("MD5")
+              .digest((password + user).getBytes(StandardCharsets.UTF_8));
       return "md5" + HexFormat.of().formatHex(d);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -62,13 +66,21 @@ public final class PasswordHash {
   static String scram(String password, byte[] salt, int iterations) {
     try {
       SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-      byte[] salted = f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+      byte[] salted =
+          f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+              .getEncoded();
       byte[] clientKey = hmac(salted, "Client Key");
       byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
       byte[] serverKey = hmac(salted, "Server Key");
       Base64.Encoder b64 = Base64.getEncoder();
-      return "SCRAM-SHA-256$" + iterations + ":" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey)
-          + ":" + b64.encodeToString(serverKey);
+      return "SCRAM-SHA-256$"
+          + iterations
+          + ":"
+          + b64.encodeToString(salt)
+          + "$"
+          + b64.encodeToString(storedKey)
+          + ":"
+          + b64.encodeToString(serverKey);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

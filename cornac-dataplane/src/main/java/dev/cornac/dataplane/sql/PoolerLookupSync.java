@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The connection pooler's password lookup (reference e, "Connection pooler"): in every database but the templates, a
- * schema and a SECURITY DEFINER function {@code <schema>.user_lookup(username)} returning the role's name and hash
- * from {@code pg_shadow}, executable by the pooler role only. PgBouncer calls it as its {@code auth_query} to
- * authenticate every other role. Created where missing; never dropped.
+ * The connection pooler's password lookup (reference e, "Connection pooler"): in every database but
+ * the templates, a schema and a SECURITY DEFINER function {@code <schema>.user_lookup(username)}
+ * returning the role's name and hash from {@code pg_shadow}, executable by the pooler role only.
+ * PgBouncer calls it as its {@code auth_query} to authenticate every other role. Created where
+ * missing; never dropped.
  */
 public final class PoolerLookupSync {
   private PoolerLookupSync() {}
@@ -24,7 +25,8 @@ public final class PoolerLookupSync {
     return "SELECT * FROM " + quoteIdent(schema) + ".user_lookup($1)";
   }
 
-  public static SqlLog sync(Connection postgres, DatabaseSync.Connector connector, String schema, String poolerRole)
+  public static SqlLog sync(
+      Connection postgres, DatabaseSync.Connector connector, String schema, String poolerRole)
       throws SQLException {
     SqlLog log = new SqlLog();
     for (String database : databases(postgres)) {
@@ -35,10 +37,16 @@ public final class PoolerLookupSync {
         String s = quoteIdent(schema);
         String role = quoteIdent(poolerRole);
         String function = s + ".user_lookup(text)";
-        log.execute(c, "CREATE SCHEMA IF NOT EXISTS " + s, "[" + database + "] CREATE SCHEMA IF NOT EXISTS " + s);
-        String create = "CREATE OR REPLACE FUNCTION " + s + ".user_lookup(i_username text, OUT uname text, "
-            + "OUT phash text) RETURNS record LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS "
-            + "$$ SELECT usename::text, passwd::text FROM pg_catalog.pg_shadow WHERE usename = i_username $$";
+        log.execute(
+            c,
+            "CREATE SCHEMA IF NOT EXISTS " + s,
+            "[" + database + "] CREATE SCHEMA IF NOT EXISTS " + s);
+        String create =
+            "CREATE OR REPLACE FUNCTION "
+                + s
+                + ".user_lookup(i_username text, OUT uname text, "
+                + "OUT phash text) RETURNS record LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS "
+                + "$$ SELECT usename::text, passwd::text FROM pg_catalog.pg_shadow WHERE usename = i_username $$";
         log.execute(c, create, "[" + database + "] CREATE FUNCTION " + function);
         String revoke = "REVOKE ALL ON FUNCTION " + function + " FROM public, " + role;
         log.execute(c, revoke, "[" + database + "] " + revoke);
@@ -54,8 +62,10 @@ public final class PoolerLookupSync {
   private static List<String> databases(Connection c) throws SQLException {
     List<String> names = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname FROM pg_catalog.pg_database WHERE datallowconn "
-            + "AND NOT datistemplate ORDER BY datname")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn "
+                    + "AND NOT datistemplate ORDER BY datname")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }
@@ -64,8 +74,10 @@ public final class PoolerLookupSync {
   }
 
   private static boolean installed(Connection c, String schema) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
-        + "ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = 'user_lookup'")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = 'user_lookup'")) {
       s.setString(1, schema);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next();

@@ -13,20 +13,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dated roles of new-user password rotation ({@code <role><YYMMDD>}) that are older than the retention: dropped.
- * This is the one place the operator drops roles, as upstream (reference e.6), and only roles it created itself for
- * a rotation the manifest or configuration asked for. A role that still owns objects is kept and reported.
+ * The dated roles of new-user password rotation ({@code <role><YYMMDD>}) that are older than the
+ * retention: dropped. This is the one place the operator drops roles, as upstream (reference e.6),
+ * and only roles it created itself for a rotation the manifest or configuration asked for. A role
+ * that still owns objects is kept and reported.
  */
 public final class RotationRetention {
 
   private RotationRetention() {}
 
-  public static SqlLog sync(Connection c, String role, LocalDate today, long retentionDays, List<String> problems)
+  public static SqlLog sync(
+      Connection c, String role, LocalDate today, long retentionDays, List<String> problems)
       throws SQLException {
     SqlLog log = new SqlLog();
     List<String> expired = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT rolname FROM pg_catalog.pg_roles WHERE length(rolname) = length(?) + 6 AND left(rolname, length(?)) = ?")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT rolname FROM pg_catalog.pg_roles WHERE length(rolname) = length(?) + 6 AND left(rolname, length(?)) = ?")) {
       s.setString(1, role);
       s.setString(2, role);
       s.setString(3, role);
@@ -50,8 +53,14 @@ public final class RotationRetention {
     }
     for (String name : expired) {
       try {
-        log.execute(c, "DROP ROLE " + quoteIdent(name), "DROP ROLE " + quoteIdent(name)
-            + " (rotation user older than " + retentionDays + " days)");
+        log.execute(
+            c,
+            "DROP ROLE " + quoteIdent(name),
+            "DROP ROLE "
+                + quoteIdent(name)
+                + " (rotation user older than "
+                + retentionDays
+                + " days)");
       } catch (SQLException e) {
         problems.add("rotation user " + name + " kept: " + e.getMessage());
       }

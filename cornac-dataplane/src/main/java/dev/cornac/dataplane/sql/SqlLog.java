@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the statements of a sync and remembers them with passwords redacted: what a user reads in the log, and what
- * tests assert ("a second sync issues no DDL").
+ * Runs the statements of a sync and remembers them with passwords redacted: what a user reads in
+ * the log, and what tests assert ("a second sync issues no DDL").
  */
 public final class SqlLog {
   private static final Logger LOG = LoggerFactory.getLogger(SqlLog.class);

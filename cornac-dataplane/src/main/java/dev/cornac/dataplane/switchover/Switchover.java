@@ -11,10 +11,11 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Patroni's planned switchover, the one implementation every caller uses (rolling update, the switchover annotation,
- * scale-down, node drain, the local runtime): one candidate rule, one reading of Patroni's answers, one rule for the
- * old primary's demotion. A request is made once; "not yet" is a value, and the caller decides whether that means
- * its next pass (the operator) or another try in a moment (the CLI, the local runtime).
+ * Patroni's planned switchover, the one implementation every caller uses (rolling update, the
+ * switchover annotation, scale-down, node drain, the local runtime): one candidate rule, one
+ * reading of Patroni's answers, one rule for the old primary's demotion. A request is made once;
+ * "not yet" is a value, and the caller decides whether that means its next pass (the operator) or
+ * another try in a moment (the CLI, the local runtime).
  */
 public final class Switchover {
   /** What Patroni made of one request. */
@@ -24,8 +25,8 @@ public final class Switchover {
   public record Done(String answer) implements Result {}
 
   /**
-   * Not now, ask again: 412 (the candidate is not yet a healthy replica in Patroni's eyes, or the leader has just
-   * changed), 503 (Patroni could not do it now), or the leader did not answer.
+   * Not now, ask again: 412 (the candidate is not yet a healthy replica in Patroni's eyes, or the
+   * leader has just changed), 503 (Patroni could not do it now), or the leader did not answer.
    */
   public record NotYet(String reason) implements Result {}
 
@@ -35,8 +36,8 @@ public final class Switchover {
   private Switchover() {}
 
   /** One request to the leader's Patroni. */
-  public static Result request(PatroniClient leaderClient, String leader, String candidate,
-      Optional<OffsetDateTime> at) {
+  public static Result request(
+      PatroniClient leaderClient, String leader, String candidate, Optional<OffsetDateTime> at) {
     try {
       return new Done(leaderClient.switchover(leader, candidate, at).strip());
     } catch (PatroniException e) {
@@ -46,13 +47,14 @@ public final class Switchover {
   }
 
   /**
-   * Upstream's candidate (reference d.1: the synchronous standby, else the least-lagging running replica), among the
-   * members {@code allowed} (those that stay after a scale-down, those on the new spec during a roll, those on nodes
-   * that are not drained).
+   * Upstream's candidate (reference d.1: the synchronous standby, else the least-lagging running
+   * replica), among the members {@code allowed} (those that stay after a scale-down, those on the
+   * new spec during a roll, those on nodes that are not drained).
    */
-  public static Optional<String> candidate(List<ClusterMember> view, boolean synchronousMode,
-      Predicate<String> allowed) {
-    return SwitchoverCandidates.best(view.stream().filter(m -> allowed.test(m.name())).toList(), synchronousMode)
+  public static Optional<String> candidate(
+      List<ClusterMember> view, boolean synchronousMode, Predicate<String> allowed) {
+    return SwitchoverCandidates.best(
+            view.stream().filter(m -> allowed.test(m.name())).toList(), synchronousMode)
         .map(ClusterMember::name);
   }
 
@@ -62,15 +64,24 @@ public final class Switchover {
   }
 
   /**
-   * The demotion rule: a switchover is over when the new leader runs and the old one follows it as a replica. Until
-   * then the old primary must not be stopped (a primary stopped mid-demotion may need a rewind, or lose the
-   * timeline switch), so a caller that goes on to recreate or remove it waits for this.
+   * The demotion rule: a switchover is over when the new leader runs and the old one follows it as
+   * a replica. Until then the old primary must not be stopped (a primary stopped mid-demotion may
+   * need a rewind, or lose the timeline switch), so a caller that goes on to recreate or remove it
+   * waits for this.
    */
   public static boolean settled(List<ClusterMember> view, String oldLeader, String newLeader) {
-    boolean leads = view.stream().anyMatch(m -> m.name().equals(newLeader) && m.role() == PatroniRole.LEADER
-        && "running".equals(m.state()));
-    boolean follows = view.stream().anyMatch(m -> m.name().equals(oldLeader) && !m.role().isLeader()
-        && m.isStreamingOrRunning());
+    boolean leads =
+        view.stream()
+            .anyMatch(
+                m ->
+                    m.name().equals(newLeader)
+                        && m.role() == PatroniRole.LEADER
+                        && "running".equals(m.state()));
+    boolean follows =
+        view.stream()
+            .anyMatch(
+                m ->
+                    m.name().equals(oldLeader) && !m.role().isLeader() && m.isStreamingOrRunning());
     return leads && follows;
   }
 }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The Patroni client against a real two-member Patroni cluster (Debian patroni, etcd, PostgreSQL 15). */
+/**
+ * The Patroni client against a real two-member Patroni cluster (Debian patroni, etcd, PostgreSQL
+ * 15).
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PatroniClientTest {
   static LocalPatroniCluster cluster;
@@ -43,10 +46,14 @@ class PatroniClientTest {
     List<ClusterMember> members = cluster.members().get(1).client(PatroniClient::of).cluster();
     assertThat(members).hasSize(2);
     assertThat(members).filteredOn(m -> m.role() == PatroniRole.LEADER).hasSize(1);
-    ClusterMember replica = members.stream().filter(m -> m.role() == PatroniRole.REPLICA).findFirst().orElseThrow();
-    assertThat(replica.state()).as("Patroni 3.0.2 says running, later versions streaming").isIn("running", "streaming");
+    ClusterMember replica =
+        members.stream().filter(m -> m.role() == PatroniRole.REPLICA).findFirst().orElseThrow();
+    assertThat(replica.state())
+        .as("Patroni 3.0.2 says running, later versions streaming")
+        .isIn("running", "streaming");
     assertThat(replica.lag()).isPresent();
-    assertThat(replica.port()).isIn(cluster.members().stream().map(LocalPatroniCluster.Member::pgPort).toList());
+    assertThat(replica.port())
+        .isIn(cluster.members().stream().map(LocalPatroniCluster.Member::pgPort).toList());
   }
 
   @Test
@@ -65,15 +72,21 @@ class PatroniClientTest {
     var changes = JsonNodeFactory.instance.objectNode();
     changes.putObject("postgresql").putObject("parameters").put("work_mem", "8MB");
     var config = cluster.leader().client(PatroniClient::of).patchConfig(changes);
-    assertThat(config.path("postgresql").path("parameters").path("work_mem").asText()).isEqualTo("8MB");
-    assertThat(cluster.leader().client(PatroniClient::of).config().path("ttl").asInt()).isEqualTo(10);
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      try (Connection c = cluster.connect(cluster.leader()); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("show work_mem")) {
-        rs.next();
-        assertThat(rs.getString(1)).isEqualTo("8MB");
-      }
-    });
+    assertThat(config.path("postgresql").path("parameters").path("work_mem").asText())
+        .isEqualTo("8MB");
+    assertThat(cluster.leader().client(PatroniClient::of).config().path("ttl").asInt())
+        .isEqualTo(10);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              try (Connection c = cluster.connect(cluster.leader());
+                  Statement s = c.createStatement();
+                  ResultSet rs = s.executeQuery("show work_mem")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("8MB");
+              }
+            });
   }
 
   @Test
@@ -83,11 +96,15 @@ class PatroniClientTest {
     changes.putObject("postgresql").putObject("parameters").put("max_connections", 120);
     cluster.leader().client(PatroniClient::of).patchConfig(changes);
     for (LocalPatroniCluster.Member m : cluster.members()) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> m.client(PatroniClient::of).patroni().pendingRestart());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> m.client(PatroniClient::of).patroni().pendingRestart());
     }
     for (LocalPatroniCluster.Member m : cluster.members()) {
       assertThat(m.client(PatroniClient::of).restartPending()).contains("restarted");
-      await().atMost(Duration.ofSeconds(20)).until(() -> !m.client(PatroniClient::of).patroni().pendingRestart());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !m.client(PatroniClient::of).patroni().pendingRestart());
     }
   }
 
@@ -95,27 +112,43 @@ class PatroniClientTest {
   @Order(5)
   void switchoverMovesTheLeaderAndKeepsCommittedRows() throws Exception {
     LocalPatroniCluster.Member oldLeader = cluster.leader();
-    try (Connection c = cluster.connect(oldLeader); Statement s = c.createStatement()) {
+    try (Connection c = cluster.connect(oldLeader);
+        Statement s = c.createStatement()) {
       s.execute("create table if not exists kept(i int)");
       s.execute("insert into kept select generate_series(1, 100)");
     }
-    LocalPatroniCluster.Member candidate = cluster.members().stream().filter(m -> m != oldLeader).findFirst()
-        .orElseThrow();
-    await().atMost(Duration.ofSeconds(20)).until(() -> oldLeader.client(PatroniClient::of).cluster().stream()
-        .anyMatch(m -> m.name().equals(candidate.name()) && m.isStreamingOrRunning() && m.lag().isPresent()));
-    String answer = oldLeader.client(PatroniClient::of)
-        .switchover(oldLeader.name(), candidate.name(), Optional.empty());
+    LocalPatroniCluster.Member candidate =
+        cluster.members().stream().filter(m -> m != oldLeader).findFirst().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                oldLeader.client(PatroniClient::of).cluster().stream()
+                    .anyMatch(
+                        m ->
+                            m.name().equals(candidate.name())
+                                && m.isStreamingOrRunning()
+                                && m.lag().isPresent()));
+    String answer =
+        oldLeader
+            .client(PatroniClient::of)
+            .switchover(oldLeader.name(), candidate.name(), Optional.empty());
     assertThat(answer).contains("Successfully switched over");
-    await().atMost(Duration.ofSeconds(20)).until(() -> candidate.client(PatroniClient::of)
-        .patroni().role() == PatroniRole.LEADER);
-    try (Connection c = cluster.connect(candidate); Statement s = c.createStatement()) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> candidate.client(PatroniClient::of).patroni().role() == PatroniRole.LEADER);
+    try (Connection c = cluster.connect(candidate);
+        Statement s = c.createStatement()) {
       s.execute("insert into kept values (101)");
       ResultSet rs = s.executeQuery("select count(*) from kept");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(101);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> !candidate.client(PatroniClient::of).history().isEmpty());
-    assertThat(candidate.client(PatroniClient::of).history().get(0).size()).as("[timeline, lsn, reason, time, leader]")
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !candidate.client(PatroniClient::of).history().isEmpty());
+    assertThat(candidate.client(PatroniClient::of).history().get(0).size())
+        .as("[timeline, lsn, reason, time, leader]")
         .isGreaterThanOrEqualTo(4);
   }
 
@@ -123,15 +156,23 @@ class PatroniClientTest {
   @Order(6)
   void refusalsAndUnreachableMembersAreClearErrors() {
     LocalPatroniCluster.Member leader = cluster.leader();
-    assertThatThrownBy(() -> leader.client(PatroniClient::of)
-        .switchover(leader.name(), "no-such-member", Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                leader
+                    .client(PatroniClient::of)
+                    .switchover(leader.name(), "no-such-member", Optional.empty()))
         .isInstanceOf(PatroniException.class)
         .hasMessageContaining("HTTP 412")
         .satisfies(e -> assertThat(((PatroniException) e).status()).isEqualTo(412));
-    PatroniClient nowhere = new PatroniClient(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1),
-        Duration.ofMillis(100), Duration.ofMillis(300));
+    PatroniClient nowhere =
+        new PatroniClient(
+            URI.create("http://127.0.0.1:1"),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(100),
+            Duration.ofMillis(300));
     long start = System.nanoTime();
-    assertThatThrownBy(nowhere::cluster).isInstanceOf(PatroniException.class)
+    assertThatThrownBy(nowhere::cluster)
+        .isInstanceOf(PatroniException.class)
         .hasMessageContaining("is not reachable");
     assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(3).toNanos());
   }

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Roles, databases and prepared databases of upstream's complete example, synced into a real PostgreSQL. */
+/**
+ * Roles, databases and prepared databases of upstream's complete example, synced into a real
+ * PostgreSQL.
+ */
 class SqlSyncTest {
   static LocalPatroniCluster cluster;
   static Cluster manifest;
@@ -35,8 +38,14 @@ class SqlSyncTest {
   static void start() throws Exception {
     cluster = LocalPatroniCluster.start("cornac-sql-test", 1);
     String root = System.getProperty("cornac.repo.root", "..");
-    Postgresql pg = ManifestMapper.yaml().readValue(Files.readString(Path.of(root)
-        .resolve("../shared/upstream-examples/manifests/complete-postgres-manifest.yaml")), Postgresql.class);
+    Postgresql pg =
+        ManifestMapper.yaml()
+            .readValue(
+                Files.readString(
+                    Path.of(root)
+                        .resolve(
+                            "../shared/upstream-examples/manifests/complete-postgres-manifest.yaml")),
+                Postgresql.class);
     manifest = new Cluster(pg, OperatorConfig.defaults());
   }
 
@@ -53,19 +62,23 @@ class SqlSyncTest {
 
   private static List<DesiredRole> roles() {
     return DesiredRoles.of(manifest).stream()
-        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM).toList();
+        .filter(r -> r.origin() != DesiredRole.Origin.SYSTEM)
+        .toList();
   }
 
   private Connection db(String name) throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort() + "/" + name,
-        "postgres", LocalPatroniCluster.SUPERUSER_PASSWORD);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort() + "/" + name,
+        "postgres",
+        LocalPatroniCluster.SUPERUSER_PASSWORD);
   }
 
   private SqlLog[] syncAll(DatabaseSync databases) throws SQLException {
     try (Connection c = db("postgres")) {
       SqlLog roles = new RoleSync(null).sync(c, roles(), SqlSyncTest::password);
       SqlLog dbs = databases.syncDatabases(c, manifest.spec().databases);
-      SqlLog prepared = databases.syncPreparedDatabases(c, this::db, DesiredRoles.preparedDatabases(manifest));
+      SqlLog prepared =
+          databases.syncPreparedDatabases(c, this::db, DesiredRoles.preparedDatabases(manifest));
       return new SqlLog[] {roles, dbs, prepared};
     }
   }
@@ -74,33 +87,65 @@ class SqlSyncTest {
   void completeExampleRolesDatabasesAndSchemasExistAndASecondSyncDoesNothing() throws Exception {
     DatabaseSync first = new DatabaseSync();
     SqlLog[] created = syncAll(first);
-    assertThat(created[0].executed()).anyMatch(s -> s.startsWith("CREATE ROLE \"zalando\""))
+    assertThat(created[0].executed())
+        .anyMatch(s -> s.startsWith("CREATE ROLE \"zalando\""))
         .allMatch(s -> !s.contains(password("zalando")));
-    assertThat(first.problems()).as("pg_partman is not packaged with PostgreSQL 15 here")
+    assertThat(first.problems())
+        .as("pg_partman is not packaged with PostgreSQL 15 here")
         .anyMatch(p -> p.contains("pg_partman"));
 
-    try (Connection c = db("postgres"); Statement s = c.createStatement()) {
-      assertThat(flags(s, "zalando")).containsExactlyInAnyOrder("LOGIN", "SUPERUSER", "CREATEDB", "INHERIT");
+    try (Connection c = db("postgres");
+        Statement s = c.createStatement()) {
+      assertThat(flags(s, "zalando"))
+          .containsExactlyInAnyOrder("LOGIN", "SUPERUSER", "CREATEDB", "INHERIT");
       assertThat(flags(s, "foo_user")).contains("LOGIN").doesNotContain("SUPERUSER");
       assertThat(flags(s, "bar_owner")).doesNotContain("LOGIN");
       assertThat(flags(s, "bar_owner_user")).contains("LOGIN");
       assertThat(memberOf(s, "bar_writer")).contains("bar_reader");
       assertThat(memberOf(s, "bar_owner_user")).contains("bar_owner");
-      assertThat(cluster.queryOne(cluster.leader(), "postgres", "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'")).isEqualTo("zalando");
-      assertThat(cluster.queryOne(cluster.leader(), "postgres", "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'"))
+      assertThat(
+              cluster.queryOne(
+                  cluster.leader(),
+                  "postgres",
+                  "select pg_get_userbyid(datdba) from pg_database where datname = 'foo'"))
+          .isEqualTo("zalando");
+      assertThat(
+              cluster.queryOne(
+                  cluster.leader(),
+                  "postgres",
+                  "select pg_get_userbyid(datdba) from pg_database where datname = 'bar'"))
           .isEqualTo("bar_owner");
-      assertThat(cluster.queryOne(cluster.leader(), "postgres", "select array_to_string(rolconfig, ',') from pg_roles where rolname = 'bar_reader'"))
+      assertThat(
+              cluster.queryOne(
+                  cluster.leader(),
+                  "postgres",
+                  "select array_to_string(rolconfig, ',') from pg_roles where rolname = 'bar_reader'"))
           .contains("search_path=");
     }
     LocalPatroniCluster.Member leader = cluster.leader();
-    assertThat(cluster.queryOne(leader, "bar", "select nspowner::regrole::text from pg_namespace where nspname = 'history'"))
+    assertThat(
+            cluster.queryOne(
+                leader,
+                "bar",
+                "select nspowner::regrole::text from pg_namespace where nspname = 'history'"))
         .isEqualTo("bar_history_owner");
-    assertThat(cluster.queryOne(leader, "bar", "select nspowner::regrole::text from pg_namespace where nspname = 'data'"))
+    assertThat(
+            cluster.queryOne(
+                leader,
+                "bar",
+                "select nspowner::regrole::text from pg_namespace where nspname = 'data'"))
         .isEqualTo("bar_data_owner");
-    assertThat(cluster.queryOne(leader, "bar",
-        "select extnamespace::regnamespace::text from pg_extension where extname = 'pgcrypto'")).isEqualTo("public");
-    try (Connection asUser = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort()
-        + "/foo", "foo_user", password("foo_user"))) {
+    assertThat(
+            cluster.queryOne(
+                leader,
+                "bar",
+                "select extnamespace::regnamespace::text from pg_extension where extname = 'pgcrypto'"))
+        .isEqualTo("public");
+    try (Connection asUser =
+        DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort() + "/foo",
+            "foo_user",
+            password("foo_user"))) {
       assertThat(asUser.isValid(2)).isTrue();
     }
 
@@ -118,7 +163,12 @@ class SqlSyncTest {
       new DatabaseSync().syncDatabases(c, Map.of());
       try (Statement s = c.createStatement()) {
         assertThat(flags(s, "foo_user")).contains("LOGIN");
-        assertThat(cluster.queryOne(cluster.leader(), "postgres", "select count(*) from pg_database where datname = 'foo'")).isEqualTo("1");
+        assertThat(
+                cluster.queryOne(
+                    cluster.leader(),
+                    "postgres",
+                    "select count(*) from pg_database where datname = 'foo'"))
+            .isEqualTo("1");
       }
     }
   }
@@ -131,16 +181,23 @@ class SqlSyncTest {
       SqlLog log = new RoleSync(null).sync(c, roles(), SqlSyncTest::password);
       assertThat(log.executed()).containsExactly("ALTER ROLE \"foo_user\" PASSWORD '<redacted>'");
     }
-    try (Connection asUser = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort()
-        + "/foo", "foo_user", password("foo_user"))) {
+    try (Connection asUser =
+        DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + cluster.leader().pgPort() + "/foo",
+            "foo_user",
+            password("foo_user"))) {
       assertThat(asUser.isValid(2)).isTrue();
     }
   }
 
   private static List<String> flags(Statement s, String role) throws SQLException {
     List<String> flags = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery("select rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin "
-        + "from pg_roles where rolname = '" + role + "'")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "select rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin "
+                + "from pg_roles where rolname = '"
+                + role
+                + "'")) {
       rs.next();
       String[] names = {"SUPERUSER", "INHERIT", "CREATEROLE", "CREATEDB", "LOGIN"};
       for (int i = 0; i < names.length; i++) {
@@ -154,8 +211,12 @@ class SqlSyncTest {
 
   private static List<String> memberOf(Statement s, String role) throws SQLException {
     List<String> groups = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery("select g.rolname from pg_auth_members a join pg_roles r on r.oid = a.member "
-        + "join pg_roles g on g.oid = a.roleid where r.rolname = '" + role + "'")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "select g.rolname from pg_auth_members a join pg_roles r on r.oid = a.member "
+                + "join pg_roles g on g.oid = a.roleid where r.rolname = '"
+                + role
+                + "'")) {
       while (rs.next()) {
         groups.add(rs.getString(1));
       }

@@ -36,8 +36,8 @@ public final class LogicalBackupCronJobGenerator {
   private LogicalBackupCronJobGenerator() {}
 
   /**
-   * @param environmentSecretKeys keys of {@code logical_backup_cronjob_environment_secret}; the operator reads them
-   *     from its cache, offline rendering passes none
+   * @param environmentSecretKeys keys of {@code logical_backup_cronjob_environment_secret}; the
+   *     operator reads them from its cache, offline rendering passes none
    */
   public static Optional<CronJob> generate(Cluster c, SortedSet<String> environmentSecretKeys) {
     if (!Boolean.TRUE.equals(c.spec().enableLogicalBackup)) {
@@ -50,70 +50,103 @@ public final class LogicalBackupCronJobGenerator {
     if (!config.string("kube_iam_role").isEmpty()) {
       podAnnotations.put("iam.amazonaws.com/role", config.string("kube_iam_role"));
     }
-    String schedule = c.spec().logicalBackupSchedule != null && !c.spec().logicalBackupSchedule.isEmpty()
-        ? c.spec().logicalBackupSchedule : config.string("logical_backup_schedule");
+    String schedule =
+        c.spec().logicalBackupSchedule != null && !c.spec().logicalBackupSchedule.isEmpty()
+            ? c.spec().logicalBackupSchedule
+            : config.string("logical_backup_schedule");
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     String secretMount = config.string("additional_secret_mount");
     if (!secretMount.isEmpty()) {
-      volumes.add(new VolumeBuilder().withName(secretMount).withNewSecret().withSecretName(secretMount).endSecret()
-          .build());
-      mounts.add(new VolumeMountBuilder().withName(secretMount)
-          .withMountPath(config.string("additional_secret_mount_path")).build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName(secretMount)
+              .withNewSecret()
+              .withSecretName(secretMount)
+              .endSecret()
+              .build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(secretMount)
+              .withMountPath(config.string("additional_secret_mount_path"))
+              .build());
     }
-    return Optional.of(new CronJobBuilder()
-        .withNewMetadata()
-          .withName(ClusterNames.logicalBackupJob(c)).withNamespace(c.namespace())
-          .withLabels(labels).withAnnotations(ClusterLabels.orNull(annotations))
-          .withOwnerReferences(c.ownerReferences())
-        .endMetadata()
-        .withNewSpec()
-          .withSchedule(schedule)
-          .withConcurrencyPolicy("Forbid")
-          .withSuccessfulJobsHistoryLimit((int) config.integerOr("logical_backup_successful_jobs_history_limit", 3))
-          .withFailedJobsHistoryLimit((int) config.integerOr("logical_backup_failed_jobs_history_limit", 3))
-          .withNewJobTemplate()
-            .withNewMetadata().withLabels(labels).withAnnotations(ClusterLabels.orNull(annotations)).endMetadata()
+    return Optional.of(
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName(ClusterNames.logicalBackupJob(c))
+            .withNamespace(c.namespace())
+            .withLabels(labels)
+            .withAnnotations(ClusterLabels.orNull(annotations))
+            .withOwnerReferences(c.ownerReferences())
+            .endMetadata()
             .withNewSpec()
-              .withTtlSecondsAfterFinished((int) config.integerOr("logical_backup_ttl_seconds_after_finished",
-                  DEFAULT_TTL_SECONDS))
-              .withNewTemplate()
-                .withNewMetadata().withLabels(labels).withAnnotations(ClusterLabels.orNull(podAnnotations))
-                .endMetadata()
-                .withNewSpec()
-                  .withRestartPolicy("Never")
-                  .withServiceAccountName(config.podServiceAccountName())
-                  .withTerminationGracePeriodSeconds(config.duration("pod_terminate_grace_period").toSeconds())
-                  .withSecurityContext(StatefulSetGenerator.podSecurityContext(c))
-                  .withTolerations(Scheduling.tolerations(c))
-                  .withAffinity(affinity(c, labels))
-                  .withTopologySpreadConstraints(c.spec().topologySpreadConstraints)
-                  .addNewContainer()
-                    .withName(CONTAINER)
-                    .withImage(config.string("logical_backup_docker_image"))
-                    .withImagePullPolicy("IfNotPresent")
-                    .withPorts(StatefulSetGenerator.databasePorts())
-                    .withSecurityContext(StatefulSetGenerator.postgresSecurityContext(c, false))
-                    .withResources(ResourceRequirementsResolver.other(null, ResourceDefaults.logicalBackup(config),
-                        config))
-                    .withEnv(environment(c, environmentSecretKeys))
-                    .withVolumeMounts(mounts.isEmpty() ? null : mounts)
-                  .endContainer()
-                  .withVolumes(volumes.isEmpty() ? null : volumes)
-                .endSpec()
-              .endTemplate()
+            .withSchedule(schedule)
+            .withConcurrencyPolicy("Forbid")
+            .withSuccessfulJobsHistoryLimit(
+                (int) config.integerOr("logical_backup_successful_jobs_history_limit", 3))
+            .withFailedJobsHistoryLimit(
+                (int) config.integerOr("logical_backup_failed_jobs_history_limit", 3))
+            .withNewJobTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .withAnnotations(ClusterLabels.orNull(annotations))
+            .endMetadata()
+            .withNewSpec()
+            .withTtlSecondsAfterFinished(
+                (int)
+                    config.integerOr(
+                        "logical_backup_ttl_seconds_after_finished", DEFAULT_TTL_SECONDS))
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .withAnnotations(ClusterLabels.orNull(podAnnotations))
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withServiceAccountName(config.podServiceAccountName())
+            .withTerminationGracePeriodSeconds(
+                config.duration("pod_terminate_grace_period").toSeconds())
+            .withSecurityContext(StatefulSetGenerator.podSecurityContext(c))
+            .withTolerations(Scheduling.tolerations(c))
+            .withAffinity(affinity(c, labels))
+            .withTopologySpreadConstraints(c.spec().topologySpreadConstraints)
+            .addNewContainer()
+            .withName(CONTAINER)
+            .withImage(config.string("logical_backup_docker_image"))
+            .withImagePullPolicy("IfNotPresent")
+            .withPorts(StatefulSetGenerator.databasePorts())
+            .withSecurityContext(StatefulSetGenerator.postgresSecurityContext(c, false))
+            .withResources(
+                ResourceRequirementsResolver.other(
+                    null, ResourceDefaults.logicalBackup(config), config))
+            .withEnv(environment(c, environmentSecretKeys))
+            .withVolumeMounts(mounts.isEmpty() ? null : mounts)
+            .endContainer()
+            .withVolumes(volumes.isEmpty() ? null : volumes)
             .endSpec()
-          .endJobTemplate()
-        .endSpec()
-        .build());
+            .endTemplate()
+            .endSpec()
+            .endJobTemplate()
+            .endSpec()
+            .build());
   }
 
-  /** Preferred pod affinity towards other backup pods, plus readiness-label node affinity only (reference 6.13). */
+  /**
+   * Preferred pod affinity towards other backup pods, plus readiness-label node affinity only
+   * (reference 6.13).
+   */
   private static Affinity affinity(Cluster c, Map<String, String> labels) {
-    var term = new PodAffinityTermBuilder().withNewLabelSelector().withMatchLabels(labels).endLabelSelector()
-        .withTopologyKey("kubernetes.io/hostname").build();
+    var term =
+        new PodAffinityTermBuilder()
+            .withNewLabelSelector()
+            .withMatchLabels(labels)
+            .endLabelSelector()
+            .withTopologyKey("kubernetes.io/hostname")
+            .build();
     return new AffinityBuilder()
-        .withNewPodAffinity().withPreferredDuringSchedulingIgnoredDuringExecution(new WeightedPodAffinityTerm(term, 1))
+        .withNewPodAffinity()
+        .withPreferredDuringSchedulingIgnoredDuringExecution(new WeightedPodAffinityTerm(term, 1))
         .endPodAffinity()
         .withNodeAffinity(Scheduling.nodeAffinity(c, null))
         .build();
@@ -131,33 +164,52 @@ public final class LogicalBackupCronJobGenerator {
     env.add(EnvVars.value("PGUSER", config.superUsername()));
     env.add(EnvVars.value("PGDATABASE", config.superUsername()));
     env.add(EnvVars.value("PGSSLMODE", "require"));
-    env.add(EnvVars.secret("PGPASSWORD", ClusterNames.credentialSecret(c, config.superUsername()), "password"));
+    env.add(
+        EnvVars.secret(
+            "PGPASSWORD", ClusterNames.credentialSecret(c, config.superUsername()), "password"));
     env.add(EnvVars.value("LOGICAL_BACKUP_PROVIDER", provider));
     env.add(EnvVars.value("LOGICAL_BACKUP_S3_BUCKET", config.string("logical_backup_s3_bucket")));
-    env.add(EnvVars.value("LOGICAL_BACKUP_S3_BUCKET_PREFIX", config.string("logical_backup_s3_bucket_prefix")));
+    env.add(
+        EnvVars.value(
+            "LOGICAL_BACKUP_S3_BUCKET_PREFIX", config.string("logical_backup_s3_bucket_prefix")));
     env.add(EnvVars.value("LOGICAL_BACKUP_S3_BUCKET_SCOPE_SUFFIX", "/" + c.uid()));
     switch (provider) {
       case "s3" -> {
-        env.add(EnvVars.value("LOGICAL_BACKUP_S3_REGION", config.string("logical_backup_s3_region")));
-        env.add(EnvVars.value("LOGICAL_BACKUP_S3_ENDPOINT", config.string("logical_backup_s3_endpoint")));
+        env.add(
+            EnvVars.value("LOGICAL_BACKUP_S3_REGION", config.string("logical_backup_s3_region")));
+        env.add(
+            EnvVars.value(
+                "LOGICAL_BACKUP_S3_ENDPOINT", config.string("logical_backup_s3_endpoint")));
         env.add(EnvVars.value("LOGICAL_BACKUP_S3_SSE", config.string("logical_backup_s3_sse")));
-        String retention = c.spec().logicalBackupRetention != null && !c.spec().logicalBackupRetention.isEmpty()
-            ? c.spec().logicalBackupRetention : config.string("logical_backup_s3_retention_time");
+        String retention =
+            c.spec().logicalBackupRetention != null && !c.spec().logicalBackupRetention.isEmpty()
+                ? c.spec().logicalBackupRetention
+                : config.string("logical_backup_s3_retention_time");
         env.add(EnvVars.value("LOGICAL_BACKUP_S3_RETENTION_TIME", retention));
         addIfSet(env, "AWS_ACCESS_KEY_ID", config.string("logical_backup_s3_access_key_id"));
-        addIfSet(env, "AWS_SECRET_ACCESS_KEY", config.string("logical_backup_s3_secret_access_key"));
+        addIfSet(
+            env, "AWS_SECRET_ACCESS_KEY", config.string("logical_backup_s3_secret_access_key"));
       }
-      case "gcs" -> addIfSet(env, "LOGICAL_BACKUP_GOOGLE_APPLICATION_CREDENTIALS",
-          config.string("logical_backup_google_application_credentials"));
+      case "gcs" ->
+          addIfSet(
+              env,
+              "LOGICAL_BACKUP_GOOGLE_APPLICATION_CREDENTIALS",
+              config.string("logical_backup_google_application_credentials"));
       case "az" -> {
-        env.add(EnvVars.value("LOGICAL_BACKUP_AZURE_STORAGE_ACCOUNT_NAME",
-            config.string("logical_backup_azure_storage_account_name")));
-        env.add(EnvVars.value("LOGICAL_BACKUP_AZURE_STORAGE_CONTAINER",
-            config.string("logical_backup_azure_storage_container")));
-        addIfSet(env, "LOGICAL_BACKUP_AZURE_STORAGE_ACCOUNT_KEY",
+        env.add(
+            EnvVars.value(
+                "LOGICAL_BACKUP_AZURE_STORAGE_ACCOUNT_NAME",
+                config.string("logical_backup_azure_storage_account_name")));
+        env.add(
+            EnvVars.value(
+                "LOGICAL_BACKUP_AZURE_STORAGE_CONTAINER",
+                config.string("logical_backup_azure_storage_container")));
+        addIfSet(
+            env,
+            "LOGICAL_BACKUP_AZURE_STORAGE_ACCOUNT_KEY",
             config.string("logical_backup_azure_storage_account_key"));
       }
-      default -> { }
+      default -> {}
     }
     String envSecret = config.string("logical_backup_cronjob_environment_secret");
     if (!envSecret.isEmpty()) {

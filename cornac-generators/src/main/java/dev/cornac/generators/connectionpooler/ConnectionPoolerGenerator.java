@@ -57,7 +57,10 @@ public final class ConnectionPoolerGenerator {
   /** Replicas: manifest, else configuration, else 1; at least 1. */
   static int instances(Cluster c) {
     Integer manifest = section(c).numberOfInstances;
-    long n = manifest != null ? manifest : c.config().integerOr("connection_pooler_number_of_instances", 1);
+    long n =
+        manifest != null
+            ? manifest
+            : c.config().integerOr("connection_pooler_number_of_instances", 1);
     return (int) Math.max(1, n);
   }
 
@@ -65,59 +68,91 @@ public final class ConnectionPoolerGenerator {
     String name = ClusterNames.pooler(c, role);
     Map<String, String> podLabels = ClusterLabels.poolerObject(c, role);
     List<Volume> volumes = new ArrayList<>();
-    volumes.add(new VolumeBuilder().withName(name + "-u").withNewSecret().withSecretName(name + "-u").endSecret()
-        .build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName(name + "-u")
+            .withNewSecret()
+            .withSecretName(name + "-u")
+            .endSecret()
+            .build());
     volumes.addAll(PodVolumes.tlsVolumes(c));
     List<VolumeMount> mounts = new ArrayList<>();
-    mounts.add(new VolumeMountBuilder().withName(name + "-u").withMountPath("/etc/pgbouncer/userlist.txt")
-        .withSubPath("userlist.txt").withReadOnly(true).build());
+    mounts.add(
+        new VolumeMountBuilder()
+            .withName(name + "-u")
+            .withMountPath("/etc/pgbouncer/userlist.txt")
+            .withSubPath("userlist.txt")
+            .withReadOnly(true)
+            .build());
     mounts.addAll(PodVolumes.tlsMounts(c));
     PodSecurityContext security = new PodSecurityContext();
     security.setRunAsUser(POOLER_RUN_AS_USER);
     security.setRunAsGroup(POOLER_RUN_AS_GROUP);
     security.setFsGroup(StatefulSetGenerator.fsGroup(c));
-    // PgBouncer runs as an unprivileged user in any case: the pooler always meets the restricted profile.
+    // PgBouncer runs as an unprivileged user in any case: the pooler always meets the restricted
+    // profile.
     security.setRunAsNonRoot(true);
-    security.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault")
-        .build());
+    security.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build());
     ConnectionPooler p = section(c);
-    String image = p.dockerImage == null || p.dockerImage.isEmpty()
-        ? c.config().string("connection_pooler_image") : p.dockerImage;
+    String image =
+        p.dockerImage == null || p.dockerImage.isEmpty()
+            ? c.config().string("connection_pooler_image")
+            : p.dockerImage;
     return new DeploymentBuilder()
         .withNewMetadata()
-          .withName(name).withNamespace(c.namespace()).withLabels(podLabels)
-          .withAnnotations(ClusterLabels.orNull(ClusterLabels.propagatedAnnotations(c)))
-          .withOwnerReferences(c.ownerReferences())
+        .withName(name)
+        .withNamespace(c.namespace())
+        .withLabels(podLabels)
+        .withAnnotations(ClusterLabels.orNull(ClusterLabels.propagatedAnnotations(c)))
+        .withOwnerReferences(c.ownerReferences())
         .endMetadata()
         .withNewSpec()
-          .withReplicas(instances(c))
-          .withNewSelector().withMatchLabels(ClusterLabels.poolerSelector(c, role)).endSelector()
-          .withNewTemplate()
-            .withNewMetadata()
-              .withLabels(podLabels)
-              .withAnnotations(ClusterLabels.orNull(ClusterLabels.podAnnotations(c)))
-            .endMetadata()
-            .withNewSpec()
-              .withTerminationGracePeriodSeconds(c.config().duration("pod_terminate_grace_period").toSeconds())
-              .withServiceAccountName(c.config().podServiceAccountName())
-              .withSecurityContext(security)
-              .withTolerations(Scheduling.tolerations(c))
-              .withAffinity(Scheduling.affinity(c, c.spec().nodeAffinity, ClusterLabels.poolerSelector(c, role)))
-              .withContainers(new ContainerBuilder()
-                  .withName(CONTAINER).withImage(image).withImagePullPolicy("IfNotPresent")
-                  .withResources(ResourceRequirementsResolver.other(p.resources,
-                      ResourceDefaults.pooler(c.config()), c.config()))
-                  .addNewPort().withContainerPort(POOLER_PORT).withProtocol("TCP").endPort()
-                  .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(POOLER_PORT))
-                  .endTcpSocket().endReadinessProbe()
-                  .withNewSecurityContext().withAllowPrivilegeEscalation(false)
-                      .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                  .withEnv(environment(c, role))
-                  .withVolumeMounts(mounts)
-                  .build())
-              .withVolumes(volumes)
-            .endSpec()
-          .endTemplate()
+        .withReplicas(instances(c))
+        .withNewSelector()
+        .withMatchLabels(ClusterLabels.poolerSelector(c, role))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(ClusterLabels.orNull(ClusterLabels.podAnnotations(c)))
+        .endMetadata()
+        .withNewSpec()
+        .withTerminationGracePeriodSeconds(
+            c.config().duration("pod_terminate_grace_period").toSeconds())
+        .withServiceAccountName(c.config().podServiceAccountName())
+        .withSecurityContext(security)
+        .withTolerations(Scheduling.tolerations(c))
+        .withAffinity(
+            Scheduling.affinity(c, c.spec().nodeAffinity, ClusterLabels.poolerSelector(c, role)))
+        .withContainers(
+            new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(image)
+                .withImagePullPolicy("IfNotPresent")
+                .withResources(
+                    ResourceRequirementsResolver.other(
+                        p.resources, ResourceDefaults.pooler(c.config()), c.config()))
+                .addNewPort()
+                .withContainerPort(POOLER_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .withNewReadinessProbe()
+                .withNewTcpSocket()
+                .withPort(new IntOrString(POOLER_PORT))
+                .endTcpSocket()
+                .endReadinessProbe()
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .withEnv(environment(c, role))
+                .withVolumeMounts(mounts)
+                .build())
+        .withVolumes(volumes)
+        .endSpec()
+        .endTemplate()
         .endSpec()
         .build();
   }
@@ -136,8 +171,12 @@ public final class ConnectionPoolerGenerator {
     env.add(EnvVars.value("CONNECTION_POOLER_DEFAULT_SIZE", String.valueOf(p.defaultSize())));
     env.add(EnvVars.value("CONNECTION_POOLER_MIN_SIZE", String.valueOf(p.minSize())));
     env.add(EnvVars.value("CONNECTION_POOLER_RESERVE_SIZE", String.valueOf(p.reserveSize())));
-    env.add(EnvVars.value("CONNECTION_POOLER_MAX_CLIENT_CONN", String.valueOf(p.maxClientConnections())));
-    env.add(EnvVars.value("CONNECTION_POOLER_MAX_DB_CONN", String.valueOf(p.maxDbConnectionsPerInstance())));
+    env.add(
+        EnvVars.value(
+            "CONNECTION_POOLER_MAX_CLIENT_CONN", String.valueOf(p.maxClientConnections())));
+    env.add(
+        EnvVars.value(
+            "CONNECTION_POOLER_MAX_DB_CONN", String.valueOf(p.maxDbConnectionsPerInstance())));
     Tls tls = c.spec().tls;
     if (tls != null && tls.secretName != null && !tls.secretName.isEmpty()) {
       TlsPaths paths = TlsPaths.of(tls);
@@ -152,31 +191,46 @@ public final class ConnectionPoolerGenerator {
     String name = ClusterNames.pooler(c, role);
     var s = c.spec();
     OperatorConfig config = c.config();
-    ServiceType type = role == Role.MASTER
-        ? ServiceType.decide(s.enableMasterPoolerNodePort, s.masterPoolerNodePort,
-            config.bool("enable_master_pooler_node_port"), s.enableMasterPoolerLoadBalancer,
-            config.bool("enable_master_pooler_load_balancer"))
-        : ServiceType.decide(s.enableReplicaPoolerNodePort, s.replicaPoolerNodePort,
-            config.bool("enable_replica_pooler_node_port"), s.enableReplicaPoolerLoadBalancer,
-            config.bool("enable_replica_pooler_load_balancer"));
+    ServiceType type =
+        role == Role.MASTER
+            ? ServiceType.decide(
+                s.enableMasterPoolerNodePort,
+                s.masterPoolerNodePort,
+                config.bool("enable_master_pooler_node_port"),
+                s.enableMasterPoolerLoadBalancer,
+                config.bool("enable_master_pooler_load_balancer"))
+            : ServiceType.decide(
+                s.enableReplicaPoolerNodePort,
+                s.replicaPoolerNodePort,
+                config.bool("enable_replica_pooler_node_port"),
+                s.enableReplicaPoolerLoadBalancer,
+                config.bool("enable_replica_pooler_load_balancer"));
     Map<String, String> annotations = ServiceGenerator.roleAnnotations(c, role);
     if (type.isLoadBalancer()) {
-      annotations.put(ServiceGenerator.EXTERNAL_DNS_ANNOTATION, ClusterNames.poolerDnsName(c, role));
+      annotations.put(
+          ServiceGenerator.EXTERNAL_DNS_ANNOTATION, ClusterNames.poolerDnsName(c, role));
     }
     annotations.putAll(ClusterLabels.inheritedAnnotations(c));
-    ServiceBuilder b = new ServiceBuilder()
-        .withNewMetadata()
-          .withName(name).withNamespace(c.namespace())
-          .withLabels(ClusterLabels.poolerSelector(c, role))
-          .withAnnotations(ClusterLabels.orNull(annotations))
-          .withOwnerReferences(c.ownerReferences())
-        .endMetadata()
-        .withNewSpec()
-          .withPorts(new ServicePortBuilder().withName(name).withPort(POOLER_PORT)
-              .withTargetPort(new IntOrString(POOLER_PORT)).withNodePort(type.nodePort()).build())
-          .withType(type.type())
-          .withSelector(Map.of(ClusterLabels.CONNECTION_POOLER, name))
-        .endSpec();
+    ServiceBuilder b =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(c.namespace())
+            .withLabels(ClusterLabels.poolerSelector(c, role))
+            .withAnnotations(ClusterLabels.orNull(annotations))
+            .withOwnerReferences(c.ownerReferences())
+            .endMetadata()
+            .withNewSpec()
+            .withPorts(
+                new ServicePortBuilder()
+                    .withName(name)
+                    .withPort(POOLER_PORT)
+                    .withTargetPort(new IntOrString(POOLER_PORT))
+                    .withNodePort(type.nodePort())
+                    .build())
+            .withType(type.type())
+            .withSelector(Map.of(ClusterLabels.CONNECTION_POOLER, name))
+            .endSpec();
     if (type.isExternal()) {
       b.editSpec().withExternalTrafficPolicy(config.string("external_traffic_policy")).endSpec();
     }
@@ -186,20 +240,28 @@ public final class ConnectionPoolerGenerator {
     return b.build();
   }
 
-  /** {@code <pooler>-u}: PgBouncer's userlist with the pooler user's password (infrastructure roles: operator). */
+  /**
+   * {@code <pooler>-u}: PgBouncer's userlist with the pooler user's password (infrastructure roles:
+   * operator).
+   */
   public static Secret authSecret(Cluster c, Role role, Credentials credentials) {
     String user = DesiredRoles.poolerUser(c);
     String password = credentials.password(ClusterNames.credentialSecret(c, user), user);
     Map<String, String> data = new LinkedHashMap<>();
-    // Upstream writes stringData; the API server stores it as data, which is what we write and compare.
-    data.put("userlist.txt", Base64.getEncoder().encodeToString(
-        ("\"" + user + "\" \"" + password + "\"\n").getBytes(StandardCharsets.UTF_8)));
+    // Upstream writes stringData; the API server stores it as data, which is what we write and
+    // compare.
+    data.put(
+        "userlist.txt",
+        Base64.getEncoder()
+            .encodeToString(
+                ("\"" + user + "\" \"" + password + "\"\n").getBytes(StandardCharsets.UTF_8)));
     return new SecretBuilder()
         .withNewMetadata()
-          .withName(ClusterNames.poolerAuthSecret(c, role)).withNamespace(c.namespace())
-          .withLabels(ClusterLabels.poolerObject(c, role))
-          .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
-          .withOwnerReferences(c.ownerReferences())
+        .withName(ClusterNames.poolerAuthSecret(c, role))
+        .withNamespace(c.namespace())
+        .withLabels(ClusterLabels.poolerObject(c, role))
+        .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
+        .withOwnerReferences(c.ownerReferences())
         .endMetadata()
         .withType("Opaque")
         .withData(data)

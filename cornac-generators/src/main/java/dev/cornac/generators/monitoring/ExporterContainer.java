@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Cornac's postgres_exporter sidecar ({@code enable_postgres_exporter}): it reads PostgreSQL on localhost as its own
- * {@code pg_monitor} role, whose password comes from that role's credentials secret, and serves {@code /metrics} on
- * the port named {@code exporter} (9187). Restricted in every respect, whatever the Spilo container is.
+ * Cornac's postgres_exporter sidecar ({@code enable_postgres_exporter}): it reads PostgreSQL on
+ * localhost as its own {@code pg_monitor} role, whose password comes from that role's credentials
+ * secret, and serves {@code /metrics} on the port named {@code exporter} (9187). Restricted in
+ * every respect, whatever the Spilo container is.
  */
 public final class ExporterContainer {
   public static final String NAME = "postgres-exporter";
@@ -30,28 +31,50 @@ public final class ExporterContainer {
       return Optional.empty();
     }
     String user = DesiredRoles.exporterUser(c);
-    return Optional.of(new ContainerBuilder()
-        .withName(NAME)
-        .withImage(c.config().string("postgres_exporter_image"))
-        .withImagePullPolicy("IfNotPresent")
-        .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
-        .withEnv(List.of(
-            EnvVars.value("DATA_SOURCE_URI", "localhost:" + StatefulSetGenerator.POSTGRES_PORT
-                + "/postgres?sslmode=disable"),
-            EnvVars.value("DATA_SOURCE_USER", user),
-            EnvVars.secret("DATA_SOURCE_PASS", ClusterNames.credentialSecret(c, user), "password")))
-        .withNewResources()
-          .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("32Mi")))
-          .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
-        .endResources()
-        .withNewReadinessProbe().withNewHttpGet().withPath("/metrics").withPort(new IntOrString(PORT)).endHttpGet()
-          .withInitialDelaySeconds(5).withPeriodSeconds(30).endReadinessProbe()
-        .withNewSecurityContext()
-          .withRunAsNonRoot(true).withRunAsUser(65534L).withAllowPrivilegeEscalation(false)
-          .withReadOnlyRootFilesystem(true)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
-          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
-        .build());
+    return Optional.of(
+        new ContainerBuilder()
+            .withName(NAME)
+            .withImage(c.config().string("postgres_exporter_image"))
+            .withImagePullPolicy("IfNotPresent")
+            .addNewPort()
+            .withName(PORT_NAME)
+            .withContainerPort(PORT)
+            .withProtocol("TCP")
+            .endPort()
+            .withEnv(
+                List.of(
+                    EnvVars.value(
+                        "DATA_SOURCE_URI",
+                        "localhost:"
+                            + StatefulSetGenerator.POSTGRES_PORT
+                            + "/postgres?sslmode=disable"),
+                    EnvVars.value("DATA_SOURCE_USER", user),
+                    EnvVars.secret(
+                        "DATA_SOURCE_PASS", ClusterNames.credentialSecret(c, user), "password")))
+            .withNewResources()
+            .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("32Mi")))
+            .withLimits(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi")))
+            .endResources()
+            .withNewReadinessProbe()
+            .withNewHttpGet()
+            .withPath("/metrics")
+            .withPort(new IntOrString(PORT))
+            .endHttpGet()
+            .withInitialDelaySeconds(5)
+            .withPeriodSeconds(30)
+            .endReadinessProbe()
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(65534L)
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .build());
   }
 }

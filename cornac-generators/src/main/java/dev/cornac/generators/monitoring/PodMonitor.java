@@ -11,8 +11,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 import java.util.List;
 
 /**
- * The Prometheus Operator's {@code PodMonitor} ({@code monitoring.coreos.com/v1}), reduced to the fields Cornac
- * writes. Its CRD belongs to the Prometheus Operator; Cornac only creates objects of it.
+ * The Prometheus Operator's {@code PodMonitor} ({@code monitoring.coreos.com/v1}), reduced to the
+ * fields Cornac writes. Its CRD belongs to the Prometheus Operator; Cornac only creates objects of
+ * it.
  */
 @Group("monitoring.coreos.com")
 @Version("v1")

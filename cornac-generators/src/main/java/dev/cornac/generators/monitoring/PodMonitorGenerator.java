@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The PodMonitor of a cluster's postgres_exporter sidecars ({@code enable_postgres_exporter_pod_monitor}): it selects
- * the cluster's pods with the same labels as its Services and scrapes their {@code exporter} port, so that a
- * Prometheus run by the Prometheus Operator finds every cluster without configuration.
+ * The PodMonitor of a cluster's postgres_exporter sidecars ({@code
+ * enable_postgres_exporter_pod_monitor}): it selects the cluster's pods with the same labels as its
+ * Services and scrapes their {@code exporter} port, so that a Prometheus run by the Prometheus
+ * Operator finds every cluster without configuration.
  */
 public final class PodMonitorGenerator {
   public static final String PATH = "/metrics";
@@ -24,14 +25,20 @@ public final class PodMonitorGenerator {
   }
 
   public static Optional<PodMonitor> generate(Cluster c) {
-    if (!c.config().bool("enable_postgres_exporter_pod_monitor") || ExporterContainer.of(c).isEmpty()) {
+    if (!c.config().bool("enable_postgres_exporter_pod_monitor")
+        || ExporterContainer.of(c).isEmpty()) {
       return Optional.empty();
     }
     Map<String, String> labels = new LinkedHashMap<>(ClusterLabels.object(c));
     labels.putAll(c.config().map("postgres_exporter_pod_monitor_labels"));
     PodMonitor monitor = new PodMonitor();
-    monitor.setMetadata(new ObjectMetaBuilder().withName(name(c)).withNamespace(c.namespace()).withLabels(labels)
-        .withOwnerReferences(c.ownerReferences()).build());
+    monitor.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name(c))
+            .withNamespace(c.namespace())
+            .withLabels(labels)
+            .withOwnerReferences(c.ownerReferences())
+            .build());
     PodMonitor.Spec spec = new PodMonitor.Spec();
     spec.selector = new LabelSelectorBuilder().withMatchLabels(ClusterLabels.selector(c)).build();
     PodMonitor.Endpoint endpoint = new PodMonitor.Endpoint();

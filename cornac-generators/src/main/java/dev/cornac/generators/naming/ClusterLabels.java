@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Label and annotation sets of the reference's notation (L0, L1, PL0, PL1, BL, A, P), computed only here. */
+/**
+ * Label and annotation sets of the reference's notation (L0, L1, PL0, PL1, BL, A, P), computed only
+ * here.
+ */
 public final class ClusterLabels {
   public static final String TEAM = "team";
   public static final String APPLICATION = "application";
@@ -16,7 +19,10 @@ public final class ClusterLabels {
 
   private ClusterLabels() {}
 
-  /** L0: {@code cluster_labels} + {@code cluster_name_label: <cluster>}; the selector of every cluster object. */
+  /**
+   * L0: {@code cluster_labels} + {@code cluster_name_label: <cluster>}; the selector of every
+   * cluster object.
+   */
   public static Map<String, String> selector(Cluster c) {
     Map<String, String> l = new LinkedHashMap<>(c.config().clusterLabels());
     l.put(c.config().clusterNameLabel(), c.name());
@@ -84,16 +90,21 @@ public final class ClusterLabels {
     return a;
   }
 
-  /** P: A + CR annotations matching a {@code downscaler_annotations} pattern (unanchored search, as Go's). */
+  /**
+   * P: A + CR annotations matching a {@code downscaler_annotations} pattern (unanchored search, as
+   * Go's).
+   */
   public static Map<String, String> propagatedAnnotations(Cluster c) {
     Map<String, String> a = inheritedAnnotations(c);
     for (String pattern : c.config().list("downscaler_annotations")) {
       Pattern p = Pattern.compile(pattern);
-      c.annotations().forEach((k, v) -> {
-        if (p.matcher(k).find()) {
-          a.put(k, v);
-        }
-      });
+      c.annotations()
+          .forEach(
+              (k, v) -> {
+                if (p.matcher(k).find()) {
+                  a.put(k, v);
+                }
+              });
     }
     return a;
   }
@@ -103,7 +114,9 @@ public final class ClusterLabels {
     return map == null || map.isEmpty() ? null : map;
   }
 
-  /** Pod annotations: {@code custom_pod_annotations}, overlaid by {@code podAnnotations}, then A. */
+  /**
+   * Pod annotations: {@code custom_pod_annotations}, overlaid by {@code podAnnotations}, then A.
+   */
   public static Map<String, String> podAnnotations(Cluster c) {
     Map<String, String> a = new LinkedHashMap<>(c.config().map("custom_pod_annotations"));
     if (c.spec().podAnnotations != null) {

@@ -24,12 +24,18 @@ public final class ClusterNames {
     return c.name() + "-config";
   }
 
-  /** Patroni's DCS objects: {@code <cluster>-leader}, {@code -config}, {@code -sync}, {@code -failover}. */
+  /**
+   * Patroni's DCS objects: {@code <cluster>-leader}, {@code -config}, {@code -sync}, {@code
+   * -failover}.
+   */
   public static List<String> patroniObjects(Cluster c) {
-    return List.of(c.name() + "-leader", c.name() + "-config", c.name() + "-sync", c.name() + "-failover");
+    return List.of(
+        c.name() + "-leader", c.name() + "-config", c.name() + "-sync", c.name() + "-failover");
   }
 
-  /** {@code secret_name_template} with every '_' of the user name replaced by '-' (reference 3.10). */
+  /**
+   * {@code secret_name_template} with every '_' of the user name replaced by '-' (reference 3.10).
+   */
   public static String credentialSecret(Cluster c, String username) {
     return credentialSecretOf(c, c.name(), username);
   }
@@ -57,14 +63,20 @@ public final class ClusterNames {
   }
 
   public static String pooler(Cluster c, Role role) {
-    return c.name() + (role == Role.MASTER ? ClusterNameRule.POOLER_SUFFIX : ClusterNameRule.REPLICA_POOLER_SUFFIX);
+    return c.name()
+        + (role == Role.MASTER
+            ? ClusterNameRule.POOLER_SUFFIX
+            : ClusterNameRule.REPLICA_POOLER_SUFFIX);
   }
 
   public static String poolerAuthSecret(Cluster c, Role role) {
     return pooler(c, role) + "-u";
   }
 
-  /** {@code logical_backup_job_prefix} + cluster, cut to 52 characters, a trailing '-' removed after the cut. */
+  /**
+   * {@code logical_backup_job_prefix} + cluster, cut to 52 characters, a trailing '-' removed after
+   * the cut.
+   */
   public static String logicalBackupJob(Cluster c) {
     String name = c.config().string("logical_backup_job_prefix") + c.name();
     if (name.length() > CRONJOB_NAME_LIMIT) {
@@ -76,30 +88,64 @@ public final class ClusterNames {
     return name;
   }
 
-  /** The external-dns host names of a database Service: the current format, then the legacy one (reference 3.8). */
+  /**
+   * The external-dns host names of a database Service: the current format, then the legacy one
+   * (reference 3.8).
+   */
   public static String serviceDnsNames(Cluster c, Role role) {
-    String format = c.config().string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
+    String format =
+        c.config()
+            .string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
     List<String> names = new ArrayList<>();
-    names.add(dnsName(format, c.name(), c.namespace(), c.teamId(), c.config().string("db_hosted_zone")));
-    ClusterNameRule.shortName(c.name(), c.teamId()).ifPresent(shortName -> names.add(legacyDnsName(
-        c.config().string(role == Role.MASTER ? "master_legacy_dns_name_format" : "replica_legacy_dns_name_format"),
-        shortName, c.teamId(), c.config().string("db_hosted_zone"))));
+    names.add(
+        dnsName(format, c.name(), c.namespace(), c.teamId(), c.config().string("db_hosted_zone")));
+    ClusterNameRule.shortName(c.name(), c.teamId())
+        .ifPresent(
+            shortName ->
+                names.add(
+                    legacyDnsName(
+                        c.config()
+                            .string(
+                                role == Role.MASTER
+                                    ? "master_legacy_dns_name_format"
+                                    : "replica_legacy_dns_name_format"),
+                        shortName,
+                        c.teamId(),
+                        c.config().string("db_hosted_zone"))));
     return String.join(",", names);
   }
 
-  /** The pooler's host name uses {@code <cluster>-pooler} as {cluster}, and no legacy name (reference 3.12). */
+  /**
+   * The pooler's host name uses {@code <cluster>-pooler} as {cluster}, and no legacy name
+   * (reference 3.12).
+   */
   public static String poolerDnsName(Cluster c, Role role) {
-    String format = c.config().string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
-    return dnsName(format, c.name() + ClusterNameRule.POOLER_SUFFIX, c.namespace(), c.teamId(), c.config().string("db_hosted_zone"));
+    String format =
+        c.config()
+            .string(role == Role.MASTER ? "master_dns_name_format" : "replica_dns_name_format");
+    return dnsName(
+        format,
+        c.name() + ClusterNameRule.POOLER_SUFFIX,
+        c.namespace(),
+        c.teamId(),
+        c.config().string("db_hosted_zone"));
   }
 
-  private static String dnsName(String format, String cluster, String namespace, String team, String zone) {
-    return format.replace("{cluster}", cluster).replace("{namespace}", namespace).replace("{team}", team)
-        .replace("{hostedzone}", zone).toLowerCase(Locale.ROOT);
+  private static String dnsName(
+      String format, String cluster, String namespace, String team, String zone) {
+    return format
+        .replace("{cluster}", cluster)
+        .replace("{namespace}", namespace)
+        .replace("{team}", team)
+        .replace("{hostedzone}", zone)
+        .toLowerCase(Locale.ROOT);
   }
 
   private static String legacyDnsName(String format, String cluster, String team, String zone) {
-    return format.replace("{cluster}", cluster).replace("{team}", team).replace("{hostedzone}", zone)
+    return format
+        .replace("{cluster}", cluster)
+        .replace("{team}", team)
+        .replace("{hostedzone}", zone)
         .toLowerCase(Locale.ROOT);
   }
 }

@@ -13,22 +13,29 @@ import java.util.Map;
 public final class PodDisruptionBudgetGenerator {
   private PodDisruptionBudgetGenerator() {}
 
-  /** Budgets relax when PDBs are disabled or the manifest (not the clamped count) asks for no instances. */
+  /**
+   * Budgets relax when PDBs are disabled or the manifest (not the clamped count) asks for no
+   * instances.
+   */
   private static boolean relaxed(Cluster c) {
     return !c.config().bool("enable_pod_disruption_budget") || c.manifestInstances() <= 0;
   }
 
   /**
-   * The primary's budget. Unlike upstream, a single-instance cluster gets {@code minAvailable: 0}: with 1 its only
-   * pod could never be evicted and a node drain would wait for ever; with more instances the operator moves the
-   * primary off a node being drained first (NodeDrainSwitchover), after which the drain may evict the old one.
+   * The primary's budget. Unlike upstream, a single-instance cluster gets {@code minAvailable: 0}:
+   * with 1 its only pod could never be evicted and a node drain would wait for ever; with more
+   * instances the operator moves the primary off a node being drained first (NodeDrainSwitchover),
+   * after which the drain may evict the old one.
    */
   public static PodDisruptionBudget primary(Cluster c) {
     OperatorConfig config = c.config();
     boolean masterSelector = config.bool("pdb_master_label_selector");
     int minAvailable = relaxed(c) || c.effectiveInstances() == 1 ? 0 : 1;
     var patroni = c.spec().patroni;
-    if (!masterSelector && minAvailable > 0 && patroni != null && Boolean.TRUE.equals(patroni.synchronousModeStrict)) {
+    if (!masterSelector
+        && minAvailable > 0
+        && patroni != null
+        && Boolean.TRUE.equals(patroni.synchronousModeStrict)) {
       minAvailable = (patroni.synchronousNodeCount == null ? 0 : patroni.synchronousNodeCount) + 1;
     }
     Map<String, String> selector = ClusterLabels.selector(c);
@@ -37,14 +44,17 @@ public final class PodDisruptionBudgetGenerator {
     }
     return new PodDisruptionBudgetBuilder()
         .withNewMetadata()
-          .withName(ClusterNames.primaryPdb(c)).withNamespace(c.namespace())
-          .withLabels(ClusterLabels.object(c))
-          .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
-          .withOwnerReferences(c.ownerReferences())
+        .withName(ClusterNames.primaryPdb(c))
+        .withNamespace(c.namespace())
+        .withLabels(ClusterLabels.object(c))
+        .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
+        .withOwnerReferences(c.ownerReferences())
         .endMetadata()
         .withNewSpec()
-          .withMinAvailable(new IntOrString(minAvailable))
-          .withNewSelector().withMatchLabels(selector).endSelector()
+        .withMinAvailable(new IntOrString(minAvailable))
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
         .endSpec()
         .build();
   }
@@ -54,14 +64,17 @@ public final class PodDisruptionBudgetGenerator {
     selector.put(ClusterLabels.CRITICAL_OPERATION, "true");
     return new PodDisruptionBudgetBuilder()
         .withNewMetadata()
-          .withName(ClusterNames.criticalOpPdb(c)).withNamespace(c.namespace())
-          .withLabels(ClusterLabels.object(c))
-          .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
-          .withOwnerReferences(c.ownerReferences())
+        .withName(ClusterNames.criticalOpPdb(c))
+        .withNamespace(c.namespace())
+        .withLabels(ClusterLabels.object(c))
+        .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
+        .withOwnerReferences(c.ownerReferences())
         .endMetadata()
         .withNewSpec()
-          .withMaxUnavailable(relaxed(c) ? new IntOrString("100%") : new IntOrString(0))
-          .withNewSelector().withMatchLabels(selector).endSelector()
+        .withMaxUnavailable(relaxed(c) ? new IntOrString("100%") : new IntOrString(0))
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
         .endSpec()
         .build();
   }

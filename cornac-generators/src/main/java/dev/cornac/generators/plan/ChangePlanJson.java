@@ -10,7 +10,10 @@ import java.util.Locale;
 public final class ChangePlanJson {
   private ChangePlanJson() {}
 
-  /** @param against what the plan was computed against (a file, the live cluster, the stored resource) */
+  /**
+   * @param against what the plan was computed against (a file, the live cluster, the stored
+   *     resource)
+   */
   public static ObjectNode of(ChangePlan plan, String against) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
@@ -27,7 +30,8 @@ public final class ChangePlanJson {
       strings(n.putArray("fields"), o.fields());
     }
     strings(root.putArray("podRestarts"), plan.podRestarts());
-    plan.switchover().ifPresentOrElse(s -> root.put("switchover", s), () -> root.putNull("switchover"));
+    plan.switchover()
+        .ifPresentOrElse(s -> root.put("switchover", s), () -> root.putNull("switchover"));
     strings(root.putArray("scaling"), plan.scaling());
     strings(root.putArray("waits"), plan.waits());
     strings(root.putArray("inside"), plan.inside());

@@ -24,22 +24,27 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The plan of a change, as data: the desired objects of the new manifest against what exists (the objects read from
- * the cluster, or those of another manifest offline), decided with the operator's own rules ({@link ObjectMatcher},
- * {@link StatefulSetChange}); then the consequences — which pods are recreated and in which order, the switchover,
- * what waits for a maintenance window and until when, what changes inside PostgreSQL.
+ * The plan of a change, as data: the desired objects of the new manifest against what exists (the
+ * objects read from the cluster, or those of another manifest offline), decided with the operator's
+ * own rules ({@link ObjectMatcher}, {@link StatefulSetChange}); then the consequences — which pods
+ * are recreated and in which order, the switchover, what waits for a maintenance window and until
+ * when, what changes inside PostgreSQL.
  */
 public final class ChangePlanner {
   /**
    * What exists now.
    *
-   * @param spec the spec the cluster runs with now (the stored resource, or the other manifest); empty for a new one
+   * @param spec the spec the cluster runs with now (the stored resource, or the other manifest);
+   *     empty for a new one
    * @param objects the cluster's objects (any kind; pods are read from {@code pods})
    * @param pods its pods, with their role label; empty offline
-   * @param observedKinds the kinds that were read (a live read skips some: Endpoints, which Patroni owns, and
-   *     PodMonitors); empty: every kind
+   * @param observedKinds the kinds that were read (a live read skips some: Endpoints, which Patroni
+   *     owns, and PodMonitors); empty: every kind
    */
-  public record Current(Optional<PostgresqlSpec> spec, List<HasMetadata> objects, List<Pod> pods,
+  public record Current(
+      Optional<PostgresqlSpec> spec,
+      List<HasMetadata> objects,
+      List<Pod> pods,
       Set<String> observedKinds) {
     /** Another manifest's objects, offline: every kind is known. */
     public static Current offline(PostgresqlSpec spec, List<HasMetadata> objects) {
@@ -53,53 +58,85 @@ public final class ChangePlanner {
 
   private ChangePlanner() {}
 
-  public static ChangePlan plan(Cluster cluster, DesiredState desired, Current current, Instant now) {
+  public static ChangePlan plan(
+      Cluster cluster, DesiredState desired, Current current, Instant now) {
     String id = cluster.namespace() + "/" + cluster.name();
     List<ChangePlan.ObjectChange> objects = new ArrayList<>();
     Set<String> wanted = new LinkedHashSet<>();
-    StatefulSetChange sts = StatefulSetChange.of(desired.statefulSet(),
-        find(current.objects(), desired.statefulSet()).map(StatefulSet.class::cast),
-        cluster.config().bool("enable_lazy_spilo_upgrade"));
+    StatefulSetChange sts =
+        StatefulSetChange.of(
+            desired.statefulSet(),
+            find(current.objects(), desired.statefulSet()).map(StatefulSet.class::cast),
+            cluster.config().bool("enable_lazy_spilo_upgrade"));
     for (HasMetadata d : desired.inCreationOrder()) {
-      if (d instanceof ServiceAccount || d instanceof RoleBinding || !current.observed(d.getKind())) {
+      if (d instanceof ServiceAccount
+          || d instanceof RoleBinding
+          || !current.observed(d.getKind())) {
         continue; // shared by the namespace's clusters, or not read
       }
       wanted.add(key(d));
       Optional<HasMetadata> live = find(current.objects(), d);
       if (d instanceof StatefulSet) {
         if (sts.action() != StatefulSetChange.Action.NONE) {
-          objects.add(new ChangePlan.ObjectChange(d.getKind(), name(d), ChangePlan.Action.valueOf(sts.action().name()),
-              sts.fields()));
+          objects.add(
+              new ChangePlan.ObjectChange(
+                  d.getKind(),
+                  name(d),
+                  ChangePlan.Action.valueOf(sts.action().name()),
+                  sts.fields()));
         }
       } else if (live.isEmpty()) {
-        objects.add(new ChangePlan.ObjectChange(d.getKind(), name(d), ChangePlan.Action.CREATE, List.of()));
+        objects.add(
+            new ChangePlan.ObjectChange(d.getKind(), name(d), ChangePlan.Action.CREATE, List.of()));
       } else if (!(d instanceof Secret) && !ObjectMatcher.covers(d, live.get())) {
         // Secrets keep their stored passwords: only a missing one is news.
-        objects.add(new ChangePlan.ObjectChange(d.getKind(), name(d), ChangePlan.Action.UPDATE,
-            ObjectMatcher.differences(d, live.get())));
+        objects.add(
+            new ChangePlan.ObjectChange(
+                d.getKind(),
+                name(d),
+                ChangePlan.Action.UPDATE,
+                ObjectMatcher.differences(d, live.get())));
       }
     }
     for (HasMetadata o : current.objects()) {
       // Secrets and volumes are never removed by a change of the manifest.
-      if (!wanted.contains(key(o)) && !(o instanceof Secret) && !(o instanceof PersistentVolumeClaim)
-          && !(o instanceof Pod) && !(o instanceof ServiceAccount) && !(o instanceof RoleBinding)) {
-        objects.add(new ChangePlan.ObjectChange(o.getKind(), name(o), ChangePlan.Action.DELETE, List.of()));
+      if (!wanted.contains(key(o))
+          && !(o instanceof Secret)
+          && !(o instanceof PersistentVolumeClaim)
+          && !(o instanceof Pod)
+          && !(o instanceof ServiceAccount)
+          && !(o instanceof RoleBinding)) {
+        objects.add(
+            new ChangePlan.ObjectChange(o.getKind(), name(o), ChangePlan.Action.DELETE, List.of()));
       }
     }
     List<String> restarts = podRestarts(cluster, desired, current, sts);
     boolean primaryRestarts = restarts.stream().anyMatch(p -> p.contains("(the primary"));
-    Optional<String> switchover = primaryRestarts && Math.max(current.pods().size(), sts.replicasTo()) > 1
-        ? Optional.of("one switchover, to a replica already recreated, before the primary is recreated")
-        : Optional.empty();
-    return new ChangePlan(id, List.of(), objects, restarts, switchover, scaling(cluster, sts),
-        waits(cluster, current, now), inside(cluster, current));
+    Optional<String> switchover =
+        primaryRestarts && Math.max(current.pods().size(), sts.replicasTo()) > 1
+            ? Optional.of(
+                "one switchover, to a replica already recreated, before the primary is recreated")
+            : Optional.empty();
+    return new ChangePlan(
+        id,
+        List.of(),
+        objects,
+        restarts,
+        switchover,
+        scaling(cluster, sts),
+        waits(cluster, current, now),
+        inside(cluster, current));
   }
 
-  /** Replicas first by ordinal, the primary last (upstream's order); offline, ordinal 0 stands for the primary. */
-  private static List<String> podRestarts(Cluster cluster, DesiredState desired, Current current,
-      StatefulSetChange sts) {
+  /**
+   * Replicas first by ordinal, the primary last (upstream's order); offline, ordinal 0 stands for
+   * the primary.
+   */
+  private static List<String> podRestarts(
+      Cluster cluster, DesiredState desired, Current current, StatefulSetChange sts) {
     Set<String> marked = new TreeSet<>(Comparator.comparingInt(ChangePlanner::ordinal));
-    String image = desired.statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String image =
+        desired.statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     boolean lazy = cluster.config().bool("enable_lazy_spilo_upgrade");
     if (current.pods().isEmpty()) {
       if (sts.rollsPods()) {
@@ -110,23 +147,35 @@ public final class ChangePlanner {
       }
     } else {
       for (Pod p : current.pods()) {
-        boolean outdated = !lazy && p.getSpec() != null && p.getSpec().getContainers() != null
-            && p.getSpec().getContainers().stream().anyMatch(c -> "postgres".equals(c.getName())
-                && !Objects.equals(image, c.getImage()));
+        boolean outdated =
+            !lazy
+                && p.getSpec() != null
+                && p.getSpec().getContainers() != null
+                && p.getSpec().getContainers().stream()
+                    .anyMatch(
+                        c ->
+                            "postgres".equals(c.getName()) && !Objects.equals(image, c.getImage()));
         Map<String, String> annotations = p.getMetadata().getAnnotations();
-        boolean alreadyMarked = annotations != null && "true".equalsIgnoreCase(
-            annotations.get("zalando-postgres-operator-rolling-update-required"));
+        boolean alreadyMarked =
+            annotations != null
+                && "true"
+                    .equalsIgnoreCase(
+                        annotations.get("zalando-postgres-operator-rolling-update-required"));
         if (sts.rollsPods() || outdated || alreadyMarked) {
           marked.add(p.getMetadata().getName());
         }
       }
     }
-    Optional<String> primary = current.pods().stream().filter(p -> "master".equals(label(p,
-        cluster.config().podRoleLabel()))).map(ChangePlanner::name).findFirst();
+    Optional<String> primary =
+        current.pods().stream()
+            .filter(p -> "master".equals(label(p, cluster.config().podRoleLabel())))
+            .map(ChangePlanner::name)
+            .findFirst();
     String leader = primary.orElse(cluster.name() + "-0");
     List<String> order = new ArrayList<>(marked.stream().filter(m -> !m.equals(leader)).toList());
     if (marked.contains(leader)) {
-      order.add(leader + (primary.isPresent() ? " (the primary)" : " (the primary, if it still leads)"));
+      order.add(
+          leader + (primary.isPresent() ? " (the primary)" : " (the primary, if it still leads)"));
     }
     return order;
   }
@@ -140,19 +189,26 @@ public final class ChangePlanner {
     List<String> out = new ArrayList<>();
     if (to > from) {
       for (int i = from; i < to; i++) {
-        out.add("pod " + cluster.name() + "-" + i + " added (a new replica, copied from the primary)");
+        out.add(
+            "pod " + cluster.name() + "-" + i + " added (a new replica, copied from the primary)");
       }
     } else {
       for (int i = to; i < from; i++) {
-        out.add("pod " + cluster.name() + "-" + i + " removed (its volume stays); a primary among the removed pods "
-            + "switches over first");
+        out.add(
+            "pod "
+                + cluster.name()
+                + "-"
+                + i
+                + " removed (its volume stays); a primary among the removed pods "
+                + "switches over first");
       }
     }
     return out;
   }
 
   private static List<String> waits(Cluster cluster, Current current, Instant now) {
-    Optional<String> before = current.spec().map(s -> s.postgresql == null ? null : s.postgresql.version);
+    Optional<String> before =
+        current.spec().map(s -> s.postgresql == null ? null : s.postgresql.version);
     String after = cluster.postgresVersion();
     if (before.isEmpty() || before.get() == null || before.get().equals(after)) {
       return List.of();
@@ -162,13 +218,22 @@ public final class ChangePlanner {
     boolean inWindow = MaintenanceWindows.inWindow(windows, cluster.config(), now);
     String change = "PostgreSQL " + before.get() + " → " + after;
     if (!inWindow) {
-      out.add(change + " waits for a maintenance window" + MaintenanceWindows.nextOpening(windows, cluster.config(),
-          now).map(t -> " (next opening " + t + ")").orElse(""));
+      out.add(
+          change
+              + " waits for a maintenance window"
+              + MaintenanceWindows.nextOpening(windows, cluster.config(), now)
+                  .map(t -> " (next opening " + t + ")")
+                  .orElse(""));
     }
     String mode = cluster.config().string("major_version_upgrade_mode");
-    out.add(change + ": the pods roll with the new PGVERSION, then " + ("off".equals(mode)
-        ? "no in-place upgrade (major_version_upgrade_mode off, unless the team is in the allow list)"
-        : "the in-place upgrade runs on the primary (major_version_upgrade_mode " + mode + ")"));
+    out.add(
+        change
+            + ": the pods roll with the new PGVERSION, then "
+            + ("off".equals(mode)
+                ? "no in-place upgrade (major_version_upgrade_mode off, unless the team is in the allow list)"
+                : "the in-place upgrade runs on the primary (major_version_upgrade_mode "
+                    + mode
+                    + ")"));
     return out;
   }
 
@@ -178,34 +243,57 @@ public final class ChangePlanner {
     List<String> out = new ArrayList<>();
     Map<String, ?> usersBefore = before == null || before.users == null ? Map.of() : before.users;
     Map<String, ?> usersNow = now.users == null ? Map.of() : now.users;
-    usersNow.keySet().stream().filter(u -> !usersBefore.containsKey(u)).sorted()
+    usersNow.keySet().stream()
+        .filter(u -> !usersBefore.containsKey(u))
+        .sorted()
         .forEach(u -> out.add("role " + u + " created, with its credentials secret"));
-    usersBefore.keySet().stream().filter(u -> !usersNow.containsKey(u)).sorted()
-        .forEach(u -> out.add("role " + u + " kept: Cornac never drops a role (drop it yourself if you mean it)"));
-    Map<String, String> dbBefore = before == null || before.databases == null ? Map.of() : before.databases;
+    usersBefore.keySet().stream()
+        .filter(u -> !usersNow.containsKey(u))
+        .sorted()
+        .forEach(
+            u ->
+                out.add(
+                    "role "
+                        + u
+                        + " kept: Cornac never drops a role (drop it yourself if you mean it)"));
+    Map<String, String> dbBefore =
+        before == null || before.databases == null ? Map.of() : before.databases;
     Map<String, String> dbNow = now.databases == null ? Map.of() : now.databases;
-    dbNow.keySet().stream().filter(d -> !dbBefore.containsKey(d)).sorted()
+    dbNow.keySet().stream()
+        .filter(d -> !dbBefore.containsKey(d))
+        .sorted()
         .forEach(d -> out.add("database " + d + " created, owned by " + dbNow.get(d)));
-    dbBefore.keySet().stream().filter(d -> !dbNow.containsKey(d)).sorted()
+    dbBefore.keySet().stream()
+        .filter(d -> !dbNow.containsKey(d))
+        .sorted()
         .forEach(d -> out.add("database " + d + " kept: Cornac never drops a database"));
     if (before != null) {
-      Map<String, String> parametersBefore = before.postgresql == null || before.postgresql.parameters == null
-          ? Map.of() : before.postgresql.parameters;
-      Map<String, String> parametersNow = now.postgresql == null || now.postgresql.parameters == null
-          ? Map.of() : now.postgresql.parameters;
+      Map<String, String> parametersBefore =
+          before.postgresql == null || before.postgresql.parameters == null
+              ? Map.of()
+              : before.postgresql.parameters;
+      Map<String, String> parametersNow =
+          now.postgresql == null || now.postgresql.parameters == null
+              ? Map.of()
+              : now.postgresql.parameters;
       Set<String> changed = new TreeSet<>();
-      parametersNow.forEach((k, v) -> {
-        if (!v.equals(parametersBefore.get(k))) {
-          changed.add(k);
-        }
-      });
-      parametersBefore.keySet().stream().filter(k -> !parametersNow.containsKey(k)).forEach(changed::add);
+      parametersNow.forEach(
+          (k, v) -> {
+            if (!v.equals(parametersBefore.get(k))) {
+              changed.add(k);
+            }
+          });
+      parametersBefore.keySet().stream()
+          .filter(k -> !parametersNow.containsKey(k))
+          .forEach(changed::add);
       if (!changed.isEmpty()) {
-        out.add("PostgreSQL parameters " + String.join(", ", changed) + " change through Patroni; PostgreSQL restarts "
-            + "where Patroni reports a pending restart (replicas first)");
+        out.add(
+            "PostgreSQL parameters "
+                + String.join(", ", changed)
+                + " change through Patroni; PostgreSQL restarts "
+                + "where Patroni reports a pending restart (replicas first)");
       }
-      if (!Objects.equals(ManifestMapper.tree(before.patroni),
-          ManifestMapper.tree(now.patroni))) {
+      if (!Objects.equals(ManifestMapper.tree(before.patroni), ManifestMapper.tree(now.patroni))) {
         out.add("Patroni's dynamic configuration is patched (spec.patroni)");
       }
     }

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Does the live object already say what we want? Every field we set must be present with the same value; fields
- * the API server adds (defaults, status, clusterIP …) are ignored; lists must have the same length; quantities are
- * compared by amount under {@code resources}/{@code storage}; integers and numeric strings of an IntOrString are
- * equal. This is what keeps a resync from rewriting objects in a loop.
+ * Does the live object already say what we want? Every field we set must be present with the same
+ * value; fields the API server adds (defaults, status, clusterIP …) are ignored; lists must have
+ * the same length; quantities are compared by amount under {@code resources}/{@code storage};
+ * integers and numeric strings of an IntOrString are equal. This is what keeps a resync from
+ * rewriting objects in a loop.
  */
 public final class ObjectMatcher {
   private ObjectMatcher() {}
@@ -22,8 +23,9 @@ public final class ObjectMatcher {
   }
 
   /**
-   * Where the live object does not say what we want: the paths (e.g. {@code .spec.template.spec.containers[0].image})
-   * of the smallest parts that differ, by the same rules as {@link #covers}.
+   * Where the live object does not say what we want: the paths (e.g. {@code
+   * .spec.template.spec.containers[0].image}) of the smallest parts that differ, by the same rules
+   * as {@link #covers}.
    */
   public static List<String> differences(Object desired, Object actual) {
     List<String> out = new ArrayList<>();
@@ -36,9 +38,14 @@ public final class ObjectMatcher {
       return;
     }
     if (desired.isObject() && actual != null && actual.isObject() && !desired.isEmpty()) {
-      desired.fields().forEachRemaining(f -> collect(f.getValue(), actual.get(f.getKey()), path + "." + f.getKey(),
-          out));
-    } else if (desired.isArray() && actual != null && actual.isArray() && actual.size() == desired.size()) {
+      desired
+          .fields()
+          .forEachRemaining(
+              f -> collect(f.getValue(), actual.get(f.getKey()), path + "." + f.getKey(), out));
+    } else if (desired.isArray()
+        && actual != null
+        && actual.isArray()
+        && actual.size() == desired.size()) {
       for (int i = 0; i < desired.size(); i++) {
         collect(desired.get(i), actual.get(i), path + "[" + i + "]", out);
       }
@@ -52,7 +59,10 @@ public final class ObjectMatcher {
       return true;
     }
     if (isEmptyContainer(desired)) {
-      return actual == null || actual.isMissingNode() || actual.isNull() || isEmptyContainer(actual)
+      return actual == null
+          || actual.isMissingNode()
+          || actual.isNull()
+          || isEmptyContainer(actual)
           || desired.isObject() && actual.isObject();
     }
     if (actual == null || actual.isMissingNode() || actual.isNull()) {
@@ -94,7 +104,9 @@ public final class ObjectMatcher {
     if (d.equals(a) && (desired.isNumber() || actual.isNumber())) {
       return true;
     }
-    if (path.contains(".resources.") || path.contains(".storage") || path.contains("requests.")
+    if (path.contains(".resources.")
+        || path.contains(".storage")
+        || path.contains("requests.")
         || path.contains("limits.")) {
       try {
         return Quantities.compare(d, a) == 0;

@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 
 /**
- * The ServiceAccount and RoleBinding Spilo pods run with, created once per namespace and never updated (reference
- * 3.14); the definitions may come from the configuration as JSON or YAML.
+ * The ServiceAccount and RoleBinding Spilo pods run with, created once per namespace and never
+ * updated (reference 3.14); the definitions may come from the configuration as JSON or YAML.
  */
 public final class PodServiceAccountGenerator {
   public static final String IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -23,8 +23,14 @@ public final class PodServiceAccountGenerator {
   public static ServiceAccount serviceAccount(Cluster c) {
     OperatorConfig config = c.config();
     String definition = config.string("pod_service_account_definition");
-    ServiceAccount sa = definition.isEmpty() ? new ServiceAccountBuilder().withNewMetadata().endMetadata().build()
-        : parse(definition, ServiceAccount.class, "pod_service_account_definition", "ServiceAccount");
+    ServiceAccount sa =
+        definition.isEmpty()
+            ? new ServiceAccountBuilder().withNewMetadata().endMetadata().build()
+            : parse(
+                definition,
+                ServiceAccount.class,
+                "pod_service_account_definition",
+                "ServiceAccount");
     sa.setApiVersion("v1");
     sa.setKind("ServiceAccount");
     sa.getMetadata().setName(config.podServiceAccountName());
@@ -45,11 +51,23 @@ public final class PodServiceAccountGenerator {
     OperatorConfig config = c.config();
     String definition = config.string("pod_service_account_role_binding_definition");
     String name = config.podServiceAccountName();
-    RoleBinding rb = definition.isEmpty()
-        ? new RoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
-            .addNewSubject().withKind("ServiceAccount").withName(name).endSubject().build()
-        : parse(definition, RoleBinding.class, "pod_service_account_role_binding_definition", "RoleBinding");
+    RoleBinding rb =
+        definition.isEmpty()
+            ? new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(name)
+                .endSubject()
+                .build()
+            : parse(
+                definition,
+                RoleBinding.class,
+                "pod_service_account_role_binding_definition",
+                "RoleBinding");
     rb.setApiVersion("rbac.authorization.k8s.io/v1");
     rb.setKind("RoleBinding");
     rb.getMetadata().setNamespace(c.namespace());
@@ -60,11 +78,13 @@ public final class PodServiceAccountGenerator {
     try {
       var node = ManifestMapper.yaml().readTree(definition);
       if (!kind.equals(node.path("kind").asText(kind))) {
-        throw new GenerationException(key + " must define a " + kind + ", not " + node.path("kind").asText());
+        throw new GenerationException(
+            key + " must define a " + kind + ", not " + node.path("kind").asText());
       }
       return ManifestMapper.json().treeToValue(node, type);
     } catch (IOException e) {
-      throw new GenerationException(key + " is not valid JSON or YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new GenerationException(
+          key + " is not valid JSON or YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 }

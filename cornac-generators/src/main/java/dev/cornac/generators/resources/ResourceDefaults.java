@@ -3,18 +3,23 @@ package dev.cornac.generators.resources;
 import dev.cornac.api.config.OperatorConfig;
 
 /** The default requests and limits one kind of container falls back to (reference 3.5 step 1). */
-public record ResourceDefaults(String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
+public record ResourceDefaults(
+    String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
   public static final ResourceDefaults NONE = new ResourceDefaults("", "", "", "");
 
   /** {@code default_*}: the postgres container and manifest sidecars. */
   public static ResourceDefaults postgres(OperatorConfig config) {
-    return new ResourceDefaults(config.string("default_cpu_request"), config.string("default_memory_request"),
-        config.string("default_cpu_limit"), config.string("default_memory_limit"));
+    return new ResourceDefaults(
+        config.string("default_cpu_request"),
+        config.string("default_memory_request"),
+        config.string("default_cpu_limit"),
+        config.string("default_memory_limit"));
   }
 
   /** {@code connection_pooler_default_*}. */
   public static ResourceDefaults pooler(OperatorConfig config) {
-    return new ResourceDefaults(config.string("connection_pooler_default_cpu_request"),
+    return new ResourceDefaults(
+        config.string("connection_pooler_default_cpu_request"),
         config.string("connection_pooler_default_memory_request"),
         config.string("connection_pooler_default_cpu_limit"),
         config.string("connection_pooler_default_memory_limit"));

@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Upstream's resource algorithm (reference 3.5): manifest value else default; for the postgres container, limits
- * raised to the configured minimum and requests capped at the configured maximum; limits never below requests;
- * optionally memory request = limit.
+ * Upstream's resource algorithm (reference 3.5): manifest value else default; for the postgres
+ * container, limits raised to the configured minimum and requests capped at the configured maximum;
+ * limits never below requests; optionally memory request = limit.
  */
 public final class ResourceRequirementsResolver {
   private static final String CPU = "cpu";
@@ -20,18 +20,23 @@ public final class ResourceRequirementsResolver {
 
   private ResourceRequirementsResolver() {}
 
-  /** The postgres container: limits/requests enforcement applies unless the CR opts out by annotation. */
-  public static ResourceRequirements postgres(Resources manifest, OperatorConfig config, boolean enforceLimits) {
+  /**
+   * The postgres container: limits/requests enforcement applies unless the CR opts out by
+   * annotation.
+   */
+  public static ResourceRequirements postgres(
+      Resources manifest, OperatorConfig config, boolean enforceLimits) {
     return resolve(manifest, ResourceDefaults.postgres(config), config, enforceLimits);
   }
 
   /** Any other operator-built container (sidecars, pooler, backup): no min/max enforcement. */
-  public static ResourceRequirements other(Resources manifest, ResourceDefaults defaults, OperatorConfig config) {
+  public static ResourceRequirements other(
+      Resources manifest, ResourceDefaults defaults, OperatorConfig config) {
     return resolve(manifest, defaults, config, false);
   }
 
-  private static ResourceRequirements resolve(Resources manifest, ResourceDefaults defaults, OperatorConfig config,
-      boolean enforce) {
+  private static ResourceRequirements resolve(
+      Resources manifest, ResourceDefaults defaults, OperatorConfig config, boolean enforce) {
     ResourceDescription req = manifest == null ? null : manifest.requests;
     ResourceDescription lim = manifest == null ? null : manifest.limits;
     Map<String, String> requests = new LinkedHashMap<>();

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A PostgreSQL role the cluster should have (reference e.2): its flags, memberships, admin role and parameters, and
- * where its credential secret goes when it can log in.
+ * A PostgreSQL role the cluster should have (reference e.2): its flags, memberships, admin role and
+ * parameters, and where its credential secret goes when it can log in.
  */
 public record DesiredRole(
     String name,
@@ -16,7 +16,16 @@ public record DesiredRole(
     Map<String, String> parameters,
     String secretNamespace) {
 
-  public enum Origin { SYSTEM, MANIFEST, PREPARED_DATABASE, POOLER, STREAM, INFRASTRUCTURE, TEAM, MONITORING }
+  public enum Origin {
+    SYSTEM,
+    MANIFEST,
+    PREPARED_DATABASE,
+    POOLER,
+    STREAM,
+    INFRASTRUCTURE,
+    TEAM,
+    MONITORING
+  }
 
   public boolean canLogin() {
     return flags.contains("LOGIN");

@@ -5,7 +5,8 @@ import java.security.SecureRandom;
 /** Passwords as upstream makes them: 64 characters of [a-zA-Z0-9], from {@link SecureRandom}. */
 public final class PasswordGenerator {
   public static final int LENGTH = 64;
-  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  private static final String ALPHABET =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private PasswordGenerator() {}

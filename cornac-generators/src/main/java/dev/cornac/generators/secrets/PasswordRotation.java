@@ -12,16 +12,21 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Password rotation (reference e.6), as pure decisions: which roles rotate and how, and what a credential secret
- * holds after this sync. The state lives in the secret: {@code nextRotation} (RFC 3339). A new-user rotation puts
- * {@code <role><YYMMDD>} and a new password in the secret (the role itself keeps its old password); an in-place one
- * changes the password only.
+ * Password rotation (reference e.6), as pure decisions: which roles rotate and how, and what a
+ * credential secret holds after this sync. The state lives in the secret: {@code nextRotation} (RFC
+ * 3339). A new-user rotation puts {@code <role><YYMMDD>} and a new password in the secret (the role
+ * itself keeps its old password); an in-place one changes the password only.
  */
 public final class PasswordRotation {
-  public enum Mode { NONE, NEW_USER, IN_PLACE }
+  public enum Mode {
+    NONE,
+    NEW_USER,
+    IN_PLACE
+  }
 
   public static final String NEXT_ROTATION = "nextRotation";
-  private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyMMdd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SUFFIX =
+      DateTimeFormatter.ofPattern("yyMMdd").withZone(ZoneOffset.UTC);
 
   /** What a credential secret holds now. */
   public record SecretState(String username, String password, String nextRotation) {}
@@ -45,23 +50,32 @@ public final class PasswordRotation {
     if (contains(spec.usersWithSecretRotation, role.name())) {
       return Mode.NEW_USER;
     }
-    boolean bootstrap = role.origin() == DesiredRole.Origin.MANIFEST
-        || role.origin() == DesiredRole.Origin.PREPARED_DATABASE;
+    boolean bootstrap =
+        role.origin() == DesiredRole.Origin.MANIFEST
+            || role.origin() == DesiredRole.Origin.PREPARED_DATABASE;
     boolean owner = spec.databases != null && spec.databases.containsValue(role.name());
-    if (c.config().bool("enable_password_rotation") && bootstrap && !owner
+    if (c.config().bool("enable_password_rotation")
+        && bootstrap
+        && !owner
         && !contains(spec.usersIgnoringSecretRotation, role.name())) {
       return Mode.NEW_USER;
     }
     return Mode.NONE;
   }
 
-  public static Optional<Decision> decide(Mode mode, String role, SecretState current, Instant now, long intervalDays,
+  public static Optional<Decision> decide(
+      Mode mode,
+      String role,
+      SecretState current,
+      Instant now,
+      long intervalDays,
       Supplier<String> newPassword) {
     Duration interval = Duration.ofDays(Math.max(1, intervalDays));
     if (mode == Mode.NONE) {
       // Rotation switched off after a new-user rotation: the secret goes back to the role itself.
       return isRotatedName(role, current.username())
-          ? Optional.of(new Decision(role, newPassword.get(), "", true)) : Optional.empty();
+          ? Optional.of(new Decision(role, newPassword.get(), "", true))
+          : Optional.empty();
     }
     Optional<Instant> next = parse(current.nextRotation());
     Instant cap = now.plus(interval);
@@ -74,24 +88,33 @@ public final class PasswordRotation {
       return Optional.of(new Decision(username, newPassword.get(), format(cap), true));
     }
     if (next.get().isAfter(cap)) {
-      // The interval was shortened: the next rotation comes no later than one new interval from now.
+      // The interval was shortened: the next rotation comes no later than one new interval from
+      // now.
       return Optional.of(new Decision(current.username(), current.password(), format(cap), false));
     }
     return Optional.empty();
   }
 
-  /** The dated login role of a new-user rotation, {@code <role><YYMMDD>} on the operator's clock, in UTC. */
+  /**
+   * The dated login role of a new-user rotation, {@code <role><YYMMDD>} on the operator's clock, in
+   * UTC.
+   */
   public static String rotatedName(String role, Instant now) {
     return role + SUFFIX.format(now);
   }
 
   /** Whether {@code username} is a dated role of a new-user rotation of {@code role}. */
   public static boolean isRotatedName(String role, String username) {
-    return username != null && username.length() == role.length() + 6 && username.startsWith(role)
+    return username != null
+        && username.length() == role.length() + 6
+        && username.startsWith(role)
         && username.substring(role.length()).chars().allMatch(Character::isDigit);
   }
 
-  /** How long dated roles are kept: the configured retention, at least two intervals (reference e.6). */
+  /**
+   * How long dated roles are kept: the configured retention, at least two intervals (reference
+   * e.6).
+   */
   public static long retentionDays(Cluster c) {
     long interval = c.config().integerOr("password_rotation_interval", 90);
     return Math.max(c.config().integerOr("password_rotation_user_retention", 180), 2 * interval);

@@ -15,10 +15,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Human roles from PostgresTeam resources (reference e.7): the owning team's members and those of its additional teams
- * (transitively, cycles ignored) as LOGIN roles in the PAM and team-admin roles, and the members of superuser teams
- * as LOGIN SUPERUSER roles. They have no password and no secret: people log in through PAM/OAuth inside Spilo. The
- * Teams API is not consulted.
+ * Human roles from PostgresTeam resources (reference e.7): the owning team's members and those of
+ * its additional teams (transitively, cycles ignored) as LOGIN roles in the PAM and team-admin
+ * roles, and the members of superuser teams as LOGIN SUPERUSER roles. They have no password and no
+ * secret: people log in through PAM/OAuth inside Spilo. The Teams API is not consulted.
  */
 public final class TeamMembers {
   private TeamMembers() {}
@@ -40,8 +40,16 @@ public final class TeamMembers {
     Map<String, DesiredRole> roles = new LinkedHashMap<>();
     for (String team : superuserTeams) {
       for (String member : members.getOrDefault(team, Set.of())) {
-        roles.put(member, new DesiredRole(member, DesiredRole.Origin.TEAM, List.of("LOGIN", "SUPERUSER"), List.of(),
-            "", Map.of(), c.namespace()));
+        roles.put(
+            member,
+            new DesiredRole(
+                member,
+                DesiredRole.Origin.TEAM,
+                List.of("LOGIN", "SUPERUSER"),
+                List.of(),
+                "",
+                Map.of(),
+                c.namespace()));
       }
     }
     if (superuserTeams.contains(owning)) {
@@ -64,27 +72,34 @@ public final class TeamMembers {
         } else {
           memberOf.add(config.string("team_admin_role"));
         }
-        roles.put(member, new DesiredRole(member, DesiredRole.Origin.TEAM, flags, memberOf, "", parameters,
-            c.namespace()));
+        roles.put(
+            member,
+            new DesiredRole(
+                member, DesiredRole.Origin.TEAM, flags, memberOf, "", parameters, c.namespace()));
       }
     }
     return List.copyOf(roles.values());
   }
 
-  private static Map<String, Set<String>> merged(List<PostgresTeamSpec> teams,
-      Function<PostgresTeamSpec, Map<String, List<String>>> field) {
+  private static Map<String, Set<String>> merged(
+      List<PostgresTeamSpec> teams, Function<PostgresTeamSpec, Map<String, List<String>>> field) {
     Map<String, Set<String>> out = new TreeMap<>();
     for (PostgresTeamSpec spec : teams) {
       Map<String, List<String>> m = field.apply(spec);
       if (m != null) {
-        m.forEach((team, list) -> out.computeIfAbsent(team, t -> new LinkedHashSet<>())
-            .addAll(list == null ? List.of() : list));
+        m.forEach(
+            (team, list) ->
+                out.computeIfAbsent(team, t -> new LinkedHashSet<>())
+                    .addAll(list == null ? List.of() : list));
       }
     }
     return out;
   }
 
-  /** Teams reachable from {@code team} through the relation, not including itself; cycles are harmless. */
+  /**
+   * Teams reachable from {@code team} through the relation, not including itself; cycles are
+   * harmless.
+   */
   private static Set<String> closure(String team, Map<String, Set<String>> relation) {
     Set<String> seen = new LinkedHashSet<>();
     Deque<String> todo = new ArrayDeque<>(relation.getOrDefault(team, Set.of()));

@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import java.util.Optional;
 
 /**
- * The master Endpoints the operator creates in endpoints (or etcd) mode, empty for a new cluster: Patroni fills it
- * with the leader's address (reference 3.9). In ConfigMap DCS mode there is none.
+ * The master Endpoints the operator creates in endpoints (or etcd) mode, empty for a new cluster:
+ * Patroni fills it with the leader's address (reference 3.9). In ConfigMap DCS mode there is none.
  */
 public final class EndpointsGenerator {
   private EndpointsGenerator() {}
@@ -19,13 +19,15 @@ public final class EndpointsGenerator {
     if (c.config().configMapDcs()) {
       return Optional.empty();
     }
-    return Optional.of(new EndpointsBuilder()
-        .withNewMetadata()
-          .withName(ClusterNames.service(c, Role.MASTER)).withNamespace(c.namespace())
-          .withLabels(ClusterLabels.objectWithRole(c, Role.MASTER))
-          .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
-          .withOwnerReferences(c.ownerReferences())
-        .endMetadata()
-        .build());
+    return Optional.of(
+        new EndpointsBuilder()
+            .withNewMetadata()
+            .withName(ClusterNames.service(c, Role.MASTER))
+            .withNamespace(c.namespace())
+            .withLabels(ClusterLabels.objectWithRole(c, Role.MASTER))
+            .withAnnotations(ClusterLabels.orNull(ClusterLabels.inheritedAnnotations(c)))
+            .withOwnerReferences(c.ownerReferences())
+            .endMetadata()
+            .build());
   }
 }

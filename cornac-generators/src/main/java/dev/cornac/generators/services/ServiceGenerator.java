@@ -24,24 +24,34 @@ public final class ServiceGenerator {
 
   public static Service generate(Cluster c, Role role) {
     ServiceType type = type(c, role);
-    ServiceBuilder b = new ServiceBuilder()
-        .withNewMetadata()
-          .withName(ClusterNames.service(c, role)).withNamespace(c.namespace())
-          .withLabels(ClusterLabels.objectWithRole(c, role))
-          .withAnnotations(ClusterLabels.orNull(annotations(c, role, type)))
-          .withOwnerReferences(c.ownerReferences())
-        .endMetadata()
-        .withNewSpec()
-          .withPorts(new ServicePortBuilder().withName("postgresql").withPort(POSTGRES_PORT)
-              .withTargetPort(new IntOrString(POSTGRES_PORT)).withNodePort(type.nodePort()).build())
-          .withType(type.type())
-        .endSpec();
-    // In endpoints or etcd mode Patroni maintains the master Endpoints itself, so the Service has no selector.
+    ServiceBuilder b =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName(ClusterNames.service(c, role))
+            .withNamespace(c.namespace())
+            .withLabels(ClusterLabels.objectWithRole(c, role))
+            .withAnnotations(ClusterLabels.orNull(annotations(c, role, type)))
+            .withOwnerReferences(c.ownerReferences())
+            .endMetadata()
+            .withNewSpec()
+            .withPorts(
+                new ServicePortBuilder()
+                    .withName("postgresql")
+                    .withPort(POSTGRES_PORT)
+                    .withTargetPort(new IntOrString(POSTGRES_PORT))
+                    .withNodePort(type.nodePort())
+                    .build())
+            .withType(type.type())
+            .endSpec();
+    // In endpoints or etcd mode Patroni maintains the master Endpoints itself, so the Service has
+    // no selector.
     if (role == Role.REPLICA || c.config().configMapDcs()) {
       b.editSpec().withSelector(ClusterLabels.selectorWithRole(c, role)).endSpec();
     }
     if (type.isExternal()) {
-      b.editSpec().withExternalTrafficPolicy(c.config().string("external_traffic_policy")).endSpec();
+      b.editSpec()
+          .withExternalTrafficPolicy(c.config().string("external_traffic_policy"))
+          .endSpec();
     }
     if (type.isLoadBalancer()) {
       b.editSpec().withLoadBalancerSourceRanges(sourceRanges(c.spec())).endSpec();
@@ -53,18 +63,29 @@ public final class ServiceGenerator {
     PostgresqlSpec s = c.spec();
     OperatorConfig config = c.config();
     return role == Role.MASTER
-        ? ServiceType.decide(s.enableMasterNodePort, s.masterNodePort, config.bool("enable_master_node_port"),
-            s.enableMasterLoadBalancer, config.bool("enable_master_load_balancer"))
-        : ServiceType.decide(s.enableReplicaNodePort, s.replicaNodePort, config.bool("enable_replica_node_port"),
-            s.enableReplicaLoadBalancer, config.bool("enable_replica_load_balancer"));
+        ? ServiceType.decide(
+            s.enableMasterNodePort,
+            s.masterNodePort,
+            config.bool("enable_master_node_port"),
+            s.enableMasterLoadBalancer,
+            config.bool("enable_master_load_balancer"))
+        : ServiceType.decide(
+            s.enableReplicaNodePort,
+            s.replicaNodePort,
+            config.bool("enable_replica_node_port"),
+            s.enableReplicaLoadBalancer,
+            config.bool("enable_replica_load_balancer"));
   }
 
   public static List<String> sourceRanges(PostgresqlSpec spec) {
     return spec.allowedSourceRanges == null || spec.allowedSourceRanges.isEmpty()
-        ? DEFAULT_SOURCE_RANGES : spec.allowedSourceRanges;
+        ? DEFAULT_SOURCE_RANGES
+        : spec.allowedSourceRanges;
   }
 
-  /** custom → serviceAnnotations → role annotations → external-dns (LoadBalancer only) → inherited. */
+  /**
+   * custom → serviceAnnotations → role annotations → external-dns (LoadBalancer only) → inherited.
+   */
   private static Map<String, String> annotations(Cluster c, Role role, ServiceType type) {
     Map<String, String> a = roleAnnotations(c, role);
     if (type.isLoadBalancer()) {
@@ -74,14 +95,17 @@ public final class ServiceGenerator {
     return a;
   }
 
-  /** The configured and manifest annotations of a role's Services, shared with the pooler Services. */
+  /**
+   * The configured and manifest annotations of a role's Services, shared with the pooler Services.
+   */
   public static Map<String, String> roleAnnotations(Cluster c, Role role) {
     Map<String, String> a = new LinkedHashMap<>(c.config().map("custom_service_annotations"));
     PostgresqlSpec s = c.spec();
     if (s.serviceAnnotations != null) {
       a.putAll(s.serviceAnnotations);
     }
-    Map<String, String> specific = role == Role.MASTER ? s.masterServiceAnnotations : s.replicaServiceAnnotations;
+    Map<String, String> specific =
+        role == Role.MASTER ? s.masterServiceAnnotations : s.replicaServiceAnnotations;
     if (specific != null) {
       a.putAll(specific);
     }

@@ -1,16 +1,22 @@
 package dev.cornac.generators.services;
 
 /**
- * The type decision of reference 3.8: NodePort beats LoadBalancer; each flag comes from the manifest when present,
- * else from the configuration.
+ * The type decision of reference 3.8: NodePort beats LoadBalancer; each flag comes from the
+ * manifest when present, else from the configuration.
  */
 public record ServiceType(String type, Integer nodePort) {
-  public static ServiceType decide(Boolean manifestNodePort, Integer manifestPort, boolean configNodePort,
-      Boolean manifestLoadBalancer, boolean configLoadBalancer) {
+  public static ServiceType decide(
+      Boolean manifestNodePort,
+      Integer manifestPort,
+      boolean configNodePort,
+      Boolean manifestLoadBalancer,
+      boolean configLoadBalancer) {
     boolean nodePort = manifestNodePort != null ? manifestNodePort : configNodePort;
     if (nodePort) {
-      Integer port = Boolean.TRUE.equals(manifestNodePort) && manifestPort != null && manifestPort != 0
-          ? manifestPort : null;
+      Integer port =
+          Boolean.TRUE.equals(manifestNodePort) && manifestPort != null && manifestPort != 0
+              ? manifestPort
+              : null;
       return new ServiceType("NodePort", port);
     }
     boolean loadBalancer = manifestLoadBalancer != null ? manifestLoadBalancer : configLoadBalancer;

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The pod volumes of a database pod and the mounts of each container, in upstream's order (reference 3.6.2). */
+/**
+ * The pod volumes of a database pod and the mounts of each container, in upstream's order
+ * (reference 3.6.2).
+ */
 public final class PodVolumes {
   public static final String POSTGRES_CONTAINER = "postgres";
   public static final String SHM_VOLUME = "dshm";
@@ -26,7 +29,10 @@ public final class PodVolumes {
 
   private PodVolumes() {}
 
-  /** True when the shm volume is used: only a manifest {@code true} overrides the configuration (reference 6.2). */
+  /**
+   * True when the shm volume is used: only a manifest {@code true} overrides the configuration
+   * (reference 6.2).
+   */
   public static boolean shmEnabled(Cluster c) {
     return Boolean.TRUE.equals(c.spec().enableShmVolume) || c.config().bool("enable_shm_volume");
   }
@@ -34,15 +40,32 @@ public final class PodVolumes {
   public static List<Volume> volumes(Cluster c) {
     List<Volume> volumes = new ArrayList<>();
     if (shmEnabled(c)) {
-      volumes.add(new VolumeBuilder().withName(SHM_VOLUME).withNewEmptyDir().withMedium("Memory").endEmptyDir().build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName(SHM_VOLUME)
+              .withNewEmptyDir()
+              .withMedium("Memory")
+              .endEmptyDir()
+              .build());
     }
     if (c.config().bool("share_pgsocket_with_sidecars")) {
-      volumes.add(new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().withMedium("Memory").endEmptyDir().build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName(RUN_VOLUME)
+              .withNewEmptyDir()
+              .withMedium("Memory")
+              .endEmptyDir()
+              .build());
     }
     String secretMount = c.config().string("additional_secret_mount");
     if (!secretMount.isEmpty()) {
-      volumes.add(new VolumeBuilder().withName(secretMount).withNewSecret().withSecretName(secretMount).endSecret()
-          .build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName(secretMount)
+              .withNewSecret()
+              .withSecretName(secretMount)
+              .endSecret()
+              .build());
     }
     for (AdditionalVolume v : acceptedAdditionalVolumes(c)) {
       Map<String, Object> source = new LinkedHashMap<>();
@@ -76,19 +99,35 @@ public final class PodVolumes {
     if (tls == null || tls.secretName == null || tls.secretName.isEmpty()) {
       return mounts;
     }
-    mounts.add(new VolumeMountBuilder().withName(tls.secretName).withMountPath(TlsPaths.TLS_MOUNT).build());
+    mounts.add(
+        new VolumeMountBuilder()
+            .withName(tls.secretName)
+            .withMountPath(TlsPaths.TLS_MOUNT)
+            .build());
     if (notEmpty(tls.caFile) && notEmpty(tls.caSecretName)) {
-      mounts.add(new VolumeMountBuilder().withName(tls.caSecretName).withMountPath(TlsPaths.TLS_CA_MOUNT).build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(tls.caSecretName)
+              .withMountPath(TlsPaths.TLS_CA_MOUNT)
+              .build());
     }
     return mounts;
   }
 
   private static Volume secretVolume(String secretName) {
-    return new VolumeBuilder().withName(secretName).withNewSecret().withSecretName(secretName)
-        .withDefaultMode(TLS_SECRET_MODE).endSecret().build();
+    return new VolumeBuilder()
+        .withName(secretName)
+        .withNewSecret()
+        .withSecretName(secretName)
+        .withDefaultMode(TLS_SECRET_MODE)
+        .endSecret()
+        .build();
   }
 
-  /** Additional volumes minus those whose mount path is pgdata's or an earlier volume's (skipped with a warning). */
+  /**
+   * Additional volumes minus those whose mount path is pgdata's or an earlier volume's (skipped
+   * with a warning).
+   */
   static List<AdditionalVolume> acceptedAdditionalVolumes(Cluster c) {
     List<AdditionalVolume> accepted = new ArrayList<>();
     Set<String> paths = new HashSet<>();
@@ -106,7 +145,10 @@ public final class PodVolumes {
 
   public static VolumeMount pgdataMount(Cluster c) {
     var volume = c.spec().volume;
-    return mount("pgdata", SpiloEnvironment.PGDATA_MOUNT, volume == null ? null : volume.subPath,
+    return mount(
+        "pgdata",
+        SpiloEnvironment.PGDATA_MOUNT,
+        volume == null ? null : volume.subPath,
         volume != null && Boolean.TRUE.equals(volume.isSubPathExpr));
   }
 
@@ -122,7 +164,10 @@ public final class PodVolumes {
     return mounts;
   }
 
-  /** Mounts every container of the pod gets (socket dir, secret mount) plus the additional volumes it is named in. */
+  /**
+   * Mounts every container of the pod gets (socket dir, secret mount) plus the additional volumes
+   * it is named in.
+   */
   static List<VolumeMount> sharedMounts(Cluster c, String containerName) {
     List<VolumeMount> mounts = new ArrayList<>();
     if (c.config().bool("share_pgsocket_with_sidecars")) {
@@ -130,8 +175,11 @@ public final class PodVolumes {
     }
     String secretMount = c.config().string("additional_secret_mount");
     if (!secretMount.isEmpty()) {
-      mounts.add(new VolumeMountBuilder().withName(secretMount)
-          .withMountPath(c.config().string("additional_secret_mount_path")).build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(secretMount)
+              .withMountPath(c.config().string("additional_secret_mount_path"))
+              .build());
     }
     for (AdditionalVolume v : acceptedAdditionalVolumes(c)) {
       if (targets(v, containerName)) {
@@ -163,7 +211,8 @@ public final class PodVolumes {
 
   /** Sidecars keep their own mounts; shared mounts and pgdata are appended (reference 3.6.3). */
   static void addSidecarMounts(Cluster c, Container sidecar) {
-    List<VolumeMount> mounts = new ArrayList<>(sidecar.getVolumeMounts() == null ? List.of() : sidecar.getVolumeMounts());
+    List<VolumeMount> mounts =
+        new ArrayList<>(sidecar.getVolumeMounts() == null ? List.of() : sidecar.getVolumeMounts());
     mounts.addAll(sharedMounts(c, sidecar.getName()));
     mounts.add(pgdataMount(c));
     sidecar.setVolumeMounts(mounts);

@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Tolerations, node affinity and pod (anti-)affinity of database, pooler and backup pods (reference 3.7). */
+/**
+ * Tolerations, node affinity and pod (anti-)affinity of database, pooler and backup pods (reference
+ * 3.7).
+ */
 public final class Scheduling {
   private Scheduling() {}
 
@@ -36,8 +39,13 @@ public final class Scheduling {
     if (key.isEmpty() && operator.isEmpty() && value.isEmpty() && effect.isEmpty()) {
       return null;
     }
-    return List.of(new TolerationBuilder().withKey(blankToNull(key)).withOperator(blankToNull(operator))
-        .withValue(blankToNull(value)).withEffect(blankToNull(effect)).build());
+    return List.of(
+        new TolerationBuilder()
+            .withKey(blankToNull(key))
+            .withOperator(blankToNull(operator))
+            .withValue(blankToNull(value))
+            .withEffect(blankToNull(effect))
+            .build());
   }
 
   /** Node affinity from {@code node_readiness_label} merged with the manifest's, or null. */
@@ -47,8 +55,14 @@ public final class Scheduling {
       return manifest;
     }
     List<NodeSelectorRequirement> expressions = new ArrayList<>();
-    readiness.forEach((k, v) -> expressions.add(new NodeSelectorRequirementBuilder().withKey(k).withOperator("In")
-        .withValues(v).build()));
+    readiness.forEach(
+        (k, v) ->
+            expressions.add(
+                new NodeSelectorRequirementBuilder()
+                    .withKey(k)
+                    .withOperator("In")
+                    .withValues(v)
+                    .build()));
     NodeSelectorTerm readinessTerm = new NodeSelectorTerm(expressions, null);
     if (manifest == null) {
       NodeAffinity a = new NodeAffinity();
@@ -57,8 +71,11 @@ public final class Scheduling {
     }
     NodeAffinity merged = ManifestMapper.convert(manifest, NodeAffinity.class);
     NodeSelector required = merged.getRequiredDuringSchedulingIgnoredDuringExecution();
-    if (required == null || required.getNodeSelectorTerms() == null || required.getNodeSelectorTerms().isEmpty()) {
-      merged.setRequiredDuringSchedulingIgnoredDuringExecution(new NodeSelector(List.of(readinessTerm)));
+    if (required == null
+        || required.getNodeSelectorTerms() == null
+        || required.getNodeSelectorTerms().isEmpty()) {
+      merged.setRequiredDuringSchedulingIgnoredDuringExecution(
+          new NodeSelector(List.of(readinessTerm)));
       return merged;
     }
     String merge = c.config().string("node_readiness_label_merge");
@@ -67,8 +84,9 @@ public final class Scheduling {
       terms.add(readinessTerm);
     } else if ("AND".equals(merge)) {
       for (NodeSelectorTerm term : terms) {
-        List<NodeSelectorRequirement> all = new ArrayList<>(
-            term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions());
+        List<NodeSelectorRequirement> all =
+            new ArrayList<>(
+                term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions());
         all.addAll(expressions);
         term.setMatchExpressions(all);
       }
@@ -79,21 +97,33 @@ public final class Scheduling {
     return merged;
   }
 
-  /** The pod's affinity: anti-affinity among pods with {@code labels} when enabled, plus node affinity. */
-  public static Affinity affinity(Cluster c, NodeAffinity manifestNodeAffinity, Map<String, String> labels) {
+  /**
+   * The pod's affinity: anti-affinity among pods with {@code labels} when enabled, plus node
+   * affinity.
+   */
+  public static Affinity affinity(
+      Cluster c, NodeAffinity manifestNodeAffinity, Map<String, String> labels) {
     OperatorConfig config = c.config();
     NodeAffinity node = nodeAffinity(c, manifestNodeAffinity);
     if (!config.bool("enable_pod_antiaffinity")) {
       return node == null ? null : new AffinityBuilder().withNodeAffinity(node).build();
     }
-    PodAffinityTerm term = new PodAffinityTermBuilder().withNewLabelSelector().withMatchLabels(labels)
-        .endLabelSelector().withTopologyKey(config.string("pod_antiaffinity_topology_key")).build();
+    PodAffinityTerm term =
+        new PodAffinityTermBuilder()
+            .withNewLabelSelector()
+            .withMatchLabels(labels)
+            .endLabelSelector()
+            .withTopologyKey(config.string("pod_antiaffinity_topology_key"))
+            .build();
     AffinityBuilder b = new AffinityBuilder().withNodeAffinity(node);
     if (config.bool("pod_antiaffinity_preferred_during_scheduling")) {
-      b.withNewPodAntiAffinity().withPreferredDuringSchedulingIgnoredDuringExecution(
-          new WeightedPodAffinityTerm(term, 1)).endPodAntiAffinity();
+      b.withNewPodAntiAffinity()
+          .withPreferredDuringSchedulingIgnoredDuringExecution(new WeightedPodAffinityTerm(term, 1))
+          .endPodAntiAffinity();
     } else {
-      b.withNewPodAntiAffinity().withRequiredDuringSchedulingIgnoredDuringExecution(term).endPodAntiAffinity();
+      b.withNewPodAntiAffinity()
+          .withRequiredDuringSchedulingIgnoredDuringExecution(term)
+          .endPodAntiAffinity();
     }
     return b.build();
   }

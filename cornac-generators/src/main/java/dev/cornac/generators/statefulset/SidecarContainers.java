@@ -20,13 +20,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The containers after {@code postgres} (reference 3.6.3): manifest sidecars, global sidecars, the deprecated
- * image map and the deprecated scalyr sidecar, de-duplicated by name (first wins), each given the pod identity and
- * superuser credentials in its environment and the pgdata mount.
+ * The containers after {@code postgres} (reference 3.6.3): manifest sidecars, global sidecars, the
+ * deprecated image map and the deprecated scalyr sidecar, de-duplicated by name (first wins), each
+ * given the pod identity and superuser credentials in its environment and the pgdata mount.
  */
 public final class SidecarContainers {
   static final String SCALYR_SIDECAR = "scalyr-sidecar";
-  private static final Set<String> INJECTED = Set.of("pod_name", "pod_namespace", "postgres_user", "postgres_password");
+  private static final Set<String> INJECTED =
+      Set.of("pod_name", "pod_namespace", "postgres_user", "postgres_password");
 
   private SidecarContainers() {}
 
@@ -37,18 +38,36 @@ public final class SidecarContainers {
     for (int i = 0; i < manifest.size(); i++) {
       Sidecar s = manifest.get(i);
       String name = s.name == null || s.name.isEmpty() ? "sidecar-" + i : s.name;
-      byName.putIfAbsent(name, new ContainerBuilder().withName(name).withImage(s.image)
-          .withImagePullPolicy("IfNotPresent")
-          .withResources(ResourceRequirementsResolver.other(s.resources, ResourceDefaults.postgres(config), config))
-          .withEnv(s.env).withPorts(s.ports).withCommand(s.command).build());
+      byName.putIfAbsent(
+          name,
+          new ContainerBuilder()
+              .withName(name)
+              .withImage(s.image)
+              .withImagePullPolicy("IfNotPresent")
+              .withResources(
+                  ResourceRequirementsResolver.other(
+                      s.resources, ResourceDefaults.postgres(config), config))
+              .withEnv(s.env)
+              .withPorts(s.ports)
+              .withCommand(s.command)
+              .build());
     }
     for (Container global : config.sidecars()) {
       byName.putIfAbsent(global.getName(), ManifestMapper.convert(global, Container.class));
     }
-    new TreeMap<>(config.map("sidecar_docker_images")).forEach((name, image) -> byName.putIfAbsent(name,
-        new ContainerBuilder().withName(name).withImage(image).withImagePullPolicy("IfNotPresent")
-            .withResources(ResourceRequirementsResolver.other(null, ResourceDefaults.postgres(config), config))
-            .build()));
+    new TreeMap<>(config.map("sidecar_docker_images"))
+        .forEach(
+            (name, image) ->
+                byName.putIfAbsent(
+                    name,
+                    new ContainerBuilder()
+                        .withName(name)
+                        .withImage(image)
+                        .withImagePullPolicy("IfNotPresent")
+                        .withResources(
+                            ResourceRequirementsResolver.other(
+                                null, ResourceDefaults.postgres(config), config))
+                        .build()));
     if (!config.string("scalyr_api_key").isEmpty() && !config.string("scalyr_image").isEmpty()) {
       List<EnvVar> env = new ArrayList<>();
       env.add(EnvVars.value("SCALYR_API_KEY", config.string("scalyr_api_key")));
@@ -56,9 +75,16 @@ public final class SidecarContainers {
       if (!config.string("scalyr_server_url").isEmpty()) {
         env.add(EnvVars.value("SCALYR_SERVER_URL", config.string("scalyr_server_url")));
       }
-      byName.putIfAbsent(SCALYR_SIDECAR, new ContainerBuilder().withName(SCALYR_SIDECAR)
-          .withImage(config.string("scalyr_image")).withImagePullPolicy("IfNotPresent").withEnv(env)
-          .withResources(ResourceRequirementsResolver.other(null, ResourceDefaults.scalyr(config), config)).build());
+      byName.putIfAbsent(
+          SCALYR_SIDECAR,
+          new ContainerBuilder()
+              .withName(SCALYR_SIDECAR)
+              .withImage(config.string("scalyr_image"))
+              .withImagePullPolicy("IfNotPresent")
+              .withEnv(env)
+              .withResources(
+                  ResourceRequirementsResolver.other(null, ResourceDefaults.scalyr(config), config))
+              .build());
     }
     List<Container> sidecars = new ArrayList<>(byName.values());
     for (Container sidecar : sidecars) {
@@ -73,10 +99,15 @@ public final class SidecarContainers {
     env.add(EnvVars.field("POD_NAME", "metadata.name"));
     env.add(EnvVars.field("POD_NAMESPACE", "metadata.namespace"));
     env.add(EnvVars.value("POSTGRES_USER", c.config().superUsername()));
-    env.add(EnvVars.secret("POSTGRES_PASSWORD",
-        ClusterNames.credentialSecret(c, c.config().superUsername()), "password"));
+    env.add(
+        EnvVars.secret(
+            "POSTGRES_PASSWORD",
+            ClusterNames.credentialSecret(c, c.config().superUsername()),
+            "password"));
     if (own != null) {
-      own.stream().filter(e -> e.getName() == null || !INJECTED.contains(e.getName().toLowerCase(Locale.ROOT)))
+      own.stream()
+          .filter(
+              e -> e.getName() == null || !INJECTED.contains(e.getName().toLowerCase(Locale.ROOT)))
           .forEach(env::add);
     }
     return env;

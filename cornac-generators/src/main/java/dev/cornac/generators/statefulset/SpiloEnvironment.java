@@ -18,9 +18,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The environment of the {@code postgres} container in upstream's exact order (reference 3.2). "Dedup" entries are
- * skipped when a variable of the same name, compared case-insensitively, is already there; clone and standby
- * variables are appended without that check, as upstream does.
+ * The environment of the {@code postgres} container in upstream's exact order (reference 3.2).
+ * "Dedup" entries are skipped when a variable of the same name, compared case-insensitively, is
+ * already there; clone and standby variables are appended without that check, as upstream does.
  */
 public final class SpiloEnvironment {
   public static final String PGDATA_MOUNT = "/home/postgres/pgdata";
@@ -40,7 +40,10 @@ public final class SpiloEnvironment {
     return new SpiloEnvironment(c).build(sources);
   }
 
-  /** The version Spilo runs: the manifest's, or the target version in full upgrade mode below the minimum. */
+  /**
+   * The version Spilo runs: the manifest's, or the target version in full upgrade mode below the
+   * minimum.
+   */
   public static String desiredMajorVersion(Cluster c) {
     String version = c.postgresVersion();
     OperatorConfig config = c.config();
@@ -93,7 +96,9 @@ public final class SpiloEnvironment {
     if (c.spec().env != null) {
       c.spec().env.forEach(this::dedup);
     }
-    if (c.spec().clone != null && c.spec().clone.cluster != null && !c.spec().clone.cluster.isEmpty()) {
+    if (c.spec().clone != null
+        && c.spec().clone.cluster != null
+        && !c.spec().clone.cluster.isEmpty()) {
       cloneVariables(c.spec().clone).forEach(env::add);
     }
     if (c.spec().standby != null) {
@@ -156,8 +161,11 @@ public final class SpiloEnvironment {
       vars.add(EnvVars.value("CLONE_HOST", clone.cluster));
       vars.add(EnvVars.value("CLONE_PORT", "5432"));
       vars.add(EnvVars.value("CLONE_USER", config.replicationUsername()));
-      vars.add(EnvVars.secret("CLONE_PASSWORD",
-          ClusterNames.credentialSecretOf(c, clone.cluster, config.replicationUsername()), "password"));
+      vars.add(
+          EnvVars.secret(
+              "CLONE_PASSWORD",
+              ClusterNames.credentialSecretOf(c, clone.cluster, config.replicationUsername()),
+              "password"));
     } else {
       if (clone.s3WalPath == null || clone.s3WalPath.isEmpty()) {
         if (!config.string("wal_s3_bucket").isEmpty()) {
@@ -165,13 +173,19 @@ public final class SpiloEnvironment {
         } else if (!config.string("wal_gs_bucket").isEmpty()) {
           vars.add(EnvVars.value("CLONE_WAL_GS_BUCKET", config.string("wal_gs_bucket")));
           if (!config.string("gcp_credentials").isEmpty()) {
-            vars.add(EnvVars.value("CLONE_GOOGLE_APPLICATION_CREDENTIALS", config.string("gcp_credentials")));
+            vars.add(
+                EnvVars.value(
+                    "CLONE_GOOGLE_APPLICATION_CREDENTIALS", config.string("gcp_credentials")));
           }
         } else if (!config.string("wal_az_storage_account").isEmpty()) {
-          vars.add(EnvVars.value("CLONE_AZURE_STORAGE_ACCOUNT", config.string("wal_az_storage_account")));
+          vars.add(
+              EnvVars.value(
+                  "CLONE_AZURE_STORAGE_ACCOUNT", config.string("wal_az_storage_account")));
         }
-        vars.add(EnvVars.value("CLONE_WAL_BUCKET_SCOPE_SUFFIX",
-            clone.uid == null || clone.uid.isEmpty() ? "" : "/" + clone.uid));
+        vars.add(
+            EnvVars.value(
+                "CLONE_WAL_BUCKET_SCOPE_SUFFIX",
+                clone.uid == null || clone.uid.isEmpty() ? "" : "/" + clone.uid));
       } else {
         vars.add(EnvVars.value("CLONE_WALE_S3_PREFIX", clone.s3WalPath));
       }
@@ -189,7 +203,8 @@ public final class SpiloEnvironment {
         vars.add(EnvVars.value("CLONE_AWS_SECRET_ACCESS_KEY", clone.s3SecretAccessKey));
       }
       if (clone.s3ForcePathStyle != null) {
-        vars.add(EnvVars.value("CLONE_AWS_S3_FORCE_PATH_STYLE", clone.s3ForcePathStyle ? "1" : "0"));
+        vars.add(
+            EnvVars.value("CLONE_AWS_S3_FORCE_PATH_STYLE", clone.s3ForcePathStyle ? "1" : "0"));
       }
     }
     if (!config.string("irsa_role_arn").isEmpty()) {
@@ -232,16 +247,18 @@ public final class SpiloEnvironment {
 
   private void dedup(EnvVar var) {
     String name = var.getName() == null ? "" : var.getName().toLowerCase(Locale.ROOT);
-    if (env.stream().noneMatch(e -> e.getName() != null && e.getName().toLowerCase(Locale.ROOT).equals(name))) {
+    if (env.stream()
+        .noneMatch(e -> e.getName() != null && e.getName().toLowerCase(Locale.ROOT).equals(name))) {
       env.add(var);
     }
   }
 
   /** Compact JSON with sorted keys, as Go marshals a map: {@code {"application":"spilo"}}. */
   static String compactJson(Map<String, String> map) {
-    return new TreeMap<>(map).entrySet().stream()
-        .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
-        .collect(Collectors.joining(",", "{", "}"));
+    return new TreeMap<>(map)
+        .entrySet().stream()
+            .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
+            .collect(Collectors.joining(",", "{", "}"));
   }
 
   private static String quote(String s) {

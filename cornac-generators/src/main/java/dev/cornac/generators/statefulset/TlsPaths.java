@@ -9,10 +9,18 @@ public record TlsPaths(String certificate, String privateKey, Optional<String> c
   public static final String TLS_CA_MOUNT = "/tlsca";
 
   public static TlsPaths of(Tls tls) {
-    String cert = resolve(TLS_MOUNT, tls.certificateFile == null || tls.certificateFile.isEmpty()
-        ? "tls.crt" : tls.certificateFile);
-    String key = resolve(TLS_MOUNT, tls.privateKeyFile == null || tls.privateKeyFile.isEmpty()
-        ? "tls.key" : tls.privateKeyFile);
+    String cert =
+        resolve(
+            TLS_MOUNT,
+            tls.certificateFile == null || tls.certificateFile.isEmpty()
+                ? "tls.crt"
+                : tls.certificateFile);
+    String key =
+        resolve(
+            TLS_MOUNT,
+            tls.privateKeyFile == null || tls.privateKeyFile.isEmpty()
+                ? "tls.key"
+                : tls.privateKeyFile);
     Optional<String> ca = Optional.empty();
     if (tls.caFile != null && !tls.caFile.isEmpty()) {
       boolean separate = tls.caSecretName != null && !tls.caSecretName.isEmpty();

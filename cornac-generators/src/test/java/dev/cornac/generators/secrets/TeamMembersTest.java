@@ -12,24 +12,34 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TeamMembersTest {
-  static final OperatorConfig ON = OperatorConfig.defaults().with("enable_postgres_team_crd", true)
-      .with("postgres_superuser_teams", List.of("dba"));
+  static final OperatorConfig ON =
+      OperatorConfig.defaults()
+          .with("enable_postgres_team_crd", true)
+          .with("postgres_superuser_teams", List.of("dba"));
 
   private static Cluster cluster(OperatorConfig config) throws Exception {
-    return new Cluster(ManifestMapper.yaml().readValue("""
+    return new Cluster(
+        ManifestMapper.yaml()
+            .readValue(
+                """
         apiVersion: acid.zalan.do/v1
         kind: postgresql
         metadata: {name: acid-team, namespace: default}
         spec: {teamId: acid, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "15"}}
-        """, Postgresql.class), config);
+        """,
+                Postgresql.class),
+        config);
   }
 
   private static PostgresTeamSpec team() throws Exception {
-    return ManifestMapper.yaml().readValue("""
+    return ManifestMapper.yaml()
+        .readValue(
+            """
         additionalTeams: {acid: [bteam], bteam: [cteam], cteam: [acid]}
         additionalMembers: {acid: [alice], bteam: [bob], cteam: [cora], dba: [dora], elite: [eve]}
         additionalSuperuserTeams: {acid: [elite]}
-        """, PostgresTeamSpec.class);
+        """,
+            PostgresTeamSpec.class);
   }
 
   private static Map<String, DesiredRole> byName(List<DesiredRole> roles) {
@@ -47,12 +57,14 @@ class TeamMembersTest {
     assertThat(roles.get("dora").memberOf()).isEmpty();
     assertThat(roles.get("bob").canLogin()).isTrue();
 
-    Map<String, DesiredRole> withCrdSuperusers = byName(TeamMembers.of(
-        cluster(ON.with("enable_postgres_team_crd_superusers", true)), List.of(team())));
+    Map<String, DesiredRole> withCrdSuperusers =
+        byName(
+            TeamMembers.of(
+                cluster(ON.with("enable_postgres_team_crd_superusers", true)), List.of(team())));
     assertThat(withCrdSuperusers.get("eve").flags()).contains("SUPERUSER");
 
-    Map<String, DesiredRole> teamSuperuser = byName(TeamMembers.of(cluster(ON.with("enable_team_superuser", true)),
-        List.of(team())));
+    Map<String, DesiredRole> teamSuperuser =
+        byName(TeamMembers.of(cluster(ON.with("enable_team_superuser", true)), List.of(team())));
     assertThat(teamSuperuser.get("alice").flags()).contains("SUPERUSER");
     assertThat(teamSuperuser.get("alice").memberOf()).containsExactly("zalandos");
     assertThat(teamSuperuser.get("bob").flags()).doesNotContain("SUPERUSER");
@@ -61,8 +73,11 @@ class TeamMembersTest {
   @Test
   void offByDefaultAndOnlySuperusersForASuperuserTeam() throws Exception {
     assertThat(TeamMembers.of(cluster(OperatorConfig.defaults()), List.of(team()))).isEmpty();
-    Map<String, DesiredRole> roles = byName(TeamMembers.of(cluster(ON.with("postgres_superuser_teams",
-        List.of("acid", "dba"))), List.of(team())));
+    Map<String, DesiredRole> roles =
+        byName(
+            TeamMembers.of(
+                cluster(ON.with("postgres_superuser_teams", List.of("acid", "dba"))),
+                List.of(team())));
     assertThat(roles.keySet()).containsExactlyInAnyOrder("alice", "dora");
     assertThat(roles.values()).allSatisfy(r -> assertThat(r.flags()).contains("SUPERUSER"));
   }

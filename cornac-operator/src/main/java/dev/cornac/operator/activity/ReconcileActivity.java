@@ -19,10 +19,11 @@ import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 
 /**
- * What the reconciler is doing and has done, per cluster, for the operator API and the metrics: the pass in progress,
- * the last successful sync, failures, the generations handled and the spec changes applied (upstream's cluster
- * history). Clusters map to {@code workers} numbered workers by a hash of their key, as upstream assigns them, so the
- * API can show upstream's worker views although JOSDK runs them on a shared pool.
+ * What the reconciler is doing and has done, per cluster, for the operator API and the metrics: the
+ * pass in progress, the last successful sync, failures, the generations handled and the spec
+ * changes applied (upstream's cluster history). Clusters map to {@code workers} numbered workers by
+ * a hash of their key, as upstream assigns them, so the API can show upstream's worker views
+ * although JOSDK runs them on a shared pool.
  */
 public final class ReconcileActivity {
   private static final int HISTORY = 100;
@@ -45,7 +46,11 @@ public final class ReconcileActivity {
   public record Change(Instant eventTime, Instant processTime, List<String> diff) {}
 
   /** The last outcome of a cluster's passes. */
-  public record Record(String uid, Long generation, Optional<Instant> lastSuccess, Optional<String> lastError,
+  public record Record(
+      String uid,
+      Long generation,
+      Optional<Instant> lastSuccess,
+      Optional<String> lastError,
       long failures) {}
 
   private final Clock clock;
@@ -59,6 +64,7 @@ public final class ReconcileActivity {
 
   /** A pass starts and ends on its worker thread. */
   private final ThreadLocal<Long> passStart = ThreadLocal.withInitial(System::nanoTime);
+
   private volatile LongConsumer onPassEnded = nanos -> {};
 
   public ReconcileActivity(Clock clock, int workers) {
@@ -97,8 +103,8 @@ public final class ReconcileActivity {
   }
 
   /**
-   * Passes of a cluster so far: {@code [started, ended]}. What the tests of "nothing happens" wait on (a pass that
-   * began after the change has ended), rather than on a fixed sleep.
+   * Passes of a cluster so far: {@code [started, ended]}. What the tests of "nothing happens" wait
+   * on (a pass that began after the change has ended), rather than on a fixed sleep.
    */
   public long[] passes(Key key) {
     long[] counts = passes.getOrDefault(key, new long[2]);
@@ -132,11 +138,23 @@ public final class ReconcileActivity {
           }
         }
       }
-      records.put(key, new Record(pg.getMetadata().getUid(), pg.getMetadata().getGeneration(), Optional.of(now),
-          Optional.empty(), failures));
+      records.put(
+          key,
+          new Record(
+              pg.getMetadata().getUid(),
+              pg.getMetadata().getGeneration(),
+              Optional.of(now),
+              Optional.empty(),
+              failures));
     } else {
-      records.put(key, new Record(pg.getMetadata().getUid(), pg.getMetadata().getGeneration(),
-          before == null ? Optional.empty() : before.lastSuccess(), Optional.of(message), failures + 1));
+      records.put(
+          key,
+          new Record(
+              pg.getMetadata().getUid(),
+              pg.getMetadata().getGeneration(),
+              before == null ? Optional.empty() : before.lastSuccess(),
+              Optional.of(message),
+              failures + 1));
     }
   }
 
@@ -180,8 +198,8 @@ public final class ReconcileActivity {
   }
 
   /**
-   * Whether a cluster waits for a pass, and why: never handled (ADD), a spec not yet handled (UPDATE), or a failed
-   * pass to retry (SYNC). Empty when it is running or up to date.
+   * Whether a cluster waits for a pass, and why: never handled (ADD), a spec not yet handled
+   * (UPDATE), or a failed pass to retry (SYNC). Empty when it is running or up to date.
    */
   public Optional<String> pending(Postgresql pg) {
     Key key = Key.of(pg);

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The last log lines of each cluster and each worker, kept in memory for the operator API and the UI (upstream's ring
- * logs, {@code ring_log_lines} each). A line belongs to the cluster named in the logging thread's MDC, which the
- * reconciler sets for the length of a pass; lines outside a pass are not kept.
+ * The last log lines of each cluster and each worker, kept in memory for the operator API and the
+ * UI (upstream's ring logs, {@code ring_log_lines} each). A line belongs to the cluster named in
+ * the logging thread's MDC, which the reconciler sets for the length of a pass; lines outside a
+ * pass are not kept.
  */
 public final class RingLog extends AppenderBase<ILoggingEvent> {
   public static final String MDC_CLUSTER = "cluster";
@@ -57,7 +58,8 @@ public final class RingLog extends AppenderBase<ILoggingEvent> {
 
   /** Runs {@code body} with its log lines attributed to a cluster and its worker. */
   public static <T> T within(String cluster, int worker, Supplier<T> body) {
-    try (var c = MDC.putCloseable(MDC_CLUSTER, cluster); var w = MDC.putCloseable(MDC_WORKER, Integer.toString(worker))) {
+    try (var c = MDC.putCloseable(MDC_CLUSTER, cluster);
+        var w = MDC.putCloseable(MDC_WORKER, Integer.toString(worker))) {
       return body.get();
     }
   }
@@ -75,8 +77,13 @@ public final class RingLog extends AppenderBase<ILoggingEvent> {
     } catch (NumberFormatException e) {
       // not ours
     }
-    Line line = new Line(Instant.ofEpochMilli(event.getTimeStamp()), level(event), cluster, worker,
-        event.getFormattedMessage());
+    Line line =
+        new Line(
+            Instant.ofEpochMilli(event.getTimeStamp()),
+            level(event),
+            cluster,
+            worker,
+            event.getFormattedMessage());
     add(byCluster.computeIfAbsent(cluster, k -> new ArrayDeque<>()), line);
     if (worker != null) {
       add(byWorker.computeIfAbsent(worker, k -> new ArrayDeque<>()), line);

@@ -10,7 +10,9 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** The changed fields between two specs, one line per leaf: {@code path: old -> new}, in path order. */
+/**
+ * The changed fields between two specs, one line per leaf: {@code path: old -> new}, in path order.
+ */
 public final class SpecDiff {
   private SpecDiff() {}
 
@@ -26,7 +28,8 @@ public final class SpecDiff {
       String was = a.get(path);
       String is = b.get(path);
       if (!Objects.equals(was, is)) {
-        out.add(path + ": " + (was == null ? "(none)" : was) + " -> " + (is == null ? "(none)" : is));
+        out.add(
+            path + ": " + (was == null ? "(none)" : was) + " -> " + (is == null ? "(none)" : is));
       }
     }
     return out;

@@ -25,21 +25,28 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A cluster's base backups and recoverable time range, read from its WAL-G archive in S3 (reference i.5): every
- * {@code basebackups_005/*_backup_stop_sentinel.json} is a base backup; the range runs from the end of the earliest
- * one to the newest archived WAL segment. Bounded in time: a wrong key, a missing bucket or an unreachable endpoint is
- * an error within seconds.
+ * A cluster's base backups and recoverable time range, read from its WAL-G archive in S3 (reference
+ * i.5): every {@code basebackups_005/*_backup_stop_sentinel.json} is a base backup; the range runs
+ * from the end of the earliest one to the newest archived WAL segment. Bounded in time: a wrong
+ * key, a missing bucket or an unreachable endpoint is an error within seconds.
  */
 public final class BackupCatalog {
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  public record BaseBackup(String name, Instant finished, long size, String startLsn, String finishLsn) {}
+  public record BaseBackup(
+      String name, Instant finished, long size, String startLsn, String finishLsn) {}
 
-  public record Catalog(String location, List<BaseBackup> backups, Optional<Instant> earliest,
+  public record Catalog(
+      String location,
+      List<BaseBackup> backups,
+      Optional<Instant> earliest,
       Optional<Instant> latest) {
     /** Whether a clone can recover to {@code t}. */
     public boolean covers(Instant t) {
-      return earliest.isPresent() && latest.isPresent() && !t.isBefore(earliest.get()) && !t.isAfter(latest.get());
+      return earliest.isPresent()
+          && latest.isPresent()
+          && !t.isBefore(earliest.get())
+          && !t.isAfter(latest.get());
     }
   }
 
@@ -68,25 +75,47 @@ public final class BackupCatalog {
       }
       backups.sort(Comparator.comparing(BaseBackup::finished));
       Optional<Instant> earliest = backups.stream().map(BaseBackup::finished).findFirst();
-      Optional<Instant> latest = Optional.ofNullable(latestWal)
-          .or(() -> backups.isEmpty() ? Optional.empty() : Optional.of(backups.get(backups.size() - 1).finished()));
+      Optional<Instant> latest =
+          Optional.ofNullable(latestWal)
+              .or(
+                  () ->
+                      backups.isEmpty()
+                          ? Optional.empty()
+                          : Optional.of(backups.get(backups.size() - 1).finished()));
       return new Catalog(location.toString(), backups, earliest, latest);
     } catch (S3Exception e) {
-      throw new BackupListingException(explain(location, e.statusCode(), e.awsErrorDetails() == null ? ""
-          : e.awsErrorDetails().errorCode()));
+      throw new BackupListingException(
+          explain(
+              location,
+              e.statusCode(),
+              e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()));
     } catch (SdkException e) {
-      throw new BackupListingException("cannot reach " + location + " (" + e.getMessage() + "); check AWS_ENDPOINT "
-          + "in the pod environment");
+      throw new BackupListingException(
+          "cannot reach "
+              + location
+              + " ("
+              + e.getMessage()
+              + "); check AWS_ENDPOINT "
+              + "in the pod environment");
     }
   }
 
   static String explain(S3Location location, int status, String code) {
     if ("NoSuchBucket".equals(code) || status == 404) {
-      return "the bucket " + location.bucket() + " does not exist at " + location.endpoint().orElse("AWS S3")
+      return "the bucket "
+          + location.bucket()
+          + " does not exist at "
+          + location.endpoint().orElse("AWS S3")
           + "; check WAL_S3_BUCKET / wal_s3_bucket";
     }
-    if (status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
-      return "S3 refused the credentials for " + location + " (" + code + "); check AWS_ACCESS_KEY_ID and "
+    if (status == 403
+        || "InvalidAccessKeyId".equals(code)
+        || "SignatureDoesNotMatch".equals(code)) {
+      return "S3 refused the credentials for "
+          + location
+          + " ("
+          + code
+          + "); check AWS_ACCESS_KEY_ID and "
           + "AWS_SECRET_ACCESS_KEY in pod_environment_secret";
     }
     return "S3 answered " + status + " " + code + " for " + location;
@@ -96,22 +125,34 @@ public final class BackupCatalog {
     List<S3Object> out = new ArrayList<>();
     String token = null;
     do {
-      ListObjectsV2Response r = s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
-          .continuationToken(token).build());
+      ListObjectsV2Response r =
+          s3.listObjectsV2(
+              ListObjectsV2Request.builder()
+                  .bucket(bucket)
+                  .prefix(prefix)
+                  .continuationToken(token)
+                  .build());
       out.addAll(r.contents());
       token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
     } while (token != null);
     return out;
   }
 
-  /** WAL-G's sentinel: FinishTime, UncompressedSize, LSN and FinishLSN; the object's time when it has none. */
+  /**
+   * WAL-G's sentinel: FinishTime, UncompressedSize, LSN and FinishLSN; the object's time when it
+   * has none.
+   */
   private static BaseBackup backup(S3Client s3, String bucket, S3Object o) {
     String file = o.key().substring(o.key().lastIndexOf('/') + 1);
     String name = file.substring(0, file.length() - "_backup_stop_sentinel.json".length());
     JsonNode sentinel;
     try {
-      sentinel = ManifestMapper.json().readTree(s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket)
-          .key(o.key()).build()).asByteArray());
+      sentinel =
+          ManifestMapper.json()
+              .readTree(
+                  s3.getObjectAsBytes(
+                          GetObjectRequest.builder().bucket(bucket).key(o.key()).build())
+                      .asByteArray());
     } catch (IOException e) {
       sentinel = ManifestMapper.json().createObjectNode();
     }
@@ -123,18 +164,30 @@ public final class BackupCatalog {
         // keep the object's time
       }
     }
-    return new BaseBackup(name, finished, sentinel.path("UncompressedSize").asLong(o.size()),
-        sentinel.path("LSN").asText(""), sentinel.path("FinishLSN").asText(""));
+    return new BaseBackup(
+        name,
+        finished,
+        sentinel.path("UncompressedSize").asLong(o.size()),
+        sentinel.path("LSN").asText(""),
+        sentinel.path("FinishLSN").asText(""));
   }
 
   private static S3Client client(S3Location l) {
-    var builder = S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(TIMEOUT).socketTimeout(TIMEOUT).build())
-        .region(Region.of(l.region()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(l.accessKey(),
-            l.secretKey())))
-        .forcePathStyle(l.pathStyle())
-        .overrideConfiguration(o -> o.apiCallTimeout(TIMEOUT.multipliedBy(3)).retryStrategy(r -> r.maxAttempts(1)));
+    var builder =
+        S3Client.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(TIMEOUT)
+                    .socketTimeout(TIMEOUT)
+                    .build())
+            .region(Region.of(l.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(l.accessKey(), l.secretKey())))
+            .forcePathStyle(l.pathStyle())
+            .overrideConfiguration(
+                o ->
+                    o.apiCallTimeout(TIMEOUT.multipliedBy(3)).retryStrategy(r -> r.maxAttempts(1)));
     l.endpoint().ifPresent(e -> builder.endpointOverride(URI.create(e)));
     return builder.build();
   }

@@ -10,15 +10,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a cluster's pods put their WAL archive and base backups (WAL-G's layout under Spilo), from the same sources
- * the pods read: {@code wal_s3_bucket} and {@code aws_region} of the operator configuration, the pod-environment
- * ConfigMap and Secret, and the manifest's env — later sources win, as in the pod.
+ * Where a cluster's pods put their WAL archive and base backups (WAL-G's layout under Spilo), from
+ * the same sources the pods read: {@code wal_s3_bucket} and {@code aws_region} of the operator
+ * configuration, the pod-environment ConfigMap and Secret, and the manifest's env — later sources
+ * win, as in the pod.
  */
-public record S3Location(String bucket, String prefix, Optional<String> endpoint, String region, boolean pathStyle,
-    String accessKey, String secretKey) {
+public record S3Location(
+    String bucket,
+    String prefix,
+    Optional<String> endpoint,
+    String region,
+    boolean pathStyle,
+    String accessKey,
+    String secretKey) {
 
   /** Empty when the cluster archives nowhere Cornac can read (no bucket, or no credentials). */
-  public static Optional<S3Location> of(OperatorConfig config, Cluster c, Map<String, String> configMapData,
+  public static Optional<S3Location> of(
+      OperatorConfig config,
+      Cluster c,
+      Map<String, String> configMapData,
       Map<String, String> secretData) {
     Map<String, String> vars = new LinkedHashMap<>();
     put(vars, "WAL_S3_BUCKET", config.string("wal_s3_bucket"));
@@ -26,7 +36,9 @@ public record S3Location(String bucket, String prefix, Optional<String> endpoint
     configMapData.forEach((k, v) -> put(vars, k, v));
     secretData.forEach((k, v) -> put(vars, k, v));
     List<EnvVar> env = c.spec().env == null ? List.of() : c.spec().env;
-    env.stream().filter(e -> e.getValue() != null).forEach(e -> put(vars, e.getName(), e.getValue()));
+    env.stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> put(vars, e.getName(), e.getValue()));
     String bucket = vars.getOrDefault("WAL_S3_BUCKET", "");
     String key = vars.getOrDefault("AWS_ACCESS_KEY_ID", "");
     String secret = vars.getOrDefault("AWS_SECRET_ACCESS_KEY", "");
@@ -36,11 +48,20 @@ public record S3Location(String bucket, String prefix, Optional<String> endpoint
     // Spilo: s3://<bucket>/spilo/<scope><WAL_BUCKET_SCOPE_SUFFIX>/wal/<major version>/
     String suffix = c.uid().isEmpty() ? "" : "/" + c.uid();
     String prefix = "spilo/" + c.name() + suffix + "/wal/" + c.postgresVersion() + "/";
-    Optional<String> endpoint = Optional.ofNullable(vars.get("AWS_ENDPOINT")).filter(s -> !s.isEmpty());
-    boolean pathStyle = Boolean.parseBoolean(vars.getOrDefault("AWS_S3_FORCE_PATH_STYLE",
-        Boolean.toString(endpoint.isPresent())));
-    return Optional.of(new S3Location(bucket, prefix, endpoint, vars.getOrDefault("AWS_REGION", "us-east-1"),
-        pathStyle, key, secret));
+    Optional<String> endpoint =
+        Optional.ofNullable(vars.get("AWS_ENDPOINT")).filter(s -> !s.isEmpty());
+    boolean pathStyle =
+        Boolean.parseBoolean(
+            vars.getOrDefault("AWS_S3_FORCE_PATH_STYLE", Boolean.toString(endpoint.isPresent())));
+    return Optional.of(
+        new S3Location(
+            bucket,
+            prefix,
+            endpoint,
+            vars.getOrDefault("AWS_REGION", "us-east-1"),
+            pathStyle,
+            key,
+            secret));
   }
 
   private static void put(Map<String, String> vars, String key, String value) {

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Which revision of the operator configuration runs and what became of its changes since start: shown in
- * {@code /config/} and the metrics, kept across the rebuilds a change causes.
+ * Which revision of the operator configuration runs and what became of its changes since start:
+ * shown in {@code /config/} and the metrics, kept across the rebuilds a change causes.
  */
 public final class ConfigurationStatus {
   /** A change that was not applied: its revision and why. */

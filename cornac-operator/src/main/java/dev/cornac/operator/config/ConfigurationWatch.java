@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the object the configuration comes from (the ConfigMap or the OperatorConfiguration) and hands on every
- * change that reads and validates; a change that does not is refused as a whole — the running configuration stays,
- * the reason goes to the log, an Event on the object and {@link ConfigurationStatus}.
+ * Watches the object the configuration comes from (the ConfigMap or the OperatorConfiguration) and
+ * hands on every change that reads and validates; a change that does not is refused as a whole —
+ * the running configuration stays, the reason goes to the log, an Event on the object and {@link
+ * ConfigurationStatus}.
  */
 public final class ConfigurationWatch implements AutoCloseable {
   public static final String REFUSED = "ConfigurationRefused";
@@ -30,14 +31,26 @@ public final class ConfigurationWatch implements AutoCloseable {
   private final Clock clock;
   private final Consumer<OperatorConfigLoader.Loaded> onChange;
   private final Runnable onResume;
+
   /** The value of the resume annotation last seen: a new one resumes paused rolling updates. */
   private volatile String lastResume;
-  /** The content last handled (applied or refused): a resync or a change elsewhere in the object is no change. */
+
+  /**
+   * The content last handled (applied or refused): a resync or a change elsewhere in the object is
+   * no change.
+   */
   private volatile Object lastContent;
+
   private SharedIndexInformer<? extends HasMetadata> informer;
 
-  public ConfigurationWatch(KubernetesClient client, OperatorEnvironment env, OperatorConfigLoader.Loaded running,
-      ConfigurationStatus status, EventRecorder events, Clock clock, Consumer<OperatorConfigLoader.Loaded> onChange,
+  public ConfigurationWatch(
+      KubernetesClient client,
+      OperatorEnvironment env,
+      OperatorConfigLoader.Loaded running,
+      ConfigurationStatus status,
+      EventRecorder events,
+      Clock clock,
+      Consumer<OperatorConfigLoader.Loaded> onChange,
       Runnable onResume) {
     this.client = client;
     this.env = env;
@@ -53,12 +66,20 @@ public final class ConfigurationWatch implements AutoCloseable {
   /** Starts watching; nothing to watch when the configuration is the code's defaults. */
   public void start() {
     if (env.operatorConfigurationObject().isPresent()) {
-      informer = client.resources(OperatorConfiguration.class).inNamespace(env.operatorNamespace())
-          .withName(env.operatorConfigurationObject().get()).inform(handler());
+      informer =
+          client
+              .resources(OperatorConfiguration.class)
+              .inNamespace(env.operatorNamespace())
+              .withName(env.operatorConfigurationObject().get())
+              .inform(handler());
     } else if (env.configMapName().isPresent()) {
       var name = OperatorConfigLoader.configMap(env);
-      informer = client.configMaps().inNamespace(name.namespaceOr(env.operatorNamespace())).withName(name.name())
-          .inform(handler());
+      informer =
+          client
+              .configMaps()
+              .inNamespace(name.namespaceOr(env.operatorNamespace()))
+              .withName(name.name())
+              .inform(handler());
     }
   }
 
@@ -76,8 +97,11 @@ public final class ConfigurationWatch implements AutoCloseable {
 
       @Override
       public void onDelete(T object, boolean finalStateUnknown) {
-        LOG.warn("the operator configuration {}/{} was deleted; the running configuration (revision {}) stays",
-            object.getMetadata().getNamespace(), object.getMetadata().getName(), status.revision());
+        LOG.warn(
+            "the operator configuration {}/{} was deleted; the running configuration (revision {}) stays",
+            object.getMetadata().getNamespace(),
+            object.getMetadata().getName(),
+            status.revision());
       }
     };
   }
@@ -99,8 +123,13 @@ public final class ConfigurationWatch implements AutoCloseable {
       }
       lastContent = content;
       String revision = object.getMetadata().getResourceVersion();
-      String reason = "configuration revision " + revision + " is refused, the running one (revision "
-          + status.revision() + ") stays: " + e.getMessage();
+      String reason =
+          "configuration revision "
+              + revision
+              + " is refused, the running one (revision "
+              + status.revision()
+              + ") stays: "
+              + e.getMessage();
       LOG.warn(reason);
       status.refused(revision, e.getMessage(), clock.instant());
       events.warning(object, REFUSED, reason);

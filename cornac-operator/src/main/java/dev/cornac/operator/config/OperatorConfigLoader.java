@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the operator configuration (reference 2.1): the OperatorConfiguration named by
- * {@code POSTGRES_OPERATOR_CONFIGURATION_OBJECT}, else the ConfigMap named by {@code CONFIG_MAP_NAME}, else the
- * code defaults; then the environment overrides. At start-up, and again whenever the object changes
- * ({@link ConfigurationWatch}).
+ * Reads the operator configuration (reference 2.1): the OperatorConfiguration named by {@code
+ * POSTGRES_OPERATOR_CONFIGURATION_OBJECT}, else the ConfigMap named by {@code CONFIG_MAP_NAME},
+ * else the code defaults; then the environment overrides. At start-up, and again whenever the
+ * object changes ({@link ConfigurationWatch}).
  */
 public final class OperatorConfigLoader {
   private OperatorConfigLoader() {}
@@ -24,8 +24,8 @@ public final class OperatorConfigLoader {
   /**
    * A configuration and the object it was read from (empty for the code defaults).
    *
-   * @param content the object's configuration as given (the ConfigMap's data, the OperatorConfiguration's
-   *     configuration): what a change is compared on
+   * @param content the object's configuration as given (the ConfigMap's data, the
+   *     OperatorConfiguration's configuration): what a change is compared on
    */
   public record Loaded(OperatorConfig config, Optional<HasMetadata> object, Object content) {
     /** The object's resourceVersion: which revision of the configuration runs. */
@@ -41,11 +41,19 @@ public final class OperatorConfigLoader {
   public static Loaded read(KubernetesClient client, OperatorEnvironment env) {
     if (env.operatorConfigurationObject().isPresent()) {
       String name = env.operatorConfigurationObject().get();
-      OperatorConfiguration oc = client.resources(OperatorConfiguration.class)
-          .inNamespace(env.operatorNamespace()).withName(name).get();
+      OperatorConfiguration oc =
+          client
+              .resources(OperatorConfiguration.class)
+              .inNamespace(env.operatorNamespace())
+              .withName(name)
+              .get();
       if (oc == null) {
-        throw new ConfigException("OperatorConfiguration " + env.operatorNamespace() + "/" + name
-            + " (POSTGRES_OPERATOR_CONFIGURATION_OBJECT) does not exist; create it or unset the variable");
+        throw new ConfigException(
+            "OperatorConfiguration "
+                + env.operatorNamespace()
+                + "/"
+                + name
+                + " (POSTGRES_OPERATOR_CONFIGURATION_OBJECT) does not exist; create it or unset the variable");
       }
       return of(oc, env);
     }
@@ -54,25 +62,36 @@ public final class OperatorConfigLoader {
       String namespace = name.namespaceOr(env.operatorNamespace());
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name.name()).get();
       if (cm == null) {
-        throw new ConfigException("ConfigMap " + namespace + "/" + name.name()
-            + " (CONFIG_MAP_NAME) does not exist; apply manifests/configmap.yaml or fix the variable");
+        throw new ConfigException(
+            "ConfigMap "
+                + namespace
+                + "/"
+                + name.name()
+                + " (CONFIG_MAP_NAME) does not exist; apply manifests/configmap.yaml or fix the variable");
       }
       return of(cm, env);
     }
     return new Loaded(overridden(OperatorConfig.defaults(), env), Optional.empty(), Map.of());
   }
 
-  /** The configuration a ConfigMap or an OperatorConfiguration holds; a {@link ConfigException} when it is invalid. */
+  /**
+   * The configuration a ConfigMap or an OperatorConfiguration holds; a {@link ConfigException} when
+   * it is invalid.
+   */
   @SuppressWarnings("unchecked")
   public static Loaded of(HasMetadata object, OperatorEnvironment env) {
     Object content = content(object);
-    OperatorConfig config = object instanceof OperatorConfiguration
-        ? OperatorConfigReader.fromOperatorConfiguration((Map<String, Object>) content)
-        : OperatorConfigReader.fromConfigMap((Map<String, String>) content);
+    OperatorConfig config =
+        object instanceof OperatorConfiguration
+            ? OperatorConfigReader.fromOperatorConfiguration((Map<String, Object>) content)
+            : OperatorConfigReader.fromConfigMap((Map<String, String>) content);
     return new Loaded(overridden(config, env), Optional.of(object), content);
   }
 
-  /** The configuration an object holds as given: the ConfigMap's data, the OperatorConfiguration's configuration. */
+  /**
+   * The configuration an object holds as given: the ConfigMap's data, the OperatorConfiguration's
+   * configuration.
+   */
   static Object content(HasMetadata object) {
     if (object instanceof OperatorConfiguration oc) {
       return oc.getConfiguration() == null ? Map.of() : oc.getConfiguration();
@@ -100,7 +119,10 @@ public final class OperatorConfigLoader {
     return effective;
   }
 
-  /** The namespaces to watch: {@code *} means all, empty means the operator's own (reference 2.1 step 6). */
+  /**
+   * The namespaces to watch: {@code *} means all, empty means the operator's own (reference 2.1
+   * step 6).
+   */
   public static String watchedNamespace(OperatorConfig config, OperatorEnvironment env) {
     String ns = config.string("watched_namespace");
     return ns.isEmpty() ? env.operatorNamespace() : ns;

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How the operator process was started: upstream's environment variables (reference 2.7) plus Cornac's own
- * switches. Read once; nothing else reads the environment.
+ * How the operator process was started: upstream's environment variables (reference 2.7) plus
+ * Cornac's own switches. Read once; nothing else reads the environment.
  */
 public record OperatorEnvironment(
     Optional<String> configMapName,
@@ -27,15 +27,21 @@ public record OperatorEnvironment(
     Duration crdReadyWaitInterval,
     Duration crdReadyWaitTimeout) {
 
-  static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+  static final Path SERVICE_ACCOUNT_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
   public static final String DEFAULT_LEASE = "cornac-postgres-operator";
 
-  public static OperatorEnvironment fromEnvironment(Map<String, String> env, boolean noDatabaseAccess,
-      boolean noTeamsApi, double kubeQps, int kubeBurst) {
+  public static OperatorEnvironment fromEnvironment(
+      Map<String, String> env,
+      boolean noDatabaseAccess,
+      boolean noTeamsApi,
+      double kubeQps,
+      int kubeBurst) {
     return new OperatorEnvironment(
         nonEmpty(env.get("CONFIG_MAP_NAME")),
         nonEmpty(env.get("POSTGRES_OPERATOR_CONFIGURATION_OBJECT")),
-        nonEmpty(env.get("OPERATOR_NAMESPACE")).orElseGet(OperatorEnvironment::serviceAccountNamespace),
+        nonEmpty(env.get("OPERATOR_NAMESPACE"))
+            .orElseGet(OperatorEnvironment::serviceAccountNamespace),
         nonEmpty(env.get("WATCHED_NAMESPACE")),
         env.getOrDefault("CONTROLLER_ID", ""),
         noDatabaseAccess,
@@ -54,7 +60,9 @@ public record OperatorEnvironment(
 
   private static String serviceAccountNamespace() {
     try {
-      return Files.exists(SERVICE_ACCOUNT_NAMESPACE) ? Files.readString(SERVICE_ACCOUNT_NAMESPACE).strip() : "default";
+      return Files.exists(SERVICE_ACCOUNT_NAMESPACE)
+          ? Files.readString(SERVICE_ACCOUNT_NAMESPACE).strip()
+          : "default";
     } catch (IOException e) {
       return "default";
     }

@@ -31,14 +31,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * What the operator does inside a running cluster once its pods are up (reference b.2 steps 10 and 14): Patroni's
- * dynamic configuration from the manifest, then roles, databases and prepared databases over SQL. Skipped, as
- * upstream does, without database access, with no instances, for standby clusters, and while a pod has no address.
+ * What the operator does inside a running cluster once its pods are up (reference b.2 steps 10 and
+ * 14): Patroni's dynamic configuration from the manifest, then roles, databases and prepared
+ * databases over SQL. Skipped, as upstream does, without database access, with no instances, for
+ * standby clusters, and while a pod has no address.
  */
 public final class DataPlaneSync {
   private final OperatorConfig config;
   private final MemberEndpoints endpoints;
   private final Clock clock;
+
   /** Each cluster's configuration change in flight (its restarts), between passes. */
   private final Map<String, RestartRound> rounds = new ConcurrentHashMap<>();
 
@@ -49,34 +51,47 @@ public final class DataPlaneSync {
   }
 
   /**
-   * What one pass did, for events (empty when nothing changed or the sync does not apply); whether restarts of a
-   * configuration change are still under way (the pass comes back soon, and pod recreation waits); members left
-   * pending after repeated restarts.
+   * What one pass did, for events (empty when nothing changed or the sync does not apply); whether
+   * restarts of a configuration change are still under way (the pass comes back soon, and pod
+   * recreation waits); members left pending after repeated restarts.
    */
-  public record Outcome(List<String> actions, boolean restartsInProgress, List<String> stillPending) {}
+  public record Outcome(
+      List<String> actions, boolean restartsInProgress, List<String> stillPending) {}
 
   /** The cluster is gone: its round of restarts with it. */
   public void forget(String namespace, String name) {
     rounds.remove(namespace + "/" + name);
   }
 
-  public Outcome sync(Cluster c, List<Pod> pods, Function<String, Optional<String>> passwordOfSecret,
-      Function<String, Optional<String>> usernameOfSecret, List<InfrastructureRoles.Role> infrastructure,
-      List<DesiredRole> teamMembers) throws SQLException {
+  public Outcome sync(
+      Cluster c,
+      List<Pod> pods,
+      Function<String, Optional<String>> passwordOfSecret,
+      Function<String, Optional<String>> usernameOfSecret,
+      List<InfrastructureRoles.Role> infrastructure,
+      List<DesiredRole> teamMembers)
+      throws SQLException {
     List<String> actions = new ArrayList<>();
     if (!applies(c, pods)) {
       return new Outcome(actions, false, List.of());
     }
-    List<PatroniClient> members = pods.stream()
-        .map(p -> endpoints.patroni(PodMembers.address(p)).once()).toList();
+    List<PatroniClient> members =
+        pods.stream().map(p -> endpoints.patroni(PodMembers.address(p)).once()).toList();
     String key = c.namespace() + "/" + c.name();
-    PatroniConfigSync.Change change = PatroniConfigSync.apply(members.get(0), c.spec().patroni,
-        SpiloConfiguration.dcsParameters(c), config.bool("enable_patroni_failsafe_mode"), clock.instant());
+    PatroniConfigSync.Change change =
+        PatroniConfigSync.apply(
+            members.get(0),
+            c.spec().patroni,
+            SpiloConfiguration.dcsParameters(c),
+            config.bool("enable_patroni_failsafe_mode"),
+            clock.instant());
     if (!change.patch().isEmpty()) {
       actions.add("patched Patroni configuration " + change.patch());
     }
-    RestartRound round = change.patch().path("postgresql").path("parameters").isEmpty()
-        ? rounds.getOrDefault(key, RestartRound.none()) : change.round();
+    RestartRound round =
+        change.patch().path("postgresql").path("parameters").isEmpty()
+            ? rounds.getOrDefault(key, RestartRound.none())
+            : change.round();
     PatroniConfigSync.Step step = PatroniConfigSync.restartStep(members, round, clock.instant());
     step.restarted().forEach(m -> actions.add("restarted PostgreSQL at " + m));
     if (step.inProgress() || !step.givenUp().isEmpty()) {
@@ -90,13 +105,17 @@ public final class DataPlaneSync {
       return outcome;
     }
     Pod leader = pods.stream().filter(p -> "master".equals(label(p))).findFirst().orElse(null);
-    Optional<String> superPassword = passwordOfSecret.apply(ClusterNames.credentialSecret(c, config.superUsername()));
+    Optional<String> superPassword =
+        passwordOfSecret.apply(ClusterNames.credentialSecret(c, config.superUsername()));
     if (leader == null || superPassword.isEmpty()) {
       return outcome;
     }
     MemberEndpoints.Member address = PodMembers.address(leader);
-    var connector = (DatabaseSync.Connector) db -> DriverManager.getConnection(endpoints.jdbcUrl(address, db),
-        config.superUsername(), superPassword.get());
+    var connector =
+        (DatabaseSync.Connector)
+            db ->
+                DriverManager.getConnection(
+                    endpoints.jdbcUrl(address, db), config.superUsername(), superPassword.get());
     RotatedRoles rotated = RotatedRoles.of(c, secret -> usernameOfSecret.apply(secret));
     List<DesiredRole> extra = new ArrayList<>(rotated.roles());
     extra.addAll(teamMembers);
@@ -105,13 +124,26 @@ public final class DataPlaneSync {
       extra.add(role.desired(c.namespace()));
       infrastructurePasswords.put(role.name(), role.password());
     }
-    actions.addAll(ClusterSqlSync.sync(c, connector, role -> infrastructurePasswords.containsKey(role)
-        ? infrastructurePasswords.get(role) : rotated.secretOf(role).flatMap(passwordOfSecret).orElse(null), extra));
+    actions.addAll(
+        ClusterSqlSync.sync(
+            c,
+            connector,
+            role ->
+                infrastructurePasswords.containsKey(role)
+                    ? infrastructurePasswords.get(role)
+                    : rotated.secretOf(role).flatMap(passwordOfSecret).orElse(null),
+            extra));
     List<String> problems = new ArrayList<>();
     try (Connection conn = connector.connect("postgres")) {
       for (String role : rotated.newUserRotation()) {
-        actions.addAll(RotationRetention.sync(conn, role, LocalDate.now(clock.withZone(ZoneOffset.UTC)),
-            PasswordRotation.retentionDays(c), problems).executed());
+        actions.addAll(
+            RotationRetention.sync(
+                    conn,
+                    role,
+                    LocalDate.now(clock.withZone(ZoneOffset.UTC)),
+                    PasswordRotation.retentionDays(c),
+                    problems)
+                .executed());
       }
     }
     problems.forEach(p -> actions.add("skipped: " + p));
@@ -119,12 +151,21 @@ public final class DataPlaneSync {
   }
 
   private boolean applies(Cluster c, List<Pod> pods) {
-    return config.bool("enable_database_access") && c.effectiveInstances() > 0 && !c.isStandby()
-        && !pods.isEmpty() && pods.stream().allMatch(p -> p.getStatus() != null
-            && p.getStatus().getPodIP() != null && !p.getStatus().getPodIP().isEmpty());
+    return config.bool("enable_database_access")
+        && c.effectiveInstances() > 0
+        && !c.isStandby()
+        && !pods.isEmpty()
+        && pods.stream()
+            .allMatch(
+                p ->
+                    p.getStatus() != null
+                        && p.getStatus().getPodIP() != null
+                        && !p.getStatus().getPodIP().isEmpty());
   }
 
   private String label(Pod p) {
-    return p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(config.podRoleLabel());
+    return p.getMetadata().getLabels() == null
+        ? null
+        : p.getMetadata().getLabels().get(config.podRoleLabel());
   }
 }

@@ -13,11 +13,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The roles password rotation adds, read from the credential secrets: a secret whose username is not its role's
- * names the dated login role of a new-user rotation (LOGIN, member of the role, with the role's parameters), which
- * takes the secret's password while the role keeps its own.
+ * The roles password rotation adds, read from the credential secrets: a secret whose username is
+ * not its role's names the dated login role of a new-user rotation (LOGIN, member of the role, with
+ * the role's parameters), which takes the secret's password while the role keeps its own.
  */
-record RotatedRoles(List<DesiredRole> roles, Map<String, String> secretByRole, List<String> newUserRotation) {
+record RotatedRoles(
+    List<DesiredRole> roles, Map<String, String> secretByRole, List<String> newUserRotation) {
 
   static RotatedRoles of(Cluster c, Function<String, Optional<String>> usernameOfSecret) {
     List<DesiredRole> extra = new ArrayList<>();
@@ -35,15 +36,25 @@ record RotatedRoles(List<DesiredRole> roles, Map<String, String> secretByRole, L
       if (!PasswordRotation.isRotatedName(role.name(), username)) {
         secrets.put(role.name(), secret);
       } else {
-        extra.add(new DesiredRole(username, DesiredRole.Origin.MANIFEST, List.of("LOGIN"), List.of(role.name()), "",
-            role.parameters(), role.secretNamespace()));
+        extra.add(
+            new DesiredRole(
+                username,
+                DesiredRole.Origin.MANIFEST,
+                List.of("LOGIN"),
+                List.of(role.name()),
+                "",
+                role.parameters(),
+                role.secretNamespace()));
         secrets.put(username, secret);
       }
     }
     return new RotatedRoles(List.copyOf(extra), Map.copyOf(secrets), List.copyOf(rotating));
   }
 
-  /** The secret holding a role's password; empty for a role whose password the operator leaves alone. */
+  /**
+   * The secret holding a role's password; empty for a role whose password the operator leaves
+   * alone.
+   */
   Optional<String> secretOf(String role) {
     return Optional.ofNullable(secretByRole.get(role));
   }

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes a cluster's objects in upstream's order (reference g.6): logical backup job, StatefulSet (pods orphaned
- * then deleted), volumes only if {@code enable_persistent_volume_claim_deletion}, secrets only if
- * {@code enable_secrets_deletion}, PDBs, Endpoints and Services, Patroni's objects, pooler objects. Each step is
- * independent: a failure is reported and the next step still runs. Returns whether everything went.
+ * Removes a cluster's objects in upstream's order (reference g.6): logical backup job, StatefulSet
+ * (pods orphaned then deleted), volumes only if {@code enable_persistent_volume_claim_deletion},
+ * secrets only if {@code enable_secrets_deletion}, PDBs, Endpoints and Services, Patroni's objects,
+ * pooler objects. Each step is independent: a failure is reported and the next step still runs.
+ * Returns whether everything went.
  */
 public final class ClusterDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDeletion.class);
@@ -42,64 +43,144 @@ public final class ClusterDeletion {
     LOG.info("cluster {}/{}: deleting its objects", ns, c.name());
     events.normal(pg, "Delete", "Started deletion of cluster resources");
     List<String> failures = new ArrayList<>();
-    step(failures, "logical backup job", () -> client.batch().v1().cronjobs().inNamespace(ns)
-        .withName(ClusterNames.logicalBackupJob(c)));
-    step(failures, "statefulset", () -> client.apps().statefulSets().inNamespace(ns).withName(c.name()),
+    step(
+        failures,
+        "logical backup job",
+        () ->
+            client
+                .batch()
+                .v1()
+                .cronjobs()
+                .inNamespace(ns)
+                .withName(ClusterNames.logicalBackupJob(c)));
+    step(
+        failures,
+        "statefulset",
+        () -> client.apps().statefulSets().inNamespace(ns).withName(c.name()),
         DeletionPropagation.ORPHAN);
-    stepList(failures, "pods", () -> client.pods().inNamespace(ns).withLabel(config.clusterNameLabel(), c.name())
-        .list().getItems());
+    stepList(
+        failures,
+        "pods",
+        () ->
+            client
+                .pods()
+                .inNamespace(ns)
+                .withLabel(config.clusterNameLabel(), c.name())
+                .list()
+                .getItems());
     if (config.bool("enable_persistent_volume_claim_deletion")) {
-      stepList(failures, "volumes", () -> client.persistentVolumeClaims().inNamespace(ns)
-          .withLabel(config.clusterNameLabel(), c.name()).list().getItems());
+      stepList(
+          failures,
+          "volumes",
+          () ->
+              client
+                  .persistentVolumeClaims()
+                  .inNamespace(ns)
+                  .withLabel(config.clusterNameLabel(), c.name())
+                  .list()
+                  .getItems());
     } else {
-      LOG.info("cluster {}/{}: volumes kept (enable_persistent_volume_claim_deletion is off)", ns, c.name());
+      LOG.info(
+          "cluster {}/{}: volumes kept (enable_persistent_volume_claim_deletion is off)",
+          ns,
+          c.name());
     }
     if (config.bool("enable_secrets_deletion")) {
-      stepList(failures, "secrets", () -> client.secrets().inNamespace(ns)
-          .withLabel(config.clusterNameLabel(), c.name()).list().getItems());
+      stepList(
+          failures,
+          "secrets",
+          () ->
+              client
+                  .secrets()
+                  .inNamespace(ns)
+                  .withLabel(config.clusterNameLabel(), c.name())
+                  .list()
+                  .getItems());
     }
-    step(failures, "primary pod disruption budget", () -> client.policy().v1().podDisruptionBudget().inNamespace(ns)
-        .withName(ClusterNames.primaryPdb(c)));
-    step(failures, "critical-operation pod disruption budget", () -> client.policy().v1().podDisruptionBudget()
-        .inNamespace(ns).withName(ClusterNames.criticalOpPdb(c)));
+    step(
+        failures,
+        "primary pod disruption budget",
+        () ->
+            client
+                .policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(ns)
+                .withName(ClusterNames.primaryPdb(c)));
+    step(
+        failures,
+        "critical-operation pod disruption budget",
+        () ->
+            client
+                .policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(ns)
+                .withName(ClusterNames.criticalOpPdb(c)));
     for (Role role : Role.values()) {
       if (!config.configMapDcs()) {
-        // In ConfigMap mode Kubernetes owns the Services' Endpoints (and the OpenShift RBAC grants none).
-        step(failures, role.label() + " endpoints", () -> client.endpoints().inNamespace(ns)
-            .withName(ClusterNames.service(c, role)));
+        // In ConfigMap mode Kubernetes owns the Services' Endpoints (and the OpenShift RBAC grants
+        // none).
+        step(
+            failures,
+            role.label() + " endpoints",
+            () -> client.endpoints().inNamespace(ns).withName(ClusterNames.service(c, role)));
       }
-      step(failures, role.label() + " service", () -> client.services().inNamespace(ns)
-          .withName(ClusterNames.service(c, role)));
+      step(
+          failures,
+          role.label() + " service",
+          () -> client.services().inNamespace(ns).withName(ClusterNames.service(c, role)));
     }
-    step(failures, "patroni config service", () -> client.services().inNamespace(ns)
-        .withName(ClusterNames.patroniConfigService(c)));
+    step(
+        failures,
+        "patroni config service",
+        () -> client.services().inNamespace(ns).withName(ClusterNames.patroniConfigService(c)));
     for (String name : ClusterNames.patroniObjects(c)) {
-      step(failures, "patroni object " + name, () -> client.configMaps().inNamespace(ns).withName(name));
+      step(
+          failures,
+          "patroni object " + name,
+          () -> client.configMaps().inNamespace(ns).withName(name));
       if (!config.configMapDcs()) {
-        step(failures, "patroni object " + name, () -> client.endpoints().inNamespace(ns).withName(name));
+        step(
+            failures,
+            "patroni object " + name,
+            () -> client.endpoints().inNamespace(ns).withName(name));
       }
     }
     for (Role role : Role.values()) {
-      step(failures, "pooler " + role.label(), () -> client.apps().deployments().inNamespace(ns)
-          .withName(ClusterNames.pooler(c, role)), DeletionPropagation.FOREGROUND);
-      step(failures, "pooler service " + role.label(), () -> client.services().inNamespace(ns)
-          .withName(ClusterNames.pooler(c, role)), DeletionPropagation.FOREGROUND);
-      step(failures, "pooler secret " + role.label(), () -> client.secrets().inNamespace(ns)
-          .withName(ClusterNames.poolerAuthSecret(c, role)));
+      step(
+          failures,
+          "pooler " + role.label(),
+          () -> client.apps().deployments().inNamespace(ns).withName(ClusterNames.pooler(c, role)),
+          DeletionPropagation.FOREGROUND);
+      step(
+          failures,
+          "pooler service " + role.label(),
+          () -> client.services().inNamespace(ns).withName(ClusterNames.pooler(c, role)),
+          DeletionPropagation.FOREGROUND);
+      step(
+          failures,
+          "pooler secret " + role.label(),
+          () -> client.secrets().inNamespace(ns).withName(ClusterNames.poolerAuthSecret(c, role)));
     }
     if (failures.isEmpty()) {
       LOG.info("cluster {}/{}: deleted", ns, c.name());
       return true;
     }
-    events.warning(pg, "Delete", "some resources could not be deleted: " + String.join(", ", failures));
+    events.warning(
+        pg, "Delete", "some resources could not be deleted: " + String.join(", ", failures));
     return false;
   }
 
-  private void step(List<String> failures, String what, Supplier<Resource<? extends HasMetadata>> resource) {
+  private void step(
+      List<String> failures, String what, Supplier<Resource<? extends HasMetadata>> resource) {
     step(failures, what, resource, DeletionPropagation.BACKGROUND);
   }
 
-  private void step(List<String> failures, String what, Supplier<Resource<? extends HasMetadata>> resource,
+  private void step(
+      List<String> failures,
+      String what,
+      Supplier<Resource<? extends HasMetadata>> resource,
       DeletionPropagation propagation) {
     try {
       resource.get().withPropagationPolicy(propagation).delete();
@@ -108,7 +189,8 @@ public final class ClusterDeletion {
     }
   }
 
-  private void stepList(List<String> failures, String what, Supplier<List<? extends HasMetadata>> items) {
+  private void stepList(
+      List<String> failures, String what, Supplier<List<? extends HasMetadata>> items) {
     try {
       for (HasMetadata item : items.get()) {
         client.resource(item).delete();

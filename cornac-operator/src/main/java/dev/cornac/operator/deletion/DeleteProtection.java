@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Upstream's delete protection (reference a.5): with {@code delete_annotation_date_key} the resource must carry that
- * annotation equal to today's date, with {@code delete_annotation_name_key} one equal to its name. Unlike upstream,
- * Cornac holds the resource with a finalizer until the annotations are there, instead of letting it vanish.
+ * Upstream's delete protection (reference a.5): with {@code delete_annotation_date_key} the
+ * resource must carry that annotation equal to today's date, with {@code
+ * delete_annotation_name_key} one equal to its name. Unlike upstream, Cornac holds the resource
+ * with a finalizer until the annotations are there, instead of letting it vanish.
  */
 public final class DeleteProtection {
   private final OperatorConfig config;
@@ -26,9 +27,12 @@ public final class DeleteProtection {
         || !config.string("delete_annotation_name_key").isEmpty();
   }
 
-  /** Why deletion is refused, naming the annotations that would allow it; empty when it may proceed. */
+  /**
+   * Why deletion is refused, naming the annotations that would allow it; empty when it may proceed.
+   */
   public Optional<String> refusal(Postgresql pg) {
-    Map<String, String> a = pg.getMetadata().getAnnotations() == null ? Map.of() : pg.getMetadata().getAnnotations();
+    Map<String, String> a =
+        pg.getMetadata().getAnnotations() == null ? Map.of() : pg.getMetadata().getAnnotations();
     String dateKey = config.string("delete_annotation_date_key");
     String nameKey = config.string("delete_annotation_name_key");
     String today = LocalDate.now(clock).toString();
@@ -37,12 +41,22 @@ public final class DeleteProtection {
       missing.append(dateKey).append("=").append(today);
     }
     if (!nameKey.isEmpty() && !pg.getMetadata().getName().equals(a.get(nameKey))) {
-      missing.append(missing.length() > 0 ? " and " : "").append(nameKey).append("=").append(pg.getMetadata().getName());
+      missing
+          .append(missing.length() > 0 ? " and " : "")
+          .append(nameKey)
+          .append("=")
+          .append(pg.getMetadata().getName());
     }
     if (missing.length() == 0) {
       return Optional.empty();
     }
-    return Optional.of("deletion of cluster " + pg.getMetadata().getName() + " is protected: annotate it with "
-        + missing + " to let it go (kubectl annotate postgresql " + pg.getMetadata().getName() + " ...)");
+    return Optional.of(
+        "deletion of cluster "
+            + pg.getMetadata().getName()
+            + " is protected: annotate it with "
+            + missing
+            + " to let it go (kubectl annotate postgresql "
+            + pg.getMetadata().getName()
+            + " ...)");
   }
 }

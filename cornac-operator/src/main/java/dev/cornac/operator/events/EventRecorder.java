@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events on the {@code postgresql} resource, with upstream's source component and reasons (reference
- * a.9). Only actions and failures produce events, so an idle resync writes none. Events are best effort, as in
- * client-go: they are sent from a bounded queue by their own client and rate limit, so that a burst of creations
- * never spends the budget of the objects themselves; a full queue drops events, a failure is logged.
+ * Kubernetes Events on the {@code postgresql} resource, with upstream's source component and
+ * reasons (reference a.9). Only actions and failures produce events, so an idle resync writes none.
+ * Events are best effort, as in client-go: they are sent from a bounded queue by their own client
+ * and rate limit, so that a burst of creations never spends the budget of the objects themselves; a
+ * full queue drops events, a failure is logged.
  */
 public final class EventRecorder {
   public static final String COMPONENT = "postgres-operator";
@@ -29,12 +30,19 @@ public final class EventRecorder {
   static final int QUEUE = 2000;
 
   private final KubernetesClient client;
-  private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0,
-      TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-        Thread t = new Thread(r, "cornac-events");
-        t.setDaemon(true);
-        return t;
-      }, (task, pool) -> LOG.debug("event queue full, an event was dropped"));
+  private final ThreadPoolExecutor sender =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(QUEUE),
+          r -> {
+            Thread t = new Thread(r, "cornac-events");
+            t.setDaemon(true);
+            return t;
+          },
+          (task, pool) -> LOG.debug("event queue full, an event was dropped"));
 
   public EventRecorder(KubernetesClient client) {
     this.client = client;
@@ -48,7 +56,8 @@ public final class EventRecorder {
   /** Waits until queued events are sent (tests, shutdown). */
   public void flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while ((!sender.getQueue().isEmpty() || sender.getActiveCount() > 0) && System.nanoTime() < deadline) {
+    while ((!sender.getQueue().isEmpty() || sender.getActiveCount() > 0)
+        && System.nanoTime() < deadline) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -74,28 +83,47 @@ public final class EventRecorder {
   private void record(HasMetadata involved, String type, String reason, String message) {
     String ns = involved.getMetadata().getNamespace();
     String name = involved.getMetadata().getName();
-    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    Event event = new EventBuilder()
-        .withNewMetadata()
-          .withName(name + "." + Long.toHexString(System.nanoTime()))
-          .withNamespace(ns)
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(HasMetadata.getApiVersion(involved.getClass()))
-            .withKind(HasMetadata.getKind(involved.getClass())).withName(name).withNamespace(ns)
-            .withUid(involved.getMetadata().getUid())
-            .withResourceVersion(involved.getMetadata().getResourceVersion()).build())
-        .withType(type).withReason(reason).withMessage(message)
-        .withNewSource().withComponent(COMPONENT).endSource()
-        .withReportingComponent(COMPONENT)
-        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-        .build();
-    sender.execute(() -> {
-      try {
-        client.v1().events().inNamespace(ns).resource(event).create();
-      } catch (RuntimeException e) {
-        LOG.warn("{} {}/{}: could not record event {} ({})", HasMetadata.getKind(involved.getClass()), ns, name,
-            reason, e.getMessage());
-      }
-    });
+    String now =
+        DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(name + "." + Long.toHexString(System.nanoTime()))
+            .withNamespace(ns)
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(HasMetadata.getApiVersion(involved.getClass()))
+                    .withKind(HasMetadata.getKind(involved.getClass()))
+                    .withName(name)
+                    .withNamespace(ns)
+                    .withUid(involved.getMetadata().getUid())
+                    .withResourceVersion(involved.getMetadata().getResourceVersion())
+                    .build())
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .build();
+    sender.execute(
+        () -> {
+          try {
+            client.v1().events().inNamespace(ns).resource(event).create();
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "{} {}/{}: could not record event {} ({})",
+                HasMetadata.getKind(involved.getClass()),
+                ns,
+                name,
+                reason,
+                e.getMessage());
+          }
+        });
   }
 }

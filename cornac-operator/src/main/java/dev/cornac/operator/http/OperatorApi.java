@@ -46,18 +46,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upstream's operator REST API (reference h) on {@code api_port}, read from the informer caches and the reconcile
- * activity: {@code /status/}, {@code /config/} (without any secret, unlike upstream), {@code /clusters/...},
- * {@code /workers/...}, {@code /databases/}. Errors are HTTP 500 with {@code {"error": "..."}} as upstream answers.
+ * Upstream's operator REST API (reference h) on {@code api_port}, read from the informer caches and
+ * the reconcile activity: {@code /status/}, {@code /config/} (without any secret, unlike upstream),
+ * {@code /clusters/...}, {@code /workers/...}, {@code /databases/}. Errors are HTTP 500 with {@code
+ * {"error": "..."}} as upstream answers.
  */
 public final class OperatorApi {
   private static final ObjectMapper JSON = ManifestMapper.json();
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApi.class);
   private static final Pattern TEAM = Pattern.compile("[a-zA-Z][a-zA-Z0-9\\-_]*");
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9\\-_]*[a-z0-9])?");
+
   /** Configuration keys whose values are credentials: shown as set or not, never as values. */
-  static final Set<String> SECRET_KEYS = Set.of("scalyr_api_key", "logical_backup_azure_storage_account_key",
-      "logical_backup_s3_access_key_id", "logical_backup_s3_secret_access_key");
+  static final Set<String> SECRET_KEYS =
+      Set.of(
+          "scalyr_api_key",
+          "logical_backup_azure_storage_account_key",
+          "logical_backup_s3_access_key_id",
+          "logical_backup_s3_secret_access_key");
+
   static final String REDACTED = "(redacted)";
 
   private final OperatorConfig config;
@@ -69,9 +76,15 @@ public final class OperatorApi {
   private final Supplier<List<InfrastructureRoles.Role>> infrastructureRoles;
   private final String controllerId;
 
-  public OperatorApi(OperatorConfig config, ConfigurationStatus configuration, RollingUpdateSlots rollingSlots,
-      Supplier<ClusterInformers> informers, ReconcileActivity activity, RingLog ring,
-      Supplier<List<InfrastructureRoles.Role>> infrastructureRoles, String controllerId) {
+  public OperatorApi(
+      OperatorConfig config,
+      ConfigurationStatus configuration,
+      RollingUpdateSlots rollingSlots,
+      Supplier<ClusterInformers> informers,
+      ReconcileActivity activity,
+      RingLog ring,
+      Supplier<List<InfrastructureRoles.Role>> infrastructureRoles,
+      String controllerId) {
     this.config = config;
     this.configuration = configuration;
     this.rollingSlots = rollingSlots;
@@ -105,10 +118,12 @@ public final class OperatorApi {
     routes.get("/workers/{id}/status", ctx -> json(ctx, workerStatus(worker(ctx))));
     routes.get("/databases", ctx -> json(ctx, databases()));
     routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.getMessage()));
-    routes.exception(RuntimeException.class, (e, ctx) -> {
-      LOG.warn("operator API {} failed", ctx.path(), e);
-      error(ctx, "internal error, see the operator log");
-    });
+    routes.exception(
+        RuntimeException.class,
+        (e, ctx) -> {
+          LOG.warn("operator API {} failed", ctx.path(), e);
+          error(ctx, "internal error, see the operator log");
+        });
   }
 
   private static void json(Context ctx, JsonNode body) throws Exception {
@@ -116,7 +131,8 @@ public final class OperatorApi {
   }
 
   private static void error(Context ctx, String message) {
-    ctx.status(500).contentType("application/json")
+    ctx.status(500)
+        .contentType("application/json")
         .result(JSON.createObjectNode().put("error", message).toString());
   }
 
@@ -146,10 +162,12 @@ public final class OperatorApi {
     } catch (NumberFormatException e) {
       // below
     }
-    throw new ApiError("worker id " + ctx.pathParam("id") + " is not between 0 and " + (activity.workers() - 1));
+    throw new ApiError(
+        "worker id " + ctx.pathParam("id") + " is not between 0 and " + (activity.workers() - 1));
   }
 
-  // /status/ ---------------------------------------------------------------------------------------------------------
+  // /status/
+  // ---------------------------------------------------------------------------------------------------------
 
   JsonNode status() {
     List<Postgresql> all = clusters();
@@ -161,7 +179,8 @@ public final class OperatorApi {
     for (int id = 0; id < activity.workers(); id++) {
       queues.put(Integer.toString(id), pending.getOrDefault(id, List.of()).size());
     }
-    // The fleet's rolling updates since this configuration revision: canary, rolling or paused, and why.
+    // The fleet's rolling updates since this configuration revision: canary, rolling or paused, and
+    // why.
     RollingUpdateSlots.Rollout rollout = rollingSlots.rollout();
     ObjectNode rolling = out.putObject("RollingUpdates");
     rolling.put("ConfigRevision", configuration.revision());
@@ -169,9 +188,20 @@ public final class OperatorApi {
     rolling.put("CanaryClusters", rollout.canaryClusters());
     rolling.set("CanaryDone", JSON.valueToTree(rollout.canaryDone()));
     ClusterInformers caches = informers.get();
-    long toRoll = caches == null ? 0 : all.stream().filter(pg -> caches.ofCluster(Pod.class,
-        pg.getMetadata().getNamespace(), pg.getMetadata().getName()).stream().anyMatch(StatefulSetSync::isMarked))
-        .count();
+    long toRoll =
+        caches == null
+            ? 0
+            : all.stream()
+                .filter(
+                    pg ->
+                        caches
+                            .ofCluster(
+                                Pod.class,
+                                pg.getMetadata().getNamespace(),
+                                pg.getMetadata().getName())
+                            .stream()
+                            .anyMatch(StatefulSetSync::isMarked))
+                .count();
     // Clusters with pods still to recreate (on an older spec or revision) and those done.
     rolling.put("ClustersToRoll", toRoll);
     rolling.put("ClustersUpToDate", all.size() - toRoll);
@@ -182,7 +212,8 @@ public final class OperatorApi {
     return out;
   }
 
-  // /config/ ---------------------------------------------------------------------------------------------------------
+  // /config/
+  // ---------------------------------------------------------------------------------------------------------
 
   JsonNode configuration() {
     ObjectNode out = JSON.createObjectNode();
@@ -190,12 +221,20 @@ public final class OperatorApi {
     controller.put("ControllerID", controllerId);
     controller.put("Workers", activity.workers());
     controller.put("ConfigSource", config.source().toString());
-    // Which revision of the ConfigMap/OperatorConfiguration runs; a change that was refused, and why.
+    // Which revision of the ConfigMap/OperatorConfiguration runs; a change that was refused, and
+    // why.
     controller.put("ConfigRevision", configuration.revision());
     controller.put("ConfigChangesApplied", configuration.applied());
     controller.put("ConfigChangesRefused", configuration.refused());
-    configuration.lastRefusal().ifPresent(r -> controller.putObject("ConfigLastRefused")
-        .put("Revision", r.revision()).put("Reason", r.reason()).put("Time", r.at().toString()));
+    configuration
+        .lastRefusal()
+        .ifPresent(
+            r ->
+                controller
+                    .putObject("ConfigLastRefused")
+                    .put("Revision", r.revision())
+                    .put("Reason", r.reason())
+                    .put("Time", r.at().toString()));
     ObjectNode roles = controller.putObject("InfrastructureRoles");
     for (InfrastructureRoles.Role r : infrastructureRoles.get()) {
       // Name, flags and memberships only: the password stays in its secret.
@@ -221,20 +260,29 @@ public final class OperatorApi {
     return "sidecars".equals(key) ? redactEnv(node) : node;
   }
 
-  private static final Pattern SECRET_ENV = Pattern.compile("(?i).*(pass|secret|token|key|credential|auth).*");
+  private static final Pattern SECRET_ENV =
+      Pattern.compile("(?i).*(pass|secret|token|key|credential|auth).*");
 
-  /** Literal env values named like credentials (a sidecar's, say) are redacted; references (valueFrom) stay. */
+  /**
+   * Literal env values named like credentials (a sidecar's, say) are redacted; references
+   * (valueFrom) stay.
+   */
   static JsonNode redactEnv(JsonNode node) {
-    node.findParents("value").forEach(p -> {
-      if (p.isObject() && p.path("name").isTextual() && p.get("value").isTextual()
-          && SECRET_ENV.matcher(p.path("name").asText()).matches()) {
-        ((ObjectNode) p).put("value", REDACTED);
-      }
-    });
+    node.findParents("value")
+        .forEach(
+            p -> {
+              if (p.isObject()
+                  && p.path("name").isTextual()
+                  && p.get("value").isTextual()
+                  && SECRET_ENV.matcher(p.path("name").asText()).matches()) {
+                ((ObjectNode) p).put("value", REDACTED);
+              }
+            });
     return node;
   }
 
-  // /clusters/ -------------------------------------------------------------------------------------------------------
+  // /clusters/
+  // -------------------------------------------------------------------------------------------------------
 
   private static String team(Postgresql pg) {
     String t = pg.getSpec() == null ? null : pg.getSpec().teamId;
@@ -267,8 +315,9 @@ public final class OperatorApi {
 
   JsonNode cluster(ReconcileActivity.Key key) {
     ClusterInformers i = informers.get();
-    Postgresql pg = (i == null ? Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
-        .orElseThrow(() -> new ApiError("could not find cluster"));
+    Postgresql pg =
+        (i == null ? Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
+            .orElseThrow(() -> new ApiError("could not find cluster"));
     String ns = key.namespace();
     String name = key.name();
     ObjectNode out = JSON.createObjectNode();
@@ -276,23 +325,41 @@ public final class OperatorApi {
     out.put("Cluster", name);
     out.put("Namespace", ns);
     Cluster c = new Cluster(pg, config);
-    out.set("MasterService", object(i.get(Service.class, ns, ClusterNames.service(c, Role.MASTER))));
-    out.set("ReplicaService", object(i.get(Service.class, ns, ClusterNames.service(c, Role.REPLICA))));
-    out.set("MasterEndpoint", object(i.get(Endpoints.class, ns, ClusterNames.service(c, Role.MASTER))));
-    out.set("ReplicaEndpoint", object(i.get(Endpoints.class, ns, ClusterNames.service(c, Role.REPLICA))));
+    out.set(
+        "MasterService", object(i.get(Service.class, ns, ClusterNames.service(c, Role.MASTER))));
+    out.set(
+        "ReplicaService", object(i.get(Service.class, ns, ClusterNames.service(c, Role.REPLICA))));
+    out.set(
+        "MasterEndpoint", object(i.get(Endpoints.class, ns, ClusterNames.service(c, Role.MASTER))));
+    out.set(
+        "ReplicaEndpoint",
+        object(i.get(Endpoints.class, ns, ClusterNames.service(c, Role.REPLICA))));
     out.set("StatefulSet", redactEnv(object(i.get(StatefulSet.class, ns, name))));
-    out.set("PrimaryPodDisruptionBudget", object(i.get(PodDisruptionBudget.class, ns, ClusterNames.primaryPdb(c))));
-    out.set("CriticalOpPodDisruptionBudget", object(i.get(PodDisruptionBudget.class, ns,
-        ClusterNames.criticalOpPdb(c))));
+    out.set(
+        "PrimaryPodDisruptionBudget",
+        object(i.get(PodDisruptionBudget.class, ns, ClusterNames.primaryPdb(c))));
+    out.set(
+        "CriticalOpPodDisruptionBudget",
+        object(i.get(PodDisruptionBudget.class, ns, ClusterNames.criticalOpPdb(c))));
     ObjectNode process = out.putObject("CurrentProcess");
-    activity.running(key).ifPresentOrElse(r -> process.put("Name", r.process()).put("StartTime", r.startTime().toString()),
-        () -> process.put("Name", "").put("StartTime", ""));
+    activity
+        .running(key)
+        .ifPresentOrElse(
+            r -> process.put("Name", r.process()).put("StartTime", r.startTime().toString()),
+            () -> process.put("Name", "").put("StartTime", ""));
     out.put("Worker", activity.workerOf(key));
-    out.putObject("Status").put("PostgresClusterStatus",
-        pg.getStatus() == null || pg.getStatus().postgresClusterStatus == null ? "" : pg.getStatus().postgresClusterStatus);
+    out.putObject("Status")
+        .put(
+            "PostgresClusterStatus",
+            pg.getStatus() == null || pg.getStatus().postgresClusterStatus == null
+                ? ""
+                : pg.getStatus().postgresClusterStatus);
     out.set("Spec", JSON.valueToTree(pg.getSpec()));
     ObjectNode error = out.putObject("Error");
-    activity.record(key).flatMap(ReconcileActivity.Record::lastError).ifPresent(m -> error.put("Message", m));
+    activity
+        .record(key)
+        .flatMap(ReconcileActivity.Record::lastError)
+        .ifPresent(m -> error.put("Message", m));
     return out;
   }
 
@@ -317,21 +384,24 @@ public final class OperatorApi {
   JsonNode history(ReconcileActivity.Key key) {
     ArrayNode out = JSON.createArrayNode();
     for (ReconcileActivity.Change c : activity.history(key)) {
-      ObjectNode entry = out.addObject().put("EventTime", c.eventTime().toString())
-          .put("ProcessTime", c.processTime().toString());
+      ObjectNode entry =
+          out.addObject()
+              .put("EventTime", c.eventTime().toString())
+              .put("ProcessTime", c.processTime().toString());
       entry.set("Diff", JSON.valueToTree(c.diff()));
     }
     return out;
   }
 
   /**
-   * Cornac's: the cluster's base backups and recoverable range in its WAL-G archive, found with the pods' own S3
-   * settings; nothing secret in the answer.
+   * Cornac's: the cluster's base backups and recoverable range in its WAL-G archive, found with the
+   * pods' own S3 settings; nothing secret in the answer.
    */
   JsonNode backups(ReconcileActivity.Key key) {
     ClusterInformers i = informers.get();
-    Postgresql pg = (i == null ? Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
-        .orElseThrow(() -> new ApiError("could not find cluster"));
+    Postgresql pg =
+        (i == null ? Optional.<Postgresql>empty() : i.cluster(key.namespace(), key.name()))
+            .orElseThrow(() -> new ApiError("could not find cluster"));
     Cluster cluster;
     try {
       cluster = new Cluster(pg, config);
@@ -339,9 +409,14 @@ public final class OperatorApi {
       throw new ApiError("the manifest of " + key + " is not valid: " + e.getMessage());
     }
     var env = PodEnvironment.values(i, config, key.namespace());
-    var location = S3Location.of(config, cluster, env.get("configMap"), env.get("secret"))
-        .orElseThrow(() -> new ApiError(key + " has no WAL archive Cornac can read: set wal_s3_bucket (or "
-            + "WAL_S3_BUCKET) and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in pod_environment_secret"));
+    var location =
+        S3Location.of(config, cluster, env.get("configMap"), env.get("secret"))
+            .orElseThrow(
+                () ->
+                    new ApiError(
+                        key
+                            + " has no WAL archive Cornac can read: set wal_s3_bucket (or "
+                            + "WAL_S3_BUCKET) and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in pod_environment_secret"));
     BackupCatalog.Catalog catalog;
     try {
       catalog = BackupCatalog.list(location);
@@ -353,19 +428,29 @@ public final class OperatorApi {
     out.put("Earliest", catalog.earliest().map(Instant::toString).orElse(null));
     out.put("Latest", catalog.latest().map(Instant::toString).orElse(null));
     ArrayNode list = out.putArray("Backups");
-    catalog.backups().forEach(b -> list.addObject().put("Name", b.name()).put("Finished", b.finished().toString())
-        .put("Size", b.size()).put("StartLSN", b.startLsn()).put("FinishLSN", b.finishLsn()));
+    catalog
+        .backups()
+        .forEach(
+            b ->
+                list.addObject()
+                    .put("Name", b.name())
+                    .put("Finished", b.finished().toString())
+                    .put("Size", b.size())
+                    .put("StartLSN", b.startLsn())
+                    .put("FinishLSN", b.finishLsn()));
     out.put("Uid", pg.getMetadata().getUid());
     return out;
   }
 
-  // /workers/ --------------------------------------------------------------------------------------------------------
+  // /workers/
+  // --------------------------------------------------------------------------------------------------------
 
   private Map<Integer, List<Postgresql>> pendingByWorker(List<Postgresql> all) {
     Map<Integer, List<Postgresql>> out = new TreeMap<>();
     for (Postgresql pg : all) {
       if (activity.pending(pg).isPresent()) {
-        out.computeIfAbsent(activity.workerOf(ReconcileActivity.Key.of(pg)), k -> new ArrayList<>()).add(pg);
+        out.computeIfAbsent(activity.workerOf(ReconcileActivity.Key.of(pg)), k -> new ArrayList<>())
+            .add(pg);
       }
     }
     return out;
@@ -380,7 +465,8 @@ public final class OperatorApi {
   }
 
   JsonNode queue(int worker) {
-    List<Postgresql> pending = new ArrayList<>(pendingByWorker(clusters()).getOrDefault(worker, List.of()));
+    List<Postgresql> pending =
+        new ArrayList<>(pendingByWorker(clusters()).getOrDefault(worker, List.of()));
     pending.sort(Comparator.comparing(pg -> ReconcileActivity.Key.of(pg).toString()));
     ObjectNode out = JSON.createObjectNode();
     ArrayNode keys = out.putArray("Keys");
@@ -388,8 +474,11 @@ public final class OperatorApi {
     for (Postgresql pg : pending) {
       String type = activity.pending(pg).orElse("SYNC");
       keys.add(type + "-" + pg.getMetadata().getUid());
-      list.addObject().put("EventType", type).put("UID", pg.getMetadata().getUid())
-          .put("Namespace", pg.getMetadata().getNamespace()).put("Name", pg.getMetadata().getName())
+      list.addObject()
+          .put("EventType", type)
+          .put("UID", pg.getMetadata().getUid())
+          .put("Namespace", pg.getMetadata().getNamespace())
+          .put("Name", pg.getMetadata().getName())
           .put("WorkerID", worker);
     }
     return out;
@@ -399,13 +488,17 @@ public final class OperatorApi {
     return activity.runningNow().entrySet().stream()
         .filter(e -> activity.workerOf(e.getKey()) == worker)
         .min(Comparator.comparing(e -> e.getValue().startTime()))
-        .<JsonNode>map(e -> {
-          ObjectNode busy = JSON.createObjectNode();
-          busy.putObject("CurrentCluster").put("Namespace", e.getKey().namespace()).put("Name", e.getKey().name());
-          busy.putObject("CurrentProcess").put("Name", e.getValue().process())
-              .put("StartTime", e.getValue().startTime().toString());
-          return busy;
-        })
+        .<JsonNode>map(
+            e -> {
+              ObjectNode busy = JSON.createObjectNode();
+              busy.putObject("CurrentCluster")
+                  .put("Namespace", e.getKey().namespace())
+                  .put("Name", e.getKey().name());
+              busy.putObject("CurrentProcess")
+                  .put("Name", e.getValue().process())
+                  .put("StartTime", e.getValue().startTime().toString());
+              return busy;
+            })
         .orElse(JSON.getNodeFactory().textNode("idle"));
   }
 
@@ -413,14 +506,18 @@ public final class OperatorApi {
     ArrayNode out = JSON.createArrayNode();
     if (ring != null) {
       for (RingLog.Line l : ring.worker(worker)) {
-        out.addObject().put("Time", l.time().toString()).put("Level", l.level()).put("ClusterName", l.cluster())
+        out.addObject()
+            .put("Time", l.time().toString())
+            .put("Level", l.level())
+            .put("ClusterName", l.cluster())
             .put("Message", l.message());
       }
     }
     return out;
   }
 
-  // /databases/ ------------------------------------------------------------------------------------------------------
+  // /databases/
+  // ------------------------------------------------------------------------------------------------------
 
   JsonNode databases() {
     Map<String, Set<String>> out = new TreeMap<>();

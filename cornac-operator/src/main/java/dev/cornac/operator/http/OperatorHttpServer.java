@@ -5,25 +5,35 @@ import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operator's HTTP endpoints on {@code api_port}: {@code /healthz} (liveness: the informers are healthy) and
- * {@code /readyz/} (readiness, upstream's path and "OK" body: the caches have synced), upstream's operator API
- * ({@link OperatorApi}) and {@code /metrics} ({@link OperatorMetrics}).
+ * The operator's HTTP endpoints on {@code api_port}: {@code /healthz} (liveness: the informers are
+ * healthy) and {@code /readyz/} (readiness, upstream's path and "OK" body: the caches have synced),
+ * upstream's operator API ({@link OperatorApi}) and {@code /metrics} ({@link OperatorMetrics}).
  */
 public final class OperatorHttpServer implements AutoCloseable {
   private final Javalin app;
 
-  public OperatorHttpServer(String host, int port, BooleanSupplier live, BooleanSupplier ready, OperatorApi api,
+  public OperatorHttpServer(
+      String host,
+      int port,
+      BooleanSupplier live,
+      BooleanSupplier ready,
+      OperatorApi api,
       OperatorMetrics metrics) {
-    app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.router.ignoreTrailingSlashes = true;
-      api.routes(config.routes);
-      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.scrape()));
-      config.routes.get("/healthz", ctx -> answer(ctx, live.getAsBoolean()));
-      config.routes.get("/readyz", ctx -> answer(ctx, ready.getAsBoolean()));
-      config.routes.get("/readyz/", ctx -> answer(ctx, ready.getAsBoolean()));
-    });
+    app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.router.ignoreTrailingSlashes = true;
+              api.routes(config.routes);
+              config.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              config.routes.get("/healthz", ctx -> answer(ctx, live.getAsBoolean()));
+              config.routes.get("/readyz", ctx -> answer(ctx, ready.getAsBoolean()));
+              config.routes.get("/readyz/", ctx -> answer(ctx, ready.getAsBoolean()));
+            });
     app.start(host, port);
   }
 

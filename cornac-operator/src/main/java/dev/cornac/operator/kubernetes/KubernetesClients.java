@@ -12,18 +12,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds the one Kubernetes client of the process: in-cluster or from a kubeconfig, rate-limited. */
+/**
+ * Builds the one Kubernetes client of the process: in-cluster or from a kubeconfig, rate-limited.
+ */
 public final class KubernetesClients {
   private KubernetesClients() {}
 
-  /** In-cluster when the service account is mounted, else the kubeconfig (or $KUBECONFIG / ~/.kube/config). */
+  /**
+   * In-cluster when the service account is mounted, else the kubeconfig (or $KUBECONFIG /
+   * ~/.kube/config).
+   */
   public static KubernetesClient create(Path kubeconfig, String context, double qps, int burst) {
     Config config;
     if (kubeconfig != null) {
       try {
-        config = Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
+        config =
+            Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
       }
     } else {
       config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
@@ -35,16 +42,19 @@ public final class KubernetesClients {
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withKubernetesSerialization(serialization())
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("cornac-rate-limit",
-            new RequestRateLimiter(qps, burst)));
+        .withHttpClientBuilderConsumer(
+            b ->
+                b.addOrReplaceInterceptor("cornac-rate-limit", new RequestRateLimiter(qps, burst)));
   }
 
   /**
-   * fabric8's serialization with our manifest mapper, so that our types keep their unknown fields; each
-   * {@code postgresql} object is read on its own, so that one the model cannot hold does not stop the informer.
+   * fabric8's serialization with our manifest mapper, so that our types keep their unknown fields;
+   * each {@code postgresql} object is read on its own, so that one the model cannot hold does not
+   * stop the informer.
    */
   public static KubernetesSerialization serialization() {
-    ObjectMapper mapper = ManifestMapper.json().copy().registerModule(UnreadablePostgresql.module());
+    ObjectMapper mapper =
+        ManifestMapper.json().copy().registerModule(UnreadablePostgresql.module());
     return new KubernetesSerialization(mapper, true);
   }
 }

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Members reached from outside the cluster (the CLI, the operator in developer mode): a port-forward through the API
- * server to the pod, bound to 127.0.0.1 on a free port, opened on first use and kept until {@link #close()}. A
- * forward is by pod name, so it survives the pod being recreated.
+ * Members reached from outside the cluster (the CLI, the operator in developer mode): a
+ * port-forward through the API server to the pod, bound to 127.0.0.1 on a free port, opened on
+ * first use and kept until {@link #close()}. A forward is by pod name, so it survives the pod being
+ * recreated.
  */
 public final class PortForwardEndpoints implements MemberEndpoints, AutoCloseable {
   private final KubernetesClient client;
@@ -33,20 +34,30 @@ public final class PortForwardEndpoints implements MemberEndpoints, AutoCloseabl
   }
 
   /**
-   * {@code sslmode=prefer}: the tunnel already runs inside the API server's TLS connection, and Spilo's server still
-   * negotiates TLS when it has a certificate.
+   * {@code sslmode=prefer}: the tunnel already runs inside the API server's TLS connection, and
+   * Spilo's server still negotiates TLS when it has a certificate.
    */
   @Override
   public String jdbcUrl(Member member, String database) {
-    return "jdbc:postgresql://127.0.0.1:" + localPort(member, POSTGRES_PORT) + "/" + database
+    return "jdbc:postgresql://127.0.0.1:"
+        + localPort(member, POSTGRES_PORT)
+        + "/"
+        + database
         + "?sslmode=prefer&connectTimeout=15";
   }
 
   /** The local port that leads to {@code port} of the member's pod. */
   public int localPort(Member member, int port) {
     String namespace = member.namespace() == null ? defaultNamespace : member.namespace();
-    return forwards.computeIfAbsent(namespace + "/" + member.name() + ":" + port, key -> client.pods()
-        .inNamespace(namespace).withName(member.name()).portForward(port, InetAddress.getLoopbackAddress(), 0))
+    return forwards
+        .computeIfAbsent(
+            namespace + "/" + member.name() + ":" + port,
+            key ->
+                client
+                    .pods()
+                    .inNamespace(namespace)
+                    .withName(member.name())
+                    .portForward(port, InetAddress.getLoopbackAddress(), 0))
         .getLocalPort();
   }
 

@@ -5,8 +5,9 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 
 /**
- * Client-side QPS/burst (upstream's {@code -kubeqps}/{@code -kubeburst}), a token bucket in front of every request.
- * Watches are long-lived and are not throttled after they start; a rate of 0 or less disables throttling.
+ * Client-side QPS/burst (upstream's {@code -kubeqps}/{@code -kubeburst}), a token bucket in front
+ * of every request. Watches are long-lived and are not throttled after they start; a rate of 0 or
+ * less disables throttling.
  */
 public final class RequestRateLimiter implements Interceptor {
   private final double permitsPerNano;
@@ -41,5 +42,4 @@ public final class RequestRateLimiter implements Interceptor {
       }
     }
   }
-
 }

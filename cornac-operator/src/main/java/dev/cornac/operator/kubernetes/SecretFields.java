@@ -17,7 +17,8 @@ public final class SecretFields {
   public static Optional<String> get(Secret s, String key) {
     Map<String, String> data = s.getData();
     if (data != null && data.get(key) != null) {
-      return Optional.of(new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
+      return Optional.of(
+          new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
     }
     Map<String, String> plain = s.getStringData();
     return Optional.ofNullable(plain == null ? null : plain.get(key));

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.Cloner;
 
 /**
- * JOSDK's copy of a resource before each pass (a round trip through JSON), keeping the in-memory mark of a
- * {@code postgresql} object the model could not read: the round trip would drop it and hand the reconciler an object
- * without a spec and without the reason.
+ * JOSDK's copy of a resource before each pass (a round trip through JSON), keeping the in-memory
+ * mark of a {@code postgresql} object the model could not read: the round trip would drop it and
+ * hand the reconciler an object without a spec and without the reason.
  */
 public final class UnreadableKeepingCloner implements Cloner {
   private final KubernetesClient client;

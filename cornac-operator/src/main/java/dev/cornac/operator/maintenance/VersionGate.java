@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A PostgreSQL version change waits for a maintenance window (reference b.2 step 1): outside one, the cluster is
- * generated with the version its StatefulSet runs, and says why in its status. Everything else in the manifest
- * applies at once.
+ * A PostgreSQL version change waits for a maintenance window (reference b.2 step 1): outside one,
+ * the cluster is generated with the version its StatefulSet runs, and says why in its status.
+ * Everything else in the manifest applies at once.
  */
 public final class VersionGate {
   /** The cluster to generate, and the note for the status when the version is held back. */
@@ -26,23 +26,35 @@ public final class VersionGate {
   public static Gated apply(Cluster c, Optional<StatefulSet> live, Clock clock) {
     Optional<String> running = live.flatMap(VersionGate::runningVersion);
     String wanted = SpiloEnvironment.desiredMajorVersion(c);
-    if (running.isEmpty() || running.get().equals(wanted)
+    if (running.isEmpty()
+        || running.get().equals(wanted)
         || MaintenanceWindows.inWindow(c.spec().maintenanceWindows, c.config(), clock.instant())) {
       return new Gated(c, Optional.empty());
     }
     Postgresql held = ManifestMapper.convert(ManifestMapper.tree(c.resource()), Postgresql.class);
     held.getSpec().postgresql.version = running.get();
-    return new Gated(new Cluster(held, c.config()), Optional.of("PostgreSQL " + wanted + " waits for a maintenance "
-        + "window (" + String.join(", ", windows(c)) + "); running " + running.get() + " until then"));
+    return new Gated(
+        new Cluster(held, c.config()),
+        Optional.of(
+            "PostgreSQL "
+                + wanted
+                + " waits for a maintenance "
+                + "window ("
+                + String.join(", ", windows(c))
+                + "); running "
+                + running.get()
+                + " until then"));
   }
 
   private static List<String> windows(Cluster c) {
-    return c.spec().maintenanceWindows != null && !c.spec().maintenanceWindows.isEmpty() ? c.spec().maintenanceWindows
+    return c.spec().maintenanceWindows != null && !c.spec().maintenanceWindows.isEmpty()
+        ? c.spec().maintenanceWindows
         : c.config().list("maintenance_windows");
   }
 
   static Optional<String> runningVersion(StatefulSet sts) {
-    if (sts.getSpec() == null || sts.getSpec().getTemplate() == null
+    if (sts.getSpec() == null
+        || sts.getSpec().getTemplate() == null
         || sts.getSpec().getTemplate().getSpec() == null) {
       return Optional.empty();
     }

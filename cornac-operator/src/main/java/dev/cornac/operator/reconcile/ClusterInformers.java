@@ -40,9 +40,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The informer caches the reconciler reads from: every object kind a cluster owns, selected by the cluster-name
- * label, plus the per-namespace pod ServiceAccount and RoleBinding. Changes to owned objects re-trigger the owning
- * cluster; Patroni's frequent writes (pod annotations, leader endpoints) are filtered out.
+ * The informer caches the reconciler reads from: every object kind a cluster owns, selected by the
+ * cluster-name label, plus the per-namespace pod ServiceAccount and RoleBinding. Changes to owned
+ * objects re-trigger the owning cluster; Patroni's frequent writes (pod annotations, leader
+ * endpoints) are filtered out.
  */
 public final class ClusterInformers {
   private final Map<Class<?>, InformerEventSource<?, Postgresql>> sources = new LinkedHashMap<>();
@@ -51,27 +52,38 @@ public final class ClusterInformers {
   private final String podRoleLabel;
   private final IndexerResourceCache<Postgresql> clusters;
 
-  public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel) {
+  public ClusterInformers(
+      EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel) {
     this(context, clusterNameLabel, podRoleLabel, false);
   }
 
-  /** @param postgresTeams watch PostgresTeam resources too ({@code enable_postgres_team_crd}) */
-  public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel,
+  /**
+   * @param postgresTeams watch PostgresTeam resources too ({@code enable_postgres_team_crd})
+   */
+  public ClusterInformers(
+      EventSourceContext<Postgresql> context,
+      String clusterNameLabel,
+      String podRoleLabel,
       boolean postgresTeams) {
     this(context, clusterNameLabel, podRoleLabel, postgresTeams, PodEnvironmentNames.NONE);
   }
 
   /**
-   * The objects named by {@code pod_environment_configmap} and {@code pod_environment_secret}: watched by name only
-   * (a field selector), so that no other ConfigMap or Secret is cached; a change re-syncs the namespace's clusters.
+   * The objects named by {@code pod_environment_configmap} and {@code pod_environment_secret}:
+   * watched by name only (a field selector), so that no other ConfigMap or Secret is cached; a
+   * change re-syncs the namespace's clusters.
    */
-  public record PodEnvironmentNames(String configMapNamespace, String configMapName, String secretName,
-      String backupSecretName) {
+  public record PodEnvironmentNames(
+      String configMapNamespace, String configMapName, String secretName, String backupSecretName) {
     public static final PodEnvironmentNames NONE = new PodEnvironmentNames("", "", "", "");
   }
 
-  public ClusterInformers(EventSourceContext<Postgresql> context, String clusterNameLabel, String podRoleLabel,
-      boolean postgresTeams, PodEnvironmentNames podEnvironment) {
+  public ClusterInformers(
+      EventSourceContext<Postgresql> context,
+      String clusterNameLabel,
+      String podRoleLabel,
+      boolean postgresTeams,
+      PodEnvironmentNames podEnvironment) {
     this.clusterNameLabel = clusterNameLabel;
     this.podRoleLabel = podRoleLabel;
     this.clusters = context.getPrimaryCache();
@@ -92,26 +104,43 @@ public final class ClusterInformers {
     nodes(context);
     storageClasses(context);
     if (!podEnvironment.configMapName().isEmpty()) {
-      named(context, ConfigMap.class, podEnvironment.configMapName(),
-          podEnvironment.configMapNamespace(), ConfigMap.class);
+      named(
+          context,
+          ConfigMap.class,
+          podEnvironment.configMapName(),
+          podEnvironment.configMapNamespace(),
+          ConfigMap.class);
     }
     if (!podEnvironment.secretName().isEmpty()) {
       named(context, Secret.class, podEnvironment.secretName(), "", PodEnvironmentSecret.class);
     }
     if (!podEnvironment.backupSecretName().isEmpty()) {
-      named(context, Secret.class, podEnvironment.backupSecretName(), "", BackupEnvironmentSecret.class);
+      named(
+          context,
+          Secret.class,
+          podEnvironment.backupSecretName(),
+          "",
+          BackupEnvironmentSecret.class);
     }
   }
 
-  private <R extends HasMetadata> void named(EventSourceContext<Postgresql> context, Class<R> type, String name,
-      String extraNamespace, Class<?> slot) {
-    var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
-        .withName("named-" + slot.getSimpleName())
-        .withFieldSelector(new FieldSelector(
-            new FieldSelector.Field("metadata.name", name)))
-        .withItemStore(new LeanItemStore<>())
-        .withSecondaryToPrimaryMapper(o -> clusters.list(o.getMetadata().getNamespace())
-            .map(ResourceID::fromResource).collect(Collectors.toSet()));
+  private <R extends HasMetadata> void named(
+      EventSourceContext<Postgresql> context,
+      Class<R> type,
+      String name,
+      String extraNamespace,
+      Class<?> slot) {
+    var builder =
+        InformerEventSourceConfiguration.from(type, Postgresql.class)
+            .withName("named-" + slot.getSimpleName())
+            .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", name)))
+            .withItemStore(new LeanItemStore<>())
+            .withSecondaryToPrimaryMapper(
+                o ->
+                    clusters
+                        .list(o.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()));
     Set<String> watched = context.getControllerConfiguration().getInformerConfig().getNamespaces();
     boolean all = watched.contains(Constants.WATCH_ALL_NAMESPACES);
     if (all || extraNamespace.isEmpty() || watched.contains(extraNamespace)) {
@@ -125,41 +154,49 @@ public final class ClusterInformers {
   }
 
   /**
-   * Nodes, for moving primaries off cordoned ones: a change of schedulability or labels re-triggers the clusters
-   * whose primary runs there.
+   * Nodes, for moving primaries off cordoned ones: a change of schedulability or labels re-triggers
+   * the clusters whose primary runs there.
    */
   private void nodes(EventSourceContext<Postgresql> context) {
-    var config = InformerEventSourceConfiguration.from(Node.class, Postgresql.class)
-        .withName("Node")
-        .withWatchAllNamespaces()
-        .withOnUpdateFilter((before, after) -> !Objects.equals(before.getSpec() == null ? null
-            : before.getSpec().getUnschedulable(), after.getSpec() == null ? null : after.getSpec().getUnschedulable())
-            || !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels()))
-        .withSecondaryToPrimaryMapper(node -> primariesOn(node.getMetadata().getName()))
-        .build();
+    var config =
+        InformerEventSourceConfiguration.from(Node.class, Postgresql.class)
+            .withName("Node")
+            .withWatchAllNamespaces()
+            .withOnUpdateFilter(
+                (before, after) ->
+                    !Objects.equals(
+                            before.getSpec() == null ? null : before.getSpec().getUnschedulable(),
+                            after.getSpec() == null ? null : after.getSpec().getUnschedulable())
+                        || !Objects.equals(
+                            before.getMetadata().getLabels(), after.getMetadata().getLabels()))
+            .withSecondaryToPrimaryMapper(node -> primariesOn(node.getMetadata().getName()))
+            .build();
     sources.put(Node.class, new InformerEventSource<>(config, context));
   }
 
   /** Storage classes, to know whether a volume may grow (allowVolumeExpansion). */
   private void storageClasses(EventSourceContext<Postgresql> context) {
-    var config = InformerEventSourceConfiguration.from(StorageClass.class,
-            Postgresql.class)
-        .withName("StorageClass")
-        .withWatchAllNamespaces()
-        .withSecondaryToPrimaryMapper(o -> Set.of())
-        .build();
+    var config =
+        InformerEventSourceConfiguration.from(StorageClass.class, Postgresql.class)
+            .withName("StorageClass")
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(o -> Set.of())
+            .build();
     sources.put(StorageClass.class, new InformerEventSource<>(config, context));
   }
 
   /**
-   * The clusters' Endpoints, in endpoints-DCS mode only: in ConfigMap mode nothing of Cornac's is an Endpoints object,
-   * and the OpenShift RBAC grants no access to them.
+   * The clusters' Endpoints, in endpoints-DCS mode only: in ConfigMap mode nothing of Cornac's is
+   * an Endpoints object, and the OpenShift RBAC grants no access to them.
    */
   public void watchEndpoints(EventSourceContext<Postgresql> context) {
     owned(context, Endpoints.class, (o, n) -> false);
   }
 
-  /** The clusters' PodMonitors too ({@code enable_postgres_exporter_pod_monitor}, when the CRD is installed). */
+  /**
+   * The clusters' PodMonitors too ({@code enable_postgres_exporter_pod_monitor}, when the CRD is
+   * installed).
+   */
   public void watchPodMonitors(EventSourceContext<Postgresql> context) {
     owned(context, PodMonitor.class, null);
   }
@@ -178,8 +215,16 @@ public final class ClusterInformers {
     if (name != null && !name.isEmpty()) {
       return source.get(new ResourceID(name));
     }
-    return source.list(sc -> sc.getMetadata().getAnnotations() != null && "true".equals(
-        sc.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"))).findFirst();
+    return source
+        .list(
+            sc ->
+                sc.getMetadata().getAnnotations() != null
+                    && "true"
+                        .equals(
+                            sc.getMetadata()
+                                .getAnnotations()
+                                .get("storageclass.kubernetes.io/is-default-class")))
+        .findFirst();
   }
 
   private Set<ResourceID> primariesOn(String node) {
@@ -187,8 +232,12 @@ public final class ClusterInformers {
     if (pods == null) {
       return Set.of();
     }
-    return pods.list(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName())
-        && "master".equals(label(p, podRoleLabel)) && label(p, clusterNameLabel) != null)
+    return pods.list(
+            p ->
+                p.getSpec() != null
+                    && node.equals(p.getSpec().getNodeName())
+                    && "master".equals(label(p, podRoleLabel))
+                    && label(p, clusterNameLabel) != null)
         .map(p -> new ResourceID(label(p, clusterNameLabel), p.getMetadata().getNamespace()))
         .collect(Collectors.toSet());
   }
@@ -199,25 +248,37 @@ public final class ClusterInformers {
     return source == null ? Optional.empty() : source.get(new ResourceID(name));
   }
 
-  /** Slot of the pod-environment Secret's informer (Secrets are also watched by label for the clusters' own). */
+  /**
+   * Slot of the pod-environment Secret's informer (Secrets are also watched by label for the
+   * clusters' own).
+   */
   private static final class PodEnvironmentSecret {}
 
   /** Slot of the logical-backup environment Secret's informer. */
   private static final class BackupEnvironmentSecret {}
 
-  /** The pod-environment ConfigMap or Secret named so in a namespace, from its name-selected informer. */
-  public <R extends HasMetadata> Optional<R> podEnvironmentObject(Class<R> type, String namespace, String name) {
+  /**
+   * The pod-environment ConfigMap or Secret named so in a namespace, from its name-selected
+   * informer.
+   */
+  public <R extends HasMetadata> Optional<R> podEnvironmentObject(
+      Class<R> type, String namespace, String name) {
     return namedObject(type == Secret.class ? PodEnvironmentSecret.class : type, namespace, name);
   }
 
-  /** The logical-backup environment Secret ({@code logical_backup_cronjob_environment_secret}) of a namespace. */
+  /**
+   * The logical-backup environment Secret ({@code logical_backup_cronjob_environment_secret}) of a
+   * namespace.
+   */
   public Optional<Secret> backupEnvironmentSecret(String namespace, String name) {
     return namedObject(BackupEnvironmentSecret.class, namespace, name);
   }
 
   @SuppressWarnings("unchecked")
-  private <R extends HasMetadata> Optional<R> namedObject(Class<?> slot, String namespace, String name) {
-    InformerEventSource<R, Postgresql> source = (InformerEventSource<R, Postgresql>) sources.get(slot);
+  private <R extends HasMetadata> Optional<R> namedObject(
+      Class<?> slot, String namespace, String name) {
+    InformerEventSource<R, Postgresql> source =
+        (InformerEventSource<R, Postgresql>) sources.get(slot);
     return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 
@@ -227,45 +288,59 @@ public final class ClusterInformers {
     if (source == null) {
       return List.of();
     }
-    return ((InformerEventSource<PostgresTeam, Postgresql>) source).list()
-        .map(PostgresTeam::getSpec).filter(Objects::nonNull).toList();
+    return ((InformerEventSource<PostgresTeam, Postgresql>) source)
+        .list()
+        .map(PostgresTeam::getSpec)
+        .filter(Objects::nonNull)
+        .toList();
   }
 
-  private <R extends HasMetadata> void owned(EventSourceContext<Postgresql> context, Class<R> type,
-      OnUpdateFilter<R> updateFilter) {
-    var builder = InformerEventSourceConfiguration.from(type, Postgresql.class)
-        .withName(type.getSimpleName())
-        .withLabelSelector(clusterNameLabel)
-        .withItemStore(new LeanItemStore<>())
-        .withSecondaryToPrimaryMapper(o -> {
-          String cluster = o.getMetadata().getLabels() == null ? null
-              : o.getMetadata().getLabels().get(clusterNameLabel);
-          return cluster == null ? Set.of() : Set.of(new ResourceID(cluster, o.getMetadata().getNamespace()));
-        });
+  private <R extends HasMetadata> void owned(
+      EventSourceContext<Postgresql> context, Class<R> type, OnUpdateFilter<R> updateFilter) {
+    var builder =
+        InformerEventSourceConfiguration.from(type, Postgresql.class)
+            .withName(type.getSimpleName())
+            .withLabelSelector(clusterNameLabel)
+            .withItemStore(new LeanItemStore<>())
+            .withSecondaryToPrimaryMapper(
+                o -> {
+                  String cluster =
+                      o.getMetadata().getLabels() == null
+                          ? null
+                          : o.getMetadata().getLabels().get(clusterNameLabel);
+                  return cluster == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(cluster, o.getMetadata().getNamespace()));
+                });
     if (updateFilter != null) {
       builder.withOnUpdateFilter(updateFilter);
     }
     sources.put(type, new InformerEventSource<>(builder.build(), context));
   }
 
-  private <R extends HasMetadata> void perNamespace(EventSourceContext<Postgresql> context, Class<R> type) {
-    var config = InformerEventSourceConfiguration.from(type, Postgresql.class)
-        .withName(type.getSimpleName())
-        .withSecondaryToPrimaryMapper(o -> Set.of())
-        .build();
+  private <R extends HasMetadata> void perNamespace(
+      EventSourceContext<Postgresql> context, Class<R> type) {
+    var config =
+        InformerEventSourceConfiguration.from(type, Postgresql.class)
+            .withName(type.getSimpleName())
+            .withSecondaryToPrimaryMapper(o -> Set.of())
+            .build();
     sources.put(type, new InformerEventSource<>(config, context));
   }
 
   /**
-   * Patroni rewrites pod annotations on every change of its state; only role, phase, address, deletion and the
-   * rolling-update mark (which a user may also set by hand to have a pod recreated) matter here.
+   * Patroni rewrites pod annotations on every change of its state; only role, phase, address,
+   * deletion and the rolling-update mark (which a user may also set by hand to have a pod
+   * recreated) matter here.
    */
   private boolean podChangeMatters(Pod before, Pod after) {
     return !Objects.equals(label(before, podRoleLabel), label(after, podRoleLabel))
         || !Objects.equals(phase(before), phase(after))
         || !Objects.equals(podIp(before), podIp(after))
         || StatefulSetSync.isMarked(before) != StatefulSetSync.isMarked(after)
-        || !Objects.equals(before.getMetadata().getDeletionTimestamp(), after.getMetadata().getDeletionTimestamp());
+        || !Objects.equals(
+            before.getMetadata().getDeletionTimestamp(),
+            after.getMetadata().getDeletionTimestamp());
   }
 
   private static String label(HasMetadata o, String key) {
@@ -289,20 +364,29 @@ public final class ClusterInformers {
     return (InformerEventSource<R, Postgresql>) sources.get(type);
   }
 
-  /** An object from the cache; empty for a kind that is not watched (Endpoints in ConfigMap mode, PodMonitors). */
+  /**
+   * An object from the cache; empty for a kind that is not watched (Endpoints in ConfigMap mode,
+   * PodMonitors).
+   */
   public <R extends HasMetadata> Optional<R> get(Class<R> type, String namespace, String name) {
     InformerEventSource<R, Postgresql> source = source(type);
     return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 
   /** Objects of a kind labelled for one cluster. */
-  public <R extends HasMetadata> List<R> ofCluster(Class<R> type, String namespace, String cluster) {
+  public <R extends HasMetadata> List<R> ofCluster(
+      Class<R> type, String namespace, String cluster) {
     InformerEventSource<R, Postgresql> source = source(type);
     if (source == null) {
       return List.of();
     }
-    return source.list(namespace, o -> o.getMetadata().getLabels() != null
-        && cluster.equals(o.getMetadata().getLabels().get(clusterNameLabel))).toList();
+    return source
+        .list(
+            namespace,
+            o ->
+                o.getMetadata().getLabels() != null
+                    && cluster.equals(o.getMetadata().getLabels().get(clusterNameLabel)))
+        .toList();
   }
 
   /** Every postgresql resource the operator watches, from JOSDK's primary cache. */

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every write the reconciler makes goes through here: create, update (PUT with the live resourceVersion), metadata
- * merge patch and delete. Writes are fed back into the informer caches so that the next read sees them.
+ * Every write the reconciler makes goes through here: create, update (PUT with the live
+ * resourceVersion), metadata merge patch and delete. Writes are fed back into the informer caches
+ * so that the next read sees them.
  */
 public final class KubernetesWriter {
   private final KubernetesClient client;
@@ -37,8 +38,8 @@ public final class KubernetesWriter {
   }
 
   /**
-   * Creates an object shared by several clusters (the per-namespace ServiceAccount and RoleBinding): another worker
-   * may have created it a moment ago, which is fine.
+   * Creates an object shared by several clusters (the per-namespace ServiceAccount and
+   * RoleBinding): another worker may have created it a moment ago, which is fine.
    */
   public <R extends HasMetadata> void createShared(R desired) {
     try {
@@ -58,10 +59,13 @@ public final class KubernetesWriter {
   }
 
   /**
-   * A JSON merge patch of labels, annotations and owner references: nothing of anybody else's is removed, and no
-   * read is needed.
+   * A JSON merge patch of labels, annotations and owner references: nothing of anybody else's is
+   * removed, and no read is needed.
    */
-  public <R extends HasMetadata> R patchMetadata(R actual, Map<String, String> labels, Map<String, String> annotations,
+  public <R extends HasMetadata> R patchMetadata(
+      R actual,
+      Map<String, String> labels,
+      Map<String, String> annotations,
       List<OwnerReference> ownerReferences) {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
     ObjectNode metadata = patch.putObject("metadata");
@@ -74,14 +78,16 @@ public final class KubernetesWriter {
     if (ownerReferences != null) {
       metadata.set("ownerReferences", ManifestMapper.tree(ownerReferences));
     }
-    R result = client.resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    R result =
+        client.resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     cacheUpdate(result, actual);
     return result;
   }
 
   /** A JSON merge patch of any part of an object (a PVC's requested size, say). */
   public <R extends HasMetadata> R mergePatch(R actual, ObjectNode patch) {
-    R result = client.resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    R result =
+        client.resource(actual).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     cacheUpdate(result, actual);
     return result;
   }
@@ -93,7 +99,9 @@ public final class KubernetesWriter {
     }
   }
 
-  /** Marks a pod for a rolling update (upstream's annotation), remembered until the cache shows it. */
+  /**
+   * Marks a pod for a rolling update (upstream's annotation), remembered until the cache shows it.
+   */
   public void markForRollingUpdate(Pod pod) {
     patchMetadata(pod, null, Map.of(StatefulSetSync.ROLLING_UPDATE_ANNOTATION, "true"), null);
     informers.recentPodWrites().markedForRollingUpdate(pod);

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * An informer store that keeps only what the reconciler reads, so that 1000 clusters fit in a small heap: no
- * {@code managedFields} (often the largest part of an object on a real API server), label and annotation strings
- * shared between objects, and for pods only identity, labels, annotations, container images and phase.
+ * An informer store that keeps only what the reconciler reads, so that 1000 clusters fit in a small
+ * heap: no {@code managedFields} (often the largest part of an object on a real API server), label
+ * and annotation strings shared between objects, and for pods only identity, labels, annotations,
+ * container images and phase.
  */
 public final class LeanItemStore<V extends HasMetadata> implements ItemStore<V> {
   private final BasicItemStore<V> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
@@ -74,9 +75,17 @@ public final class LeanItemStore<V extends HasMetadata> implements ItemStore<V> 
   private static void leanPod(Pod pod) {
     PodSpec spec = pod.getSpec();
     if (spec != null) {
-      List<Container> containers = spec.getContainers() == null ? List.of() : spec.getContainers().stream()
-          .map(c -> new ContainerBuilder().withName(intern(c.getName())).withImage(intern(c.getImage())).build())
-          .toList();
+      List<Container> containers =
+          spec.getContainers() == null
+              ? List.of()
+              : spec.getContainers().stream()
+                  .map(
+                      c ->
+                          new ContainerBuilder()
+                              .withName(intern(c.getName()))
+                              .withImage(intern(c.getImage()))
+                              .build())
+                  .toList();
       PodSpec lean = new PodSpec();
       lean.setContainers(containers);
       lean.setNodeName(spec.getNodeName());

@@ -18,14 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconcile workers, serving a cluster that is being created before the passes queued for existing ones. A change
- * to every cluster (the seed's minor upgrade) queues one pass per cluster; in arrival order a cluster created just
- * after waits behind all of them (22 s at 1000 clusters). Among new clusters, and among existing ones, order stays
- * first come, first served, so nobody starves while creations are not endless.
+ * The reconcile workers, serving a cluster that is being created before the passes queued for
+ * existing ones. A change to every cluster (the seed's minor upgrade) queues one pass per cluster;
+ * in arrival order a cluster created just after waits behind all of them (22 s at 1000 clusters).
+ * Among new clusters, and among existing ones, order stays first come, first served, so nobody
+ * starves while creations are not endless.
  *
- * <p>JOSDK hands each pass to {@link #execute} as a runnable that holds the pass's execution scope (with the resource)
- * in a private field, neither of them public; it is read by reflection, and a task it cannot be read from keeps the ordinary order (counted in {@link
- * #unidentified()}, which a test watches across JOSDK upgrades).
+ * <p>JOSDK hands each pass to {@link #execute} as a runnable that holds the pass's execution scope
+ * (with the resource) in a private field, neither of them public; it is read by reflection, and a
+ * task it cannot be read from keeps the ordinary order (counted in {@link #unidentified()}, which a
+ * test watches across JOSDK upgrades).
  */
 public final class NewClustersFirst extends ThreadPoolExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(NewClustersFirst.class);
@@ -40,7 +42,10 @@ public final class NewClustersFirst extends ThreadPoolExecutor {
     this(workers, NewClustersFirst::josdkResource, NewClustersFirst::beingCreated);
   }
 
-  NewClustersFirst(int workers, Function<Runnable, Optional<HasMetadata>> resourceOf, Predicate<HasMetadata> isNew) {
+  NewClustersFirst(
+      int workers,
+      Function<Runnable, Optional<HasMetadata>> resourceOf,
+      Predicate<HasMetadata> isNew) {
     super(workers, workers, 1, TimeUnit.MINUTES, new PriorityBlockingQueue<>(), threads());
     this.resourceOf = resourceOf;
     this.isNew = isNew;
@@ -63,7 +68,10 @@ public final class NewClustersFirst extends ThreadPoolExecutor {
     }
   }
 
-  /** Passes whose resource could not be read from JOSDK's task: 0 unless a JOSDK upgrade moved the field. */
+  /**
+   * Passes whose resource could not be read from JOSDK's task: 0 unless a JOSDK upgrade moved the
+   * field.
+   */
   public long unidentified() {
     return unidentified.get();
   }
@@ -78,7 +86,8 @@ public final class NewClustersFirst extends ThreadPoolExecutor {
     if (!(resource instanceof Postgresql pg)) {
       return false;
     }
-    return pg.getStatus() == null || pg.getStatus().postgresClusterStatus == null
+    return pg.getStatus() == null
+        || pg.getStatus().postgresClusterStatus == null
         || ClusterStatus.CREATING.equals(pg.getStatus().postgresClusterStatus);
   }
 
@@ -91,7 +100,8 @@ public final class NewClustersFirst extends ThreadPoolExecutor {
       getResource.setAccessible(true);
       return Optional.ofNullable((HasMetadata) getResource.invoke(scope));
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("cannot tell which resource a reconcile task is for; it keeps its place in the queue", e);
+      LOG.debug(
+          "cannot tell which resource a reconcile task is for; it keeps its place in the queue", e);
       return Optional.empty();
     }
   }
@@ -102,7 +112,8 @@ public final class NewClustersFirst extends ThreadPoolExecutor {
   }
 
   /** A pass in the queue: its rank (0 for a cluster being created), then its arrival. */
-  private record Queued(Runnable task, int rank, long arrival) implements Runnable, Comparable<Queued> {
+  private record Queued(Runnable task, int rank, long arrival)
+      implements Runnable, Comparable<Queued> {
     @Override
     public void run() {
       task.run();
@@ -110,7 +121,9 @@ public final class NewClustersFirst extends ThreadPoolExecutor {
 
     @Override
     public int compareTo(Queued other) {
-      return rank != other.rank ? Integer.compare(rank, other.rank) : Long.compare(arrival, other.arrival);
+      return rank != other.rank
+          ? Integer.compare(rank, other.rank)
+          : Long.compare(arrival, other.arrival);
     }
   }
 }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Which operator handles a cluster (reference a.3): the one whose {@code CONTROLLER_ID} equals the
- * {@code acid.zalan.do/controller} annotation; resources without it belong to the operator without an id.
+ * {@code acid.zalan.do/controller} annotation; resources without it belong to the operator without
+ * an id.
  */
 public record Ownership(String controllerId) {
   public static final String CONTROLLER_ANNOTATION = "acid.zalan.do/controller";

@@ -76,19 +76,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every owned {@code postgresql} resource's objects in their desired state: observe (informer caches),
- * validate, reconcile (a chain of small steps in upstream's creation order), record (status and events). JOSDK
- * guarantees that one cluster is reconciled by one worker at a time.
+ * Keeps every owned {@code postgresql} resource's objects in their desired state: observe (informer
+ * caches), validate, reconcile (a chain of small steps in upstream's creation order), record
+ * (status and events). JOSDK guarantees that one cluster is reconciled by one worker at a time.
  */
 public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   public static final String FINALIZER = "postgres-operator.acid.zalan.do";
   static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
-  /** A cluster in line for a rolling-update slot is woken when one frees; this is only the safety net. */
+
+  /**
+   * A cluster in line for a rolling-update slot is woken when one frees; this is only the safety
+   * net.
+   */
   static final Duration ROLL_SLOT_RECHECK = Duration.ofMinutes(1);
-  /** Windows are compared at minute precision: a pass just after the opening minute starts is inside it. */
+
+  /**
+   * Windows are compared at minute precision: a pass just after the opening minute starts is inside
+   * it.
+   */
   static final Duration WINDOW_MARGIN = Duration.ofSeconds(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(PostgresqlReconciler.class);
 
   private final OperatorConfig config;
@@ -110,15 +119,23 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   private ClusterInformers informers;
   private volatile List<InfrastructureRoles.Role> infrastructureRoles = List.of();
 
-  public PostgresqlReconciler(OperatorConfig config, KubernetesClient client, EventRecorder events, Clock clock,
-      MemberEndpoints endpoints, ReconcileActivity activity) {
+  public PostgresqlReconciler(
+      OperatorConfig config,
+      KubernetesClient client,
+      EventRecorder events,
+      Clock clock,
+      MemberEndpoints endpoints,
+      ReconcileActivity activity) {
     this.config = config;
     this.activity = activity;
     this.client = client;
     this.events = events;
     this.dataPlane = new DataPlaneSync(config, endpoints, clock);
-    this.rollingSlots = new RollingUpdateSlots((int) config.integerOr("max_concurrent_rolling_updates", 10),
-        (int) config.integerOr("rolling_update_canary_clusters", 1), config.bool("pause_rolling_updates_on_failure"));
+    this.rollingSlots =
+        new RollingUpdateSlots(
+            (int) config.integerOr("max_concurrent_rolling_updates", 10),
+            (int) config.integerOr("rolling_update_canary_clusters", 1),
+            config.bool("pause_rolling_updates_on_failure"));
     this.rolling = new RollingUpdateSync(config, endpoints, rollingSlots, clock);
     this.switchover = new DeclarativeSwitchover(endpoints, clock);
     this.scaleDown = new ScaleDownSwitchover(endpoints, config.podRoleLabel());
@@ -132,39 +149,65 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   }
 
   @Override
-  public List<EventSource<?, Postgresql>> prepareEventSources(EventSourceContext<Postgresql> context) {
+  public List<EventSource<?, Postgresql>> prepareEventSources(
+      EventSourceContext<Postgresql> context) {
     boolean teams = config.bool("enable_postgres_team_crd");
-    if (teams && context.getClient().apiextensions().v1().customResourceDefinitions()
-        .withName(CrdManifests.POSTGRES_TEAM).get() == null) {
-      LOG.warn("enable_postgres_team_crd is true but the PostgresTeam CRD is not installed; team members are skipped "
-          + "until it is (kubectl apply -f manifests/postgresteam.crd.yaml) and the operator restarts");
+    if (teams
+        && context
+                .getClient()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(CrdManifests.POSTGRES_TEAM)
+                .get()
+            == null) {
+      LOG.warn(
+          "enable_postgres_team_crd is true but the PostgresTeam CRD is not installed; team members are skipped "
+              + "until it is (kubectl apply -f manifests/postgresteam.crd.yaml) and the operator restarts");
       teams = false;
     }
-    informers = new ClusterInformers(context, config.clusterNameLabel(), config.podRoleLabel(), teams,
-        PodEnvironment.names(config));
+    informers =
+        new ClusterInformers(
+            context,
+            config.clusterNameLabel(),
+            config.podRoleLabel(),
+            teams,
+            PodEnvironment.names(config));
     if (!config.configMapDcs()) {
       informers.watchEndpoints(context);
     }
     List<EventSource<?, Postgresql>> sources = new ArrayList<>();
     // A cluster waiting for a rolling-update slot gets its next pass as soon as one frees.
-    SimpleInboundEventSource<Postgresql> slotFreed = new SimpleInboundEventSource<>("rolling-update-slot");
+    SimpleInboundEventSource<Postgresql> slotFreed =
+        new SimpleInboundEventSource<>("rolling-update-slot");
     rollingSlots.onFree(slotFreed::propagateEvent);
     sources.add(slotFreed);
-    // A major version upgrade's exec runs on the client's threads; its end wakes the cluster's next pass.
-    SimpleInboundEventSource<Postgresql> upgradeEnded = new SimpleInboundEventSource<>("major-upgrade-ended");
+    // A major version upgrade's exec runs on the client's threads; its end wakes the cluster's next
+    // pass.
+    SimpleInboundEventSource<Postgresql> upgradeEnded =
+        new SimpleInboundEventSource<>("major-upgrade-ended");
     majorUpgrade.onFinished(upgradeEnded::propagateEvent);
     sources.add(upgradeEnded);
-    // Watched with the exporter on even when its PodMonitors are off, so that turning them off deletes them; not
+    // Watched with the exporter on even when its PodMonitors are off, so that turning them off
+    // deletes them; not
     // otherwise, as an operator running with upstream's RBAC may not list PodMonitors.
     boolean podMonitors = config.bool("enable_postgres_exporter_pod_monitor");
     if (podMonitors || config.bool("enable_postgres_exporter")) {
-      boolean crd = context.getClient().apiextensions().v1().customResourceDefinitions()
-          .withName(PodMonitor.CRD).get() != null;
+      boolean crd =
+          context
+                  .getClient()
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName(PodMonitor.CRD)
+                  .get()
+              != null;
       if (crd) {
         informers.watchPodMonitors(context);
       } else if (podMonitors) {
-        LOG.warn("enable_postgres_exporter_pod_monitor is true but the PodMonitor CRD ({}) is not installed: no "
-            + "PodMonitor is created until the Prometheus Operator's CRDs are installed and the operator restarts",
+        LOG.warn(
+            "enable_postgres_exporter_pod_monitor is true but the PodMonitor CRD ({}) is not installed: no "
+                + "PodMonitor is created until the Prometheus Operator's CRDs are installed and the operator restarts",
             PodMonitor.CRD);
       }
     }
@@ -191,9 +234,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     this.infrastructureRoles = List.copyOf(roles);
   }
 
-  /** Finalizers are used only when asked for, or to enforce delete protection (so adoption writes nothing). */
+  /**
+   * Finalizers are used only when asked for, or to enforce delete protection (so adoption writes
+   * nothing).
+   */
   public boolean usesFinalizer() {
-    return config.bool("enable_finalizers") || (protection.configured() && !config.bool("enable_owner_references"));
+    return config.bool("enable_finalizers")
+        || (protection.configured() && !config.bool("enable_owner_references"));
   }
 
   public ClusterDeletion deletion() {
@@ -204,66 +251,90 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return protection;
   }
 
-  /** One pass, recorded as the cluster's activity, its log lines attributed to the cluster and its worker. */
+  /**
+   * One pass, recorded as the cluster's activity, its log lines attributed to the cluster and its
+   * worker.
+   */
   @Override
   public UpdateControl<Postgresql> reconcile(Postgresql pg, Context<Postgresql> context) {
     ReconcileActivity.Key key = ReconcileActivity.Key.of(pg);
     boolean deleting = pg.isMarkedForDeletion() || context.isPrimaryResourceDeleted();
     activity.started(pg, deleting ? "delete cluster" : "sync cluster");
     try {
-      return RingLog.within(key.toString(), activity.workerOf(key), () -> deleting
-          ? deletionPass(pg, context.isPrimaryResourceDeleted()) : reconcilePass(pg));
+      return RingLog.within(
+          key.toString(),
+          activity.workerOf(key),
+          () ->
+              deleting ? deletionPass(pg, context.isPrimaryResourceDeleted()) : reconcilePass(pg));
     } finally {
       activity.ended(pg);
     }
   }
 
   /**
-   * The record step for a pass that failed in a way no step expected (JOSDK's error status handler): the cluster
-   * still gets a status that says so and a Warning event, in words, without a stack trace or a class name (those go
-   * to the operator's log); JOSDK retries with backoff, and the other clusters are served as usual.
+   * The record step for a pass that failed in a way no step expected (JOSDK's error status
+   * handler): the cluster still gets a status that says so and a Warning event, in words, without a
+   * stack trace or a class name (those go to the operator's log); JOSDK retries with backoff, and
+   * the other clusters are served as usual.
    */
   @Override
-  public ErrorStatusUpdateControl<Postgresql> updateErrorStatus(Postgresql pg, Context<Postgresql> context,
-      Exception e) {
-    LOG.error("cluster {}/{}: the pass failed unexpectedly; it is retried", pg.getMetadata().getNamespace(),
-        pg.getMetadata().getName(), e);
+  public ErrorStatusUpdateControl<Postgresql> updateErrorStatus(
+      Postgresql pg, Context<Postgresql> context, Exception e) {
+    LOG.error(
+        "cluster {}/{}: the pass failed unexpectedly; it is retried",
+        pg.getMetadata().getNamespace(),
+        pg.getMetadata().getName(),
+        e);
     String cause = null;
     for (Throwable t = e; t != null && cause == null; t = t.getCause()) {
       // Our own wording (or Kubernetes'); any other message may name Java's internals.
-      cause = t instanceof IllegalStateException || t instanceof IllegalArgumentException
-          || t instanceof GenerationException ? t.getMessage()
-          : t instanceof KubernetesClientException k ? kubernetesError(k) : null;
+      cause =
+          t instanceof IllegalStateException
+                  || t instanceof IllegalArgumentException
+                  || t instanceof GenerationException
+              ? t.getMessage()
+              : t instanceof KubernetesClientException k ? kubernetesError(k) : null;
     }
-    String message = "the operator failed on this cluster" + (cause == null ? " (an internal error)" : ": " + cause)
-        + "; it tries again, and its log has the details (cluster " + pg.getMetadata().getNamespace() + "/"
-        + pg.getMetadata().getName() + ")";
+    String message =
+        "the operator failed on this cluster"
+            + (cause == null ? " (an internal error)" : ": " + cause)
+            + "; it tries again, and its log has the details (cluster "
+            + pg.getMetadata().getNamespace()
+            + "/"
+            + pg.getMetadata().getName()
+            + ")";
     PostgresqlStatus status = statuses.next(pg, StatusCalculator.Outcome.FAILED, false, message);
     activity.finished(pg, false, message);
     if (!StatusCalculator.sameStatus(pg.getStatus(), status)) {
       events.warning(pg, "Sync", message);
       try {
-        // A merge patch of the status alone, as every status write: JOSDK's own patch would be computed against the
+        // A merge patch of the status alone, as every status write: JOSDK's own patch would be
+        // computed against the
         // cached resource, which may lag behind the status this pass's predecessor wrote.
         writeStatusNow(pg, status);
       } catch (KubernetesClientException writeFailed) {
-        LOG.warn("cluster {}/{}: the failure could not be recorded in the status: {}",
-            pg.getMetadata().getNamespace(), pg.getMetadata().getName(), kubernetesError(writeFailed));
+        LOG.warn(
+            "cluster {}/{}: the failure could not be recorded in the status: {}",
+            pg.getMetadata().getNamespace(),
+            pg.getMetadata().getName(),
+            kubernetesError(writeFailed));
       }
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
-   * Deletion, on the cluster's own worker like every pass (JOSDK calls the reconciler for every event, the delete
-   * event included): with our finalizer, clean up (unless protected) and let the resource go; without one, clean up
-   * once the resource is gone, unless owner references make Kubernetes' garbage collector do it.
+   * Deletion, on the cluster's own worker like every pass (JOSDK calls the reconciler for every
+   * event, the delete event included): with our finalizer, clean up (unless protected) and let the
+   * resource go; without one, clean up once the resource is gone, unless owner references make
+   * Kubernetes' garbage collector do it.
    */
   private UpdateControl<Postgresql> deletionPass(Postgresql pg, boolean gone) {
     rolling.forget(ResourceID.fromResource(pg));
     dataPlane.forget(pg.getMetadata().getNamespace(), pg.getMetadata().getName());
     majorUpgrade.forget(pg.getMetadata().getUid());
-    List<String> finalizers = pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
+    List<String> finalizers =
+        pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
     if (!gone) {
       handleDeletion(pg);
     } else if (!finalizers.contains(FINALIZER) && !config.bool("enable_owner_references")) {
@@ -274,37 +345,69 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   private UpdateControl<Postgresql> reconcilePass(Postgresql pg) {
     if (pg.unreadable().isPresent()) {
-      return record(pg, StatusCalculator.Outcome.INVALID, false, pg.unreadable().get(), "Invalid",
+      return record(
+          pg,
+          StatusCalculator.Outcome.INVALID,
+          false,
+          pg.unreadable().get(),
+          "Invalid",
           NOT_READY_RECHECK.multipliedBy(6));
     }
     ValidationResult validation = new ManifestValidator(config).validate(ManifestMapper.tree(pg));
     if (!validation.isValid()) {
-      String message = validation.errors().stream().map(Violation::message).collect(Collectors.joining("; "));
-      return record(pg, StatusCalculator.Outcome.INVALID, false, message, "Invalid", NOT_READY_RECHECK.multipliedBy(6));
+      String message =
+          validation.errors().stream().map(Violation::message).collect(Collectors.joining("; "));
+      return record(
+          pg,
+          StatusCalculator.Outcome.INVALID,
+          false,
+          message,
+          "Invalid",
+          NOT_READY_RECHECK.multipliedBy(6));
     }
     try {
       ensureFinalizer(pg);
       Cluster manifest = new Cluster(pg, config);
-      var gated = VersionGate.apply(manifest, informers.get(
-          StatefulSet.class, manifest.namespace(), manifest.name()), clock);
+      var gated =
+          VersionGate.apply(
+              manifest,
+              informers.get(StatefulSet.class, manifest.namespace(), manifest.name()),
+              clock);
       Cluster cluster = gated.cluster();
       String ns = cluster.namespace();
-      Credentials credentials = Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
-      DesiredState desired = DesiredStateGenerator.generate(cluster, PodEnvironment.read(informers, config, ns),
-          PodEnvironment.backupSecretKeys(informers, config, ns, Boolean.TRUE.equals(cluster.spec().enableLogicalBackup)),
-          credentials);
-      Reconciliation r = new Reconciliation(cluster, desired, informers, new KubernetesWriter(client, informers),
-          events);
-      gated.note().ifPresent(note -> {
-        r.note(note);
-        r.waitForWindow();
-      });
+      Credentials credentials =
+          Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
+      DesiredState desired =
+          DesiredStateGenerator.generate(
+              cluster,
+              PodEnvironment.read(informers, config, ns),
+              PodEnvironment.backupSecretKeys(
+                  informers, config, ns, Boolean.TRUE.equals(cluster.spec().enableLogicalBackup)),
+              credentials);
+      Reconciliation r =
+          new Reconciliation(
+              cluster, desired, informers, new KubernetesWriter(client, informers), events);
+      gated
+          .note()
+          .ifPresent(
+              note -> {
+                r.note(note);
+                r.waitForWindow();
+              });
       if (majorUpgrade.running(cluster.uid())) {
-        // Nothing else touches the pods while Spilo's upgrade script runs in the primary (upstream runs it inside
+        // Nothing else touches the pods while Spilo's upgrade script runs in the primary (upstream
+        // runs it inside
         // its sync); the pass only looks at it, and the exec's end wakes the next one.
         List<Condition> reported = majorUpgrade.progress(r).stream().toList();
-        return record(pg, StatusCalculator.Outcome.APPLIED, podsReady(cluster), String.join("; ", r.actions()), null,
-            r.recheck().orElseGet(this::resyncInterval), reported, r.statusWritten());
+        return record(
+            pg,
+            StatusCalculator.Outcome.APPLIED,
+            podsReady(cluster),
+            String.join("; ", r.actions()),
+            null,
+            r.recheck().orElseGet(this::resyncInterval),
+            reported,
+            r.statusWritten());
       }
       ServiceAccountSync.sync(r);
       ServiceSync.sync(r);
@@ -321,40 +424,54 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       ConnectionPoolerSync.sync(r);
       PodMonitorSync.sync(r);
       boolean ready = podsReady(cluster);
-      // Pod recreation waits for a successful Patroni configuration sync and its restarts (reference c.3); a roll
+      // Pod recreation waits for a successful Patroni configuration sync and its restarts
+      // (reference c.3); a roll
       // that has taken a pod down goes on while the pods are not all ready.
       DataPlane plane = ready ? syncDataPlane(r) : DataPlane.SYNCED;
-      RollingUpdateSync.State roll = plane == DataPlane.SYNCED ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
+      RollingUpdateSync.State roll =
+          plane == DataPlane.SYNCED ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
       List<Condition> reported = new ArrayList<>();
       if (ready && roll == RollingUpdateSync.State.IDLE) {
-        // A primary on a node being drained moves off it; then the switchover and restart asked for by annotation.
-        onAddressedPods(r, pods -> {
-          nodeDrain.sync(r, pods);
-          return Optional.empty();
-        });
+        // A primary on a node being drained moves off it; then the switchover and restart asked for
+        // by annotation.
+        onAddressedPods(
+            r,
+            pods -> {
+              nodeDrain.sync(r, pods);
+              return Optional.empty();
+            });
         onAddressedPods(r, pods -> switchover.sync(r, pods)).ifPresent(reported::add);
         onAddressedPods(r, pods -> restart.sync(r, pods)).ifPresent(reported::add);
-        // Last, as upstream: only a cluster that is otherwise in sync gets its major version upgraded.
+        // Last, as upstream: only a cluster that is otherwise in sync gets its major version
+        // upgraded.
         onAddressedPods(r, pods -> majorVersionUpgrade(r, pg, manifest.postgresVersion(), pods))
             .ifPresent(reported::add);
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
-      Duration next = switch (roll) {
-        case ROLLING -> plane == DataPlane.FAILED ? NOT_READY_RECHECK : Reconciliation.NEXT_STEP;
-        case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
-        case WAITING_FOR_WINDOW -> resyncInterval();
-        case IDLE -> !ready ? NOT_READY_RECHECK : r.recheck().orElseGet(this::resyncInterval);
-      };
+      Duration next =
+          switch (roll) {
+            case ROLLING ->
+                plane == DataPlane.FAILED ? NOT_READY_RECHECK : Reconciliation.NEXT_STEP;
+            case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
+            case WAITING_FOR_WINDOW -> resyncInterval();
+            case IDLE -> !ready ? NOT_READY_RECHECK : r.recheck().orElseGet(this::resyncInterval);
+          };
       if (r.waitsForWindow()) {
         next = untilWindowOpens(cluster, next);
       }
-      StatusCalculator.Outcome outcome = roll == RollingUpdateSync.State.IDLE ? StatusCalculator.Outcome.APPLIED
-          : StatusCalculator.Outcome.ROLLING;
+      StatusCalculator.Outcome outcome =
+          roll == RollingUpdateSync.State.IDLE
+              ? StatusCalculator.Outcome.APPLIED
+              : StatusCalculator.Outcome.ROLLING;
       return record(pg, outcome, ready, message, null, next, reported, r.statusWritten());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        // Our cache was a moment behind the API server (an object we saw missing exists, or changed): not a failure.
-        LOG.debug("cluster {}/{}: conflict, retrying: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(),
+        // Our cache was a moment behind the API server (an object we saw missing exists, or
+        // changed): not a failure.
+        LOG.debug(
+            "cluster {}/{}: conflict, retrying: {}",
+            pg.getMetadata().getNamespace(),
+            pg.getMetadata().getName(),
             e.getMessage());
         return UpdateControl.<Postgresql>noUpdate().rescheduleAfter(CONFLICT_RETRY);
       }
@@ -367,30 +484,40 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   /** Where the data plane stands after this pass's sync. */
   private enum DataPlane {
     SYNCED,
-    /** Members restart for a configuration change: the next pass comes soon, pod recreation waits. */
+    /**
+     * Members restart for a configuration change: the next pass comes soon, pod recreation waits.
+     */
     RESTARTING,
     /** Patroni's configuration could not be synced: pod recreation is postponed (reference c.3). */
     FAILED
   }
 
   /**
-   * Patroni configuration and SQL objects. Their failures are reported (Warning event) but do not flip the status,
-   * as upstream's role and database sync errors do not (reference a.8); the next sync tries again.
+   * Patroni configuration and SQL objects. Their failures are reported (Warning event) but do not
+   * flip the status, as upstream's role and database sync errors do not (reference a.8); the next
+   * sync tries again.
    */
   private DataPlane syncDataPlane(Reconciliation r) {
     Cluster cluster = r.cluster();
     String ns = cluster.namespace();
     try {
-      DataPlaneSync.Outcome done = dataPlane.sync(cluster, informers.ofCluster(Pod.class, ns, cluster.name()),
-          secret -> SecretSync.storedField(informers, ns, secret, "password"),
-          secret -> SecretSync.storedField(informers, ns, secret, "username"), infrastructureRoles,
-          TeamMembers.of(cluster, informers.postgresTeams()));
+      DataPlaneSync.Outcome done =
+          dataPlane.sync(
+              cluster,
+              informers.ofCluster(Pod.class, ns, cluster.name()),
+              secret -> SecretSync.storedField(informers, ns, secret, "password"),
+              secret -> SecretSync.storedField(informers, ns, secret, "username"),
+              infrastructureRoles,
+              TeamMembers.of(cluster, informers.postgresTeams()));
       if (!done.actions().isEmpty()) {
         r.acted("Sync", String.join("; ", done.actions()));
       }
       if (!done.stillPending().isEmpty()) {
-        r.warn("Sync", "PostgreSQL still reports a pending restart after two restarts at "
-            + String.join(", ", done.stillPending()) + "; look at its log for a setting it cannot apply");
+        r.warn(
+            "Sync",
+            "PostgreSQL still reports a pending restart after two restarts at "
+                + String.join(", ", done.stillPending())
+                + "; look at its log for a setting it cannot apply");
       }
       if (done.restartsInProgress()) {
         r.note("restarting members for a configuration change");
@@ -401,21 +528,25 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       r.warn("Sync", "database sync failed, retrying at the next sync: " + e.getMessage());
       return DataPlane.SYNCED;
     } catch (PatroniException e) {
-      r.warn("Sync", "Patroni configuration sync failed, retrying at the next sync: " + e.getMessage());
+      r.warn(
+          "Sync",
+          "Patroni configuration sync failed, retrying at the next sync: " + e.getMessage());
       return DataPlane.FAILED;
     }
   }
 
-  /** What runs against the members once the cluster is in sync; it may report a status condition. */
+  /**
+   * What runs against the members once the cluster is in sync; it may report a status condition.
+   */
   private interface MemberStep {
     Optional<Condition> run(List<Pod> pods) throws InterruptedException;
   }
 
   /** A step that talks to the members, run only when every pod has an address. */
-  private Optional<Condition> onAddressedPods(Reconciliation r,
-      MemberStep step) {
+  private Optional<Condition> onAddressedPods(Reconciliation r, MemberStep step) {
     List<Pod> pods = informers.ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
-    if (pods.isEmpty() || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
+    if (pods.isEmpty()
+        || pods.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().getPodIP() == null)) {
       return Optional.empty();
     }
     try {
@@ -426,10 +557,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     }
   }
 
-  /** The next pass when work waits for a window: as it opens (a few seconds into it), if before {@code next}. */
+  /**
+   * The next pass when work waits for a window: as it opens (a few seconds into it), if before
+   * {@code next}.
+   */
   private Duration untilWindowOpens(Cluster cluster, Duration next) {
-    var opening = MaintenanceWindows.nextOpening(cluster.spec().maintenanceWindows, config,
-        clock.instant());
+    var opening =
+        MaintenanceWindows.nextOpening(cluster.spec().maintenanceWindows, config, clock.instant());
     if (opening.isEmpty()) {
       return next;
     }
@@ -437,33 +571,62 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return until.compareTo(next) < 0 ? until : next;
   }
 
-  /** The major version upgrade; its start is written to the status at once, as it may run for minutes. */
-  private Optional<Condition> majorVersionUpgrade(Reconciliation r,
-      Postgresql pg, String manifestVersion, List<Pod> pods) throws InterruptedException {
-    return majorUpgrade.sync(r, pods, manifestVersion, started -> {
-      writeStatusNow(pg, statuses.next(pg, StatusCalculator.Outcome.APPLIED, true, started.getMessage(),
-          List.of(started)));
-      r.statusWritten(true);
-    });
+  /**
+   * The major version upgrade; its start is written to the status at once, as it may run for
+   * minutes.
+   */
+  private Optional<Condition> majorVersionUpgrade(
+      Reconciliation r, Postgresql pg, String manifestVersion, List<Pod> pods)
+      throws InterruptedException {
+    return majorUpgrade.sync(
+        r,
+        pods,
+        manifestVersion,
+        started -> {
+          writeStatusNow(
+              pg,
+              statuses.next(
+                  pg,
+                  StatusCalculator.Outcome.APPLIED,
+                  true,
+                  started.getMessage(),
+                  List.of(started)));
+          r.statusWritten(true);
+        });
   }
 
-  /** A status written in the middle of a pass, for an operation that takes long enough to be watched. */
+  /**
+   * A status written in the middle of a pass, for an operation that takes long enough to be
+   * watched.
+   */
   private void writeStatusNow(Postgresql pg, PostgresqlStatus status) {
     Postgresql fresh = statusOnly(pg, status);
-    client.resource(fresh).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), fresh);
+    client
+        .resource(fresh)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), fresh);
   }
 
-  /** The resource reduced to its name and a status: a status patch that cannot touch anything else. */
+  /**
+   * The resource reduced to its name and a status: a status patch that cannot touch anything else.
+   */
   private static Postgresql statusOnly(Postgresql pg, PostgresqlStatus status) {
     Postgresql fresh = new Postgresql();
-    fresh.setMetadata(new ObjectMetaBuilder()
-        .withName(pg.getMetadata().getName()).withNamespace(pg.getMetadata().getNamespace()).build());
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(pg.getMetadata().getName())
+            .withNamespace(pg.getMetadata().getNamespace())
+            .build());
     fresh.setStatus(status);
     return fresh;
   }
 
   private UpdateControl<Postgresql> failed(Postgresql pg, String message) {
-    LOG.warn("cluster {}/{}: sync failed: {}", pg.getMetadata().getNamespace(), pg.getMetadata().getName(), message);
+    LOG.warn(
+        "cluster {}/{}: sync failed: {}",
+        pg.getMetadata().getNamespace(),
+        pg.getMetadata().getName(),
+        message);
     return record(pg, StatusCalculator.Outcome.FAILED, false, message, "Sync", FAILURE_RETRY);
   }
 
@@ -485,27 +648,43 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return l == null ? null : l.get(label);
   }
 
-  private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
-      String message, String warningReason, Duration next) {
+  private UpdateControl<Postgresql> record(
+      Postgresql pg,
+      StatusCalculator.Outcome outcome,
+      boolean ready,
+      String message,
+      String warningReason,
+      Duration next) {
     return record(pg, outcome, ready, message, warningReason, next, List.of(), false);
   }
 
-  private UpdateControl<Postgresql> record(Postgresql pg, StatusCalculator.Outcome outcome, boolean ready,
-      String message, String warningReason, Duration next, List<Condition> reported,
+  private UpdateControl<Postgresql> record(
+      Postgresql pg,
+      StatusCalculator.Outcome outcome,
+      boolean ready,
+      String message,
+      String warningReason,
+      Duration next,
+      List<Condition> reported,
       boolean writtenDuringPass) {
     PostgresqlStatus status = statuses.next(pg, outcome, ready, message, reported);
-    activity.finished(pg, outcome == StatusCalculator.Outcome.APPLIED || outcome == StatusCalculator.Outcome.ROLLING,
+    activity.finished(
+        pg,
+        outcome == StatusCalculator.Outcome.APPLIED || outcome == StatusCalculator.Outcome.ROLLING,
         message);
     String before = pg.getStatus() == null ? null : pg.getStatus().postgresClusterStatus;
-    if (warningReason != null && (!status.postgresClusterStatus.equals(before) || !sameMessage(pg, message))) {
+    if (warningReason != null
+        && (!status.postgresClusterStatus.equals(before) || !sameMessage(pg, message))) {
       events.warning(pg, warningReason, message);
     }
-    if (ClusterStatus.RUNNING.equals(status.postgresClusterStatus) && !ClusterStatus.RUNNING.equals(before)) {
+    if (ClusterStatus.RUNNING.equals(status.postgresClusterStatus)
+        && !ClusterStatus.RUNNING.equals(before)) {
       events.normal(pg, "StatefulSet", "Pods are ready");
     }
     UpdateControl<Postgresql> control;
     if (writtenDuringPass) {
-      // JOSDK would patch the difference from the status it handed us, which the server no longer has.
+      // JOSDK would patch the difference from the status it handed us, which the server no longer
+      // has.
       writeStatusNow(pg, status);
       control = UpdateControl.noUpdate();
     } else if (StatusCalculator.sameStatus(pg.getStatus(), status)) {
@@ -517,8 +696,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   }
 
   private static boolean sameMessage(Postgresql pg, String message) {
-    return pg.getStatus() != null && pg.getStatus().conditions != null && pg.getStatus().conditions.stream()
-        .anyMatch(c -> StatusCalculator.RECONCILED.equals(c.getType()) && message.equals(c.getMessage()));
+    return pg.getStatus() != null
+        && pg.getStatus().conditions != null
+        && pg.getStatus().conditions.stream()
+            .anyMatch(
+                c ->
+                    StatusCalculator.RECONCILED.equals(c.getType())
+                        && message.equals(c.getMessage()));
   }
 
   private Duration resyncInterval() {
@@ -531,7 +715,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   }
 
   private void ensureFinalizer(Postgresql pg) {
-    List<String> finalizers = pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
+    List<String> finalizers =
+        pg.getMetadata().getFinalizers() == null ? List.of() : pg.getMetadata().getFinalizers();
     boolean has = finalizers.contains(FINALIZER);
     if (usesFinalizer() == has) {
       return;
@@ -542,11 +727,13 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     } else {
       next.add(FINALIZER);
     }
-    client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE),
-        finalizersPatch(next));
+    client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE), finalizersPatch(next));
   }
 
-  /** Deletion of a resource held by our finalizer: refused while protected, else clean up and let it go. */
+  /**
+   * Deletion of a resource held by our finalizer: refused while protected, else clean up and let it
+   * go.
+   */
   public void handleDeletion(Postgresql pg) {
     List<String> finalizers = pg.getMetadata().getFinalizers();
     if (finalizers == null || !finalizers.contains(FINALIZER)) {
@@ -560,20 +747,24 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     if (deletion.delete(pg)) {
       List<String> next = new ArrayList<>(finalizers);
       next.remove(FINALIZER);
-      client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE),
-          finalizersPatch(next));
+      client.resource(pg).patch(PatchContext.of(PatchType.JSON_MERGE), finalizersPatch(next));
     }
   }
 
-  /** A merge patch of the finalizer list; an empty list is sent as null, which removes the field. */
+  /**
+   * A merge patch of the finalizer list; an empty list is sent as null, which removes the field.
+   */
   private static String finalizersPatch(List<String> finalizers) {
-    return "{\"metadata\":{\"finalizers\":" + (finalizers.isEmpty() ? "null" : ManifestMapper.toJson(finalizers))
+    return "{\"metadata\":{\"finalizers\":"
+        + (finalizers.isEmpty() ? "null" : ManifestMapper.toJson(finalizers))
         + "}}";
   }
 
   static String kubernetesError(KubernetesClientException e) {
-    String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-        : e.getMessage();
+    String message =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
     return "Kubernetes refused a change (HTTP " + e.getCode() + "): " + message;
   }
 }

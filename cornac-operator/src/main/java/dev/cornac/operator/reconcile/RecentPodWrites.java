@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own writes to pods that the informer cache may not show yet: the rolling-update marks and the
- * deletions of a roll. JOSDK's temporary cache keeps a written object only until the next event of that object,
- * and Patroni rewrites pod annotations all the time, so a pass could plan on a pod without the mark it just wrote
- * (a switchover to a replica still on the old image) or recreate a pod it has just deleted. Keyed by uid: a pod
- * recreated by the StatefulSet is another pod, unmarked.
+ * The operator's own writes to pods that the informer cache may not show yet: the rolling-update
+ * marks and the deletions of a roll. JOSDK's temporary cache keeps a written object only until the
+ * next event of that object, and Patroni rewrites pod annotations all the time, so a pass could
+ * plan on a pod without the mark it just wrote (a switchover to a replica still on the old image)
+ * or recreate a pod it has just deleted. Keyed by uid: a pod recreated by the StatefulSet is
+ * another pod, unmarked.
  */
 public final class RecentPodWrites {
   /** Longer than any informer lag; entries of pods long gone do not pile up. */
@@ -29,7 +30,9 @@ public final class RecentPodWrites {
     remember(deleted, pod);
   }
 
-  /** Marked for a rolling update, in the cache or by a write of ours the cache does not show yet. */
+  /**
+   * Marked for a rolling update, in the cache or by a write of ours the cache does not show yet.
+   */
   public boolean isMarked(Pod pod) {
     return StatefulSetSync.isMarked(pod) || marked.containsKey(uid(pod));
   }

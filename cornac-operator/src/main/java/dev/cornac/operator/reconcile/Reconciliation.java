@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over one cluster: what it should have, where to read what it has, how to write, and a record of every
- * action taken (each action is logged and becomes an Event).
+ * One pass over one cluster: what it should have, where to read what it has, how to write, and a
+ * record of every action taken (each action is logged and becomes an Event).
  */
 public final class Reconciliation {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
@@ -29,7 +29,11 @@ public final class Reconciliation {
   private boolean statusWritten;
   private boolean waitsForWindow;
 
-  public Reconciliation(Cluster cluster, DesiredState desired, ClusterInformers informers, KubernetesWriter writer,
+  public Reconciliation(
+      Cluster cluster,
+      DesiredState desired,
+      ClusterInformers informers,
+      KubernetesWriter writer,
       EventRecorder events) {
     this.cluster = cluster;
     this.desired = desired;
@@ -59,7 +63,8 @@ public final class Reconciliation {
   }
 
   public <R extends HasMetadata> Optional<R> live(Class<R> type, HasMetadata desiredObject) {
-    return informers.get(type, desiredObject.getMetadata().getNamespace(), desiredObject.getMetadata().getName());
+    return informers.get(
+        type, desiredObject.getMetadata().getNamespace(), desiredObject.getMetadata().getName());
   }
 
   /** Records a user-visible action: a log line and a Normal event with upstream's reason. */
@@ -69,7 +74,10 @@ public final class Reconciliation {
     events.normal(resource(), reason, message);
   }
 
-  /** A state worth showing in the status (the Reconciled condition's message) that is not news: no Event. */
+  /**
+   * A state worth showing in the status (the Reconciled condition's message) that is not news: no
+   * Event.
+   */
   public void note(String message) {
     actions.add(message);
   }
@@ -79,20 +87,29 @@ public final class Reconciliation {
     events.warning(resource(), reason, message);
   }
 
-  /** The next member step of an operation under way (a restart, a switchover Patroni is not ready for). */
+  /**
+   * The next member step of an operation under way (a restart, a switchover Patroni is not ready
+   * for).
+   */
   public static final Duration NEXT_STEP = Duration.ofSeconds(2);
-  /** Something waits on the cluster's members or nodes (an upgrade's preconditions, a drained node). */
+
+  /**
+   * Something waits on the cluster's members or nodes (an upgrade's preconditions, a drained node).
+   */
   public static final Duration SOON = Duration.ofSeconds(10);
 
   /**
-   * Something waits: look again after this rather than at the next resync (the shortest asked for in the pass wins).
-   * Waiting is always a later pass, never a sleep on the worker.
+   * Something waits: look again after this rather than at the next resync (the shortest asked for
+   * in the pass wins). Waiting is always a later pass, never a sleep on the worker.
    */
   public void recheckIn(Duration after) {
     recheck = recheck == null || after.compareTo(recheck) < 0 ? after : recheck;
   }
 
-  /** The status was written during the pass (a long operation's progress): the final one is written the same way. */
+  /**
+   * The status was written during the pass (a long operation's progress): the final one is written
+   * the same way.
+   */
   public void statusWritten(boolean written) {
     statusWritten = written;
   }

@@ -10,16 +10,21 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Which clusters may roll their pods now — a fleet-wide change (a new Spilo image for every cluster) rolled as a
- * canary: first {@code rolling_update_canary_clusters} clusters alone, then the others with at most
- * {@code max_concurrent_rolling_updates} at once; a roll that fails (has not moved for {@code pod_label_wait_timeout})
- * pauses the rollout when {@code pause_rolling_updates_on_failure} says so, until resumed. A cluster holds its slot
- * from its first recreation until every member is healthy again; rolls already under way go on during a pause. Waiting
- * clusters are served in the order they asked, each woken as a slot frees; every other cluster is reconciled
- * meanwhile, as a roll holds no worker. Each operator start (each configuration revision) begins with the canary.
+ * Which clusters may roll their pods now — a fleet-wide change (a new Spilo image for every
+ * cluster) rolled as a canary: first {@code rolling_update_canary_clusters} clusters alone, then
+ * the others with at most {@code max_concurrent_rolling_updates} at once; a roll that fails (has
+ * not moved for {@code pod_label_wait_timeout}) pauses the rollout when {@code
+ * pause_rolling_updates_on_failure} says so, until resumed. A cluster holds its slot from its first
+ * recreation until every member is healthy again; rolls already under way go on during a pause.
+ * Waiting clusters are served in the order they asked, each woken as a slot frees; every other
+ * cluster is reconciled meanwhile, as a roll holds no worker. Each operator start (each
+ * configuration revision) begins with the canary.
  */
 public final class RollingUpdateSlots {
-  /** The annotation on the ConfigMap or OperatorConfiguration whose change resumes paused rolling updates. */
+  /**
+   * The annotation on the ConfigMap or OperatorConfiguration whose change resumes paused rolling
+   * updates.
+   */
   public static final String RESUME_ANNOTATION = "cornac.dev/resume-rolling-updates";
 
   /** Where the rollout stands. */
@@ -33,8 +38,14 @@ public final class RollingUpdateSlots {
   }
 
   /** A snapshot for {@code /status/} and the metrics. */
-  public record Rollout(Phase phase, int canaryClusters, List<String> canaryDone, int rolling, int waiting,
-      Optional<String> pausedBy, Optional<String> pauseReason) {}
+  public record Rollout(
+      Phase phase,
+      int canaryClusters,
+      List<String> canaryDone,
+      int rolling,
+      int waiting,
+      Optional<String> pausedBy,
+      Optional<String> pauseReason) {}
 
   private final int max;
   private final int canary;
@@ -54,7 +65,8 @@ public final class RollingUpdateSlots {
   /**
    * @param max 0 or less: no bound
    * @param canary how many clusters roll alone first (0: no canary)
-   * @param pauseOnFailure whether a failed roll stops new ones from starting until {@link #resume()}
+   * @param pauseOnFailure whether a failed roll stops new ones from starting until {@link
+   *     #resume()}
    */
   public RollingUpdateSlots(int max, int canary, boolean pauseOnFailure) {
     this.max = max;
@@ -62,7 +74,9 @@ public final class RollingUpdateSlots {
     this.pauseOnFailure = pauseOnFailure;
   }
 
-  /** How a woken cluster gets its next pass (JOSDK's inbound event source, once the operator runs). */
+  /**
+   * How a woken cluster gets its next pass (JOSDK's inbound event source, once the operator runs).
+   */
   public void onFree(Consumer<ResourceID> wake) {
     this.wake = wake;
   }
@@ -131,7 +145,8 @@ public final class RollingUpdateSlots {
   }
 
   /**
-   * The cluster's roll has not moved for {@code pod_label_wait_timeout}: the rollout pauses when so configured.
+   * The cluster's roll has not moved for {@code pod_label_wait_timeout}: the rollout pauses when so
+   * configured.
    *
    * @return true when this paused the rollout (news for an Event)
    */
@@ -164,8 +179,8 @@ public final class RollingUpdateSlots {
   }
 
   /**
-   * Frees the slots of clusters that are gone: a cluster deleted without a finalizer gets no last pass to give its
-   * slot back.
+   * Frees the slots of clusters that are gone: a cluster deleted without a finalizer gets no last
+   * pass to give its slot back.
    */
   public void releaseGone(Predicate<ResourceID> exists) {
     List<ResourceID> gone;
@@ -178,21 +193,38 @@ public final class RollingUpdateSlots {
   /** Why a cluster in line waits, for its status. */
   public synchronized String whyWaiting() {
     if (pausedBy != null) {
-      return "rolling updates are paused since the roll of " + name(pausedBy) + " failed (" + pauseReason
-          + "); resume with kubectl annotate on the operator configuration, " + RESUME_ANNOTATION + "=<a new value>";
+      return "rolling updates are paused since the roll of "
+          + name(pausedBy)
+          + " failed ("
+          + pauseReason
+          + "); resume with kubectl annotate on the operator configuration, "
+          + RESUME_ANNOTATION
+          + "=<a new value>";
     }
     if (completed.size() < canary) {
-      return "the canary must finish first: " + holders.stream().map(RollingUpdateSlots::name).toList()
-          + " rolling, " + completed.size() + " of " + canary + " done (rolling_update_canary_clusters " + canary
+      return "the canary must finish first: "
+          + holders.stream().map(RollingUpdateSlots::name).toList()
+          + " rolling, "
+          + completed.size()
+          + " of "
+          + canary
+          + " done (rolling_update_canary_clusters "
+          + canary
           + ")";
     }
     return holders.size() + " cluster(s) are rolling (max_concurrent_rolling_updates " + max + ")";
   }
 
   public synchronized Rollout rollout() {
-    Phase phase = pausedBy != null ? Phase.PAUSED : completed.size() < canary ? Phase.CANARY : Phase.ROLLING;
-    return new Rollout(phase, canary, completed.stream().limit(canary).map(RollingUpdateSlots::name).toList(),
-        holders.size(), waiting.size(), Optional.ofNullable(pausedBy).map(RollingUpdateSlots::name),
+    Phase phase =
+        pausedBy != null ? Phase.PAUSED : completed.size() < canary ? Phase.CANARY : Phase.ROLLING;
+    return new Rollout(
+        phase,
+        canary,
+        completed.stream().limit(canary).map(RollingUpdateSlots::name).toList(),
+        holders.size(),
+        waiting.size(),
+        Optional.ofNullable(pausedBy).map(RollingUpdateSlots::name),
         Optional.ofNullable(pauseReason));
   }
 

@@ -10,10 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Requests made by annotating the {@code postgresql} resource: the value is the request's identity, handled once and
- * reported as a status condition whose message starts with the quoted value. Requests handled by this process are
- * also remembered by resource uid: the status written afterwards may reach the cache after the events the request
- * itself causes, and a request must never run twice.
+ * Requests made by annotating the {@code postgresql} resource: the value is the request's identity,
+ * handled once and reported as a status condition whose message starts with the quoted value.
+ * Requests handled by this process are also remembered by resource uid: the status written
+ * afterwards may reach the cache after the events the request itself causes, and a request must
+ * never run twice.
  */
 final class AnnotationRequests {
   private final String annotation;
@@ -47,8 +48,8 @@ final class AnnotationRequests {
   }
 
   /**
-   * The request could not be carried out yet (Patroni said "not yet"): it is taken again at the next pass, for as
-   * long as {@code patience} from its first try.
+   * The request could not be carried out yet (Patroni said "not yet"): it is taken again at the
+   * next pass, for as long as {@code patience} from its first try.
    *
    * @return false when the patience is used up: the caller reports it as failed
    */
@@ -69,9 +70,14 @@ final class AnnotationRequests {
 
   private boolean reported(Reconciliation r, String value) {
     var status = r.resource().getStatus();
-    return status != null && status.conditions != null && status.conditions.stream()
-        .anyMatch(c -> conditionType.equals(c.getType()) && c.getMessage() != null
-            && c.getMessage().startsWith(prefix(value)));
+    return status != null
+        && status.conditions != null
+        && status.conditions.stream()
+            .anyMatch(
+                c ->
+                    conditionType.equals(c.getType())
+                        && c.getMessage() != null
+                        && c.getMessage().startsWith(prefix(value)));
   }
 
   static String prefix(String value) {
@@ -79,7 +85,11 @@ final class AnnotationRequests {
   }
 
   Condition condition(String value, boolean ok, String reason, String outcome) {
-    return new ConditionBuilder().withType(conditionType).withStatus(ok ? "True" : "False").withReason(reason)
-        .withMessage(prefix(value) + outcome).build();
+    return new ConditionBuilder()
+        .withType(conditionType)
+        .withStatus(ok ? "True" : "False")
+        .withReason(reason)
+        .withMessage(prefix(value) + outcome)
+        .build();
   }
 }

@@ -16,16 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A restart of PostgreSQL on every member, asked for with the annotation {@code cornac.dev/restart} (any value; a new
- * value asks again): replicas first, each awaited until it streams again, then the primary — in place, through
- * Patroni, without a switchover or new pods. Reported as the status condition {@code Restart} and an Event.
+ * A restart of PostgreSQL on every member, asked for with the annotation {@code cornac.dev/restart}
+ * (any value; a new value asks again): replicas first, each awaited until it streams again, then
+ * the primary — in place, through Patroni, without a switchover or new pods. Reported as the status
+ * condition {@code Restart} and an Event.
  */
 public final class DeclarativeRestart {
   public static final String ANNOTATION = "cornac.dev/restart";
   public static final String CONDITION = "Restart";
   private static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(120);
 
-  /** A restart under way: the members in order, how many are restarted, since when the last one is awaited. */
+  /**
+   * A restart under way: the members in order, how many are restarted, since when the last one is
+   * awaited.
+   */
   private record Progress(String value, List<String> order, int restarted, Instant since) {}
 
   private final MemberEndpoints endpoints;
@@ -39,8 +43,8 @@ public final class DeclarativeRestart {
   }
 
   /**
-   * One step per pass: restart the next member once the one before runs again; the condition once all have (or
-   * one failed).
+   * One step per pass: restart the next member once the one before runs again; the condition once
+   * all have (or one failed).
    */
   public Optional<Condition> sync(Reconciliation r, List<Pod> pods) {
     String uid = r.cluster().uid();
@@ -57,9 +61,15 @@ public final class DeclarativeRestart {
         if (taken.isEmpty()) {
           return Optional.empty();
         }
-        List<ClusterMember> view = members.client(pods.get(0).getMetadata().getName()).once().cluster();
-        List<String> order = view.stream().sorted(Comparator.comparing((ClusterMember m) -> m.role().isLeader())
-            .thenComparing(ClusterMember::name)).map(ClusterMember::name).toList();
+        List<ClusterMember> view =
+            members.client(pods.get(0).getMetadata().getName()).once().cluster();
+        List<String> order =
+            view.stream()
+                .sorted(
+                    Comparator.comparing((ClusterMember m) -> m.role().isLeader())
+                        .thenComparing(ClusterMember::name))
+                .map(ClusterMember::name)
+                .toList();
         progress = new Progress(taken.get(), order, 0, clock.instant());
       }
       String value = progress.value();
@@ -68,30 +78,41 @@ public final class DeclarativeRestart {
         if (!runsAgain(members, last)) {
           if (Duration.between(progress.since(), clock.instant()).compareTo(MEMBER_TIMEOUT) > 0) {
             underWay.remove(uid);
-            return Optional.of(failed(r, value, last + " did not run again within " + MEMBER_TIMEOUT.toSeconds()
-                + " s"));
+            return Optional.of(
+                failed(
+                    r,
+                    value,
+                    last + " did not run again within " + MEMBER_TIMEOUT.toSeconds() + " s"));
           }
           underWay.put(uid, progress);
-          r.note("restart " + AnnotationRequests.prefix(value) + "waiting for " + last + " to run again");
+          r.note(
+              "restart "
+                  + AnnotationRequests.prefix(value)
+                  + "waiting for "
+                  + last
+                  + " to run again");
           r.recheckIn(Reconciliation.NEXT_STEP);
           return Optional.empty();
         }
       }
       if (progress.restarted() == progress.order().size()) {
         underWay.remove(uid);
-        String message = "restarted PostgreSQL on " + String.join(", ", progress.order()) + " (replicas first)";
+        String message =
+            "restarted PostgreSQL on " + String.join(", ", progress.order()) + " (replicas first)";
         r.acted("Restart", AnnotationRequests.prefix(value) + message);
         return Optional.of(requests.condition(value, true, "Succeeded", message));
       }
       String next = progress.order().get(progress.restarted());
       members.client(next).restart();
-      underWay.put(uid, new Progress(value, progress.order(), progress.restarted() + 1, clock.instant()));
+      underWay.put(
+          uid, new Progress(value, progress.order(), progress.restarted() + 1, clock.instant()));
       r.note("restart " + AnnotationRequests.prefix(value) + "restarted " + next);
       r.recheckIn(Reconciliation.NEXT_STEP);
       return Optional.empty();
     } catch (PatroniException e) {
       underWay.remove(uid);
-      return Optional.of(failed(r, progress == null ? current.orElse("") : progress.value(), e.getMessage()));
+      return Optional.of(
+          failed(r, progress == null ? current.orElse("") : progress.value(), e.getMessage()));
     }
   }
 
@@ -104,8 +125,12 @@ public final class DeclarativeRestart {
   /** Running again: the leader running, a replica streaming with a known lag. */
   private static boolean runsAgain(PodMembers members, String member) {
     try {
-      return members.client(member).once().cluster().stream().anyMatch(m -> m.name().equals(member)
-          && m.isStreamingOrRunning() && (m.role().isLeader() || m.lag().isPresent()));
+      return members.client(member).once().cluster().stream()
+          .anyMatch(
+              m ->
+                  m.name().equals(member)
+                      && m.isStreamingOrRunning()
+                      && (m.role().isLeader() || m.lag().isPresent()));
     } catch (PatroniException e) {
       return false;
     }

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Before Kubernetes removes the highest ordinals of a shrinking StatefulSet, the primary must not be among them
- * (reference g.3): it hands over by switchover to the best replica that stays. When no replica can take over, the
- * scale-down waits (the StatefulSet keeps its size this pass) and the status says why.
+ * Before Kubernetes removes the highest ordinals of a shrinking StatefulSet, the primary must not
+ * be among them (reference g.3): it hands over by switchover to the best replica that stays. When
+ * no replica can take over, the scale-down waits (the StatefulSet keeps its size this pass) and the
+ * status says why.
  */
 public final class ScaleDownSwitchover {
   private final MemberEndpoints endpoints;
@@ -26,8 +27,8 @@ public final class ScaleDownSwitchover {
   }
 
   /**
-   * Switches over when the primary would be removed, else holds the StatefulSet at its size this pass (the desired
-   * replicas are set back) and looks again in seconds.
+   * Switches over when the primary would be removed, else holds the StatefulSet at its size this
+   * pass (the desired replicas are set back) and looks again in seconds.
    */
   public void moveThePrimaryBeforeScalingDown(Reconciliation r) {
     StatefulSet desired = r.desired().statefulSet();
@@ -40,7 +41,8 @@ public final class ScaleDownSwitchover {
     if (keep >= now || keep == 0) {
       return;
     }
-    List<Pod> pods = r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    List<Pod> pods =
+        r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
     Optional<Pod> primary = pods.stream().filter(p -> "master".equals(label(p))).findFirst();
     if (primary.isEmpty() || PodMembers.ordinal(primary.get().getMetadata().getName()) < keep) {
       return;
@@ -50,16 +52,27 @@ public final class ScaleDownSwitchover {
     String outcome;
     try {
       PatroniClient leaderClient = members.client(leader).once();
-      Optional<String> candidate = Switchover.candidate(leaderClient.cluster(), false,
-          m -> PodMembers.ordinal(m) < keep);
+      Optional<String> candidate =
+          Switchover.candidate(leaderClient.cluster(), false, m -> PodMembers.ordinal(m) < keep);
       if (candidate.isPresent()) {
-        Switchover.Result result = Switchover.request(leaderClient, leader, candidate.get(), Optional.empty());
+        Switchover.Result result =
+            Switchover.request(leaderClient, leader, candidate.get(), Optional.empty());
         if (result instanceof Switchover.Done) {
-          r.acted("Switchover", "switched over from " + leader + " to " + candidate.get() + " before scaling down to "
-              + keep + " instance(s)");
+          r.acted(
+              "Switchover",
+              "switched over from "
+                  + leader
+                  + " to "
+                  + candidate.get()
+                  + " before scaling down to "
+                  + keep
+                  + " instance(s)");
           return;
         }
-        outcome = result instanceof Switchover.NotYet notYet ? notYet.reason() : ((Switchover.Failed) result).reason();
+        outcome =
+            result instanceof Switchover.NotYet notYet
+                ? notYet.reason()
+                : ((Switchover.Failed) result).reason();
       } else {
         // A replica that has just restarted is briefly no candidate: the next pass looks again.
         outcome = "no running replica among the " + keep + " pod(s) that stay";
@@ -68,7 +81,14 @@ public final class ScaleDownSwitchover {
       outcome = e.getMessage();
     }
     desired.getSpec().setReplicas(now);
-    r.note("scale-down to " + keep + " waits for the primary " + leader + " to hand over (" + outcome + ")");
+    r.note(
+        "scale-down to "
+            + keep
+            + " waits for the primary "
+            + leader
+            + " to hand over ("
+            + outcome
+            + ")");
     r.recheckIn(Reconciliation.NEXT_STEP);
   }
 

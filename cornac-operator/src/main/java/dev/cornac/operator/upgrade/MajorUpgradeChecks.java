@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a major version upgrade runs now, from what the members report (reference f, checks in upstream's order).
- * Pure: the caller gathers the facts and carries out the decision.
+ * Whether a major version upgrade runs now, from what the members report (reference f, checks in
+ * upstream's order). Pure: the caller gathers the facts and carries out the decision.
  */
 public final class MajorUpgradeChecks {
   /** Upstream refuses to upgrade while any member lags more than this. */
@@ -23,8 +23,15 @@ public final class MajorUpgradeChecks {
     RUN
   }
 
-  /** {@code waiting}: the upgrade is due but a passing state holds it (members starting, lag): look again soon. */
-  public record Decision(Action action, Optional<String> reason, String primaryPod, int currentMajor,
+  /**
+   * {@code waiting}: the upgrade is due but a passing state holds it (members starting, lag): look
+   * again soon.
+   */
+  public record Decision(
+      Action action,
+      Optional<String> reason,
+      String primaryPod,
+      int currentMajor,
       boolean waiting) {
     static Decision skip(String reason) {
       return new Decision(Action.SKIP, Optional.ofNullable(reason), null, 0, false);
@@ -38,11 +45,19 @@ public final class MajorUpgradeChecks {
   /**
    * @param members every pod's {@code GET /patroni}, empty for a pod whose Patroni did not answer
    * @param clusterView the primary's {@code GET /cluster}, empty when there is no primary
-   * @param failureRecorded the {@code last-major-upgrade-failure} annotation, if the resource carries one
+   * @param failureRecorded the {@code last-major-upgrade-failure} annotation, if the resource
+   *     carries one
    */
-  public record Facts(String mode, List<String> teamAllowList, String team, String desiredVersion,
-      String manifestVersion, Map<String, Optional<MemberStatus>> members, List<ClusterMember> clusterView,
-      Optional<String> failureRecorded, boolean inMaintenanceWindow) {}
+  public record Facts(
+      String mode,
+      List<String> teamAllowList,
+      String team,
+      String desiredVersion,
+      String manifestVersion,
+      Map<String, Optional<MemberStatus>> members,
+      List<ClusterMember> clusterView,
+      Optional<String> failureRecorded,
+      boolean inMaintenanceWindow) {}
 
   private MajorUpgradeChecks() {}
 
@@ -72,45 +87,70 @@ public final class MajorUpgradeChecks {
       }
     }
     if (standbyVersion > 0) {
-      return Decision.skip("this is a standby cluster: its major version follows its source's; upgrade the source "
-          + "and recreate the standby");
+      return Decision.skip(
+          "this is a standby cluster: its major version follows its source's; upgrade the source "
+              + "and recreate the standby");
     }
     if (primary == null) {
       return Decision.waitFor(null);
     }
     int currentMajor = current / 10000;
     if (current >= desired * 10000) {
-      boolean reverted = major(f.manifestVersion()) > 0 && current >= major(f.manifestVersion()) * 10000;
+      boolean reverted =
+          major(f.manifestVersion()) > 0 && current >= major(f.manifestVersion()) * 10000;
       return f.failureRecorded().isPresent() && reverted
           ? new Decision(Action.CLEAR_FAILURE, Optional.empty(), primary, currentMajor, false)
           : Decision.skip(null);
     }
     if (f.failureRecorded().isPresent()) {
-      return Decision.skip("the upgrade to PostgreSQL " + desired + " failed at " + f.failureRecorded().get()
-          + " and is not retried: see the cluster's events, fix the cause, then remove the annotation "
-          + MajorVersionUpgrade.FAILURE_ANNOTATION + " (or set spec.postgresql.version back to " + currentMajor + ")");
+      return Decision.skip(
+          "the upgrade to PostgreSQL "
+              + desired
+              + " failed at "
+              + f.failureRecorded().get()
+              + " and is not retried: see the cluster's events, fix the cause, then remove the annotation "
+              + MajorVersionUpgrade.FAILURE_ANNOTATION
+              + " (or set spec.postgresql.version back to "
+              + currentMajor
+              + ")");
     }
     if (!f.inMaintenanceWindow()) {
-      return Decision.skip("the upgrade to PostgreSQL " + desired + " waits for a maintenance window");
+      return Decision.skip(
+          "the upgrade to PostgreSQL " + desired + " waits for a maintenance window");
     }
     for (ClusterMember m : f.clusterView()) {
       if (m.role() != PatroniRole.LEADER && m.lagOrMax() > MAX_LAG_BYTES) {
-        return Decision.waitFor("the upgrade to PostgreSQL " + desired + " waits: " + m.name() + " lags "
-            + (m.lag().isPresent() ? m.lag().getAsLong() / (1024 * 1024) + " MiB" : "an unknown amount")
-            + " behind the primary (at most 16 MiB)");
+        return Decision.waitFor(
+            "the upgrade to PostgreSQL "
+                + desired
+                + " waits: "
+                + m.name()
+                + " lags "
+                + (m.lag().isPresent()
+                    ? m.lag().getAsLong() / (1024 * 1024) + " MiB"
+                    : "an unknown amount")
+                + " behind the primary (at most 16 MiB)");
       }
     }
     String patroniVersion = f.members().get(primary).map(MemberStatus::patroniVersion).orElse("");
     if (atLeast(patroniVersion, 3, 0, 4)) {
       for (ClusterMember m : f.clusterView()) {
         if (m.role() != PatroniRole.LEADER && !"streaming".equals(m.state())) {
-          return Decision.waitFor("the upgrade to PostgreSQL " + desired + " waits until " + m.name() + " streams from "
-              + "the primary (it is " + m.state() + ")");
+          return Decision.waitFor(
+              "the upgrade to PostgreSQL "
+                  + desired
+                  + " waits until "
+                  + m.name()
+                  + " streams from "
+                  + "the primary (it is "
+                  + m.state()
+                  + ")");
         }
       }
     }
     if (!allRunning) {
-      return Decision.waitFor("the upgrade to PostgreSQL " + desired + " waits until every member runs");
+      return Decision.waitFor(
+          "the upgrade to PostgreSQL " + desired + " waits until every member runs");
     }
     return new Decision(Action.RUN, Optional.empty(), primary, currentMajor, false);
   }

@@ -21,19 +21,27 @@ class InfrastructureRolesTest {
   }
 
   static Map<String, String> decoded(String file) throws Exception {
-    Secret s = ManifestMapper.yaml().readValue(Files.readString(examples().resolve(file)), Secret.class);
+    Secret s =
+        ManifestMapper.yaml().readValue(Files.readString(examples().resolve(file)), Secret.class);
     Map<String, String> data = new LinkedHashMap<>();
-    s.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    s.getData()
+        .forEach(
+            (k, v) ->
+                data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     return data;
   }
 
   @Test
   void theLegacyTemplateSecretWithItsConfigMap() throws Exception {
-    ConfigMap cm = ManifestMapper.yaml().readValue(
-        Files.readString(examples().resolve("infrastructure-roles-configmap.yaml")), ConfigMap.class);
-    List<InfrastructureRoles.Role> roles = InfrastructureRoles.fromTemplate(decoded("infrastructure-roles.yaml"),
-        cm.getData());
-    assertThat(roles).extracting(InfrastructureRoles.Role::name)
+    ConfigMap cm =
+        ManifestMapper.yaml()
+            .readValue(
+                Files.readString(examples().resolve("infrastructure-roles-configmap.yaml")),
+                ConfigMap.class);
+    List<InfrastructureRoles.Role> roles =
+        InfrastructureRoles.fromTemplate(decoded("infrastructure-roles.yaml"), cm.getData());
+    assertThat(roles)
+        .extracting(InfrastructureRoles.Role::name)
         .containsExactly("robot_zmon_acid_monitoring", "testuser", "batman");
     assertThat(roles.get(0).password()).isEqualTo("foobar");
     assertThat(roles.get(0).memberOf()).containsExactly("robot_zmon");
@@ -46,23 +54,38 @@ class InfrastructureRolesTest {
 
   @Test
   void definitionsInBothConfigurationForms() throws Exception {
-    List<InfrastructureRoles.Definition> fromConfigMap = InfrastructureRoles.definitions(
-        "secretname: team-a/postgresql-infrastructure-roles-new, userkey: user, passwordkey: password, rolekey: inrole");
-    assertThat(fromConfigMap).containsExactly(new InfrastructureRoles.Definition("team-a",
-        "postgresql-infrastructure-roles-new", "user", "password", "inrole", "", ""));
-    var role = InfrastructureRoles.fromDefinition(fromConfigMap.get(0),
-        decoded("infrastructure-roles-new.yaml")).orElseThrow();
+    List<InfrastructureRoles.Definition> fromConfigMap =
+        InfrastructureRoles.definitions(
+            "secretname: team-a/postgresql-infrastructure-roles-new, userkey: user, passwordkey: password, rolekey: inrole");
+    assertThat(fromConfigMap)
+        .containsExactly(
+            new InfrastructureRoles.Definition(
+                "team-a",
+                "postgresql-infrastructure-roles-new",
+                "user",
+                "password",
+                "inrole",
+                "",
+                ""));
+    var role =
+        InfrastructureRoles.fromDefinition(
+                fromConfigMap.get(0), decoded("infrastructure-roles-new.yaml"))
+            .orElseThrow();
     assertThat(role.name()).isEqualTo("robot_zmon_acid_monitoring_new");
     assertThat(role.password()).isEqualTo("foobar_new");
     assertThat(role.memberOf()).isEmpty();
 
-    List<InfrastructureRoles.Definition> fromCrd = InfrastructureRoles.definitions("""
+    List<InfrastructureRoles.Definition> fromCrd =
+        InfrastructureRoles.definitions(
+            """
         [{"secretname":"monitoring-roles","userkey":"user","passwordkey":"password","rolekey":"inrole"},
          {"secretname":"other","passwordkey":"pw","defaultuservalue":"robot","defaultrolevalue":"watchers"},
          {"secretname":"unusable","userkey":"user"}]""");
-    assertThat(fromCrd).extracting(InfrastructureRoles.Definition::secretName).containsExactly("monitoring-roles",
-        "other");
-    var robot = InfrastructureRoles.fromDefinition(fromCrd.get(1), Map.of("pw", "secret")).orElseThrow();
+    assertThat(fromCrd)
+        .extracting(InfrastructureRoles.Definition::secretName)
+        .containsExactly("monitoring-roles", "other");
+    var robot =
+        InfrastructureRoles.fromDefinition(fromCrd.get(1), Map.of("pw", "secret")).orElseThrow();
     assertThat(robot.name()).isEqualTo("robot");
     assertThat(robot.memberOf()).containsExactly("watchers");
   }

@@ -18,8 +18,9 @@ class RequestRateLimiterTest {
     }
     long total = System.nanoTime() - start;
     assertThat(burst).isLessThan(50_000_000L);
-    assertThat(total).as("10 requests beyond the burst at 50/s take about 200 ms").isBetween(150_000_000L,
-        1_000_000_000L);
+    assertThat(total)
+        .as("10 requests beyond the burst at 50/s take about 200 ms")
+        .isBetween(150_000_000L, 1_000_000_000L);
   }
 
   @Test

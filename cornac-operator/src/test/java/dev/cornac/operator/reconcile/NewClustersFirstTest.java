@@ -37,15 +37,16 @@ class NewClustersFirstTest {
 
   @Test
   void aClusterBeingCreatedIsServedBeforeTheBacklogAndTheRestInArrivalOrder() throws Exception {
-    NewClustersFirst workers = new NewClustersFirst(1, NewClustersFirstTest::resourceOf,
-        NewClustersFirst::beingCreated);
+    NewClustersFirst workers =
+        new NewClustersFirst(1, NewClustersFirstTest::resourceOf, NewClustersFirst::beingCreated);
     List<String> ran = new CopyOnWriteArrayList<>();
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    workers.execute(() -> {
-      busy.countDown();
-      awaitQuietly(release);
-    });
+    workers.execute(
+        () -> {
+          busy.countDown();
+          awaitQuietly(release);
+        });
     assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
     for (int i = 1; i <= 5; i++) {
       workers.execute(new Pass(cluster("rolling-" + i, "Updating"), ran));
@@ -56,8 +57,16 @@ class NewClustersFirstTest {
     release.countDown();
     workers.shutdown();
     assertThat(workers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(ran).containsExactly("created", "creating", "rolling-1", "rolling-2", "rolling-3", "rolling-4",
-        "rolling-5", "running");
+    assertThat(ran)
+        .containsExactly(
+            "created",
+            "creating",
+            "rolling-1",
+            "rolling-2",
+            "rolling-3",
+            "rolling-4",
+            "rolling-5",
+            "running");
     assertThat(workers.servedFirst()).isEqualTo(2);
     assertThat(workers.unidentified()).isEqualTo(1); // the blocking task is no cluster's pass
   }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** max_concurrent_rolling_updates: a bound on clusters rolling at once, waiters served in order and woken. */
+/**
+ * max_concurrent_rolling_updates: a bound on clusters rolling at once, waiters served in order and
+ * woken.
+ */
 class RollingUpdateSlotsTest {
   static ResourceID id(String name) {
     return new ResourceID(name, "default");
@@ -76,7 +79,8 @@ class RollingUpdateSlotsTest {
     assertThat(slots.tryAcquire(id("b"))).as("the canary rolls alone").isFalse();
     assertThat(slots.tryAcquire(id("c"))).isFalse();
     assertThat(slots.rollout().phase()).isEqualTo(RollingUpdateSlots.Phase.CANARY);
-    assertThat(slots.whyWaiting()).contains("the canary must finish first", "default/a", "0 of 1 done");
+    assertThat(slots.whyWaiting())
+        .contains("the canary must finish first", "default/a", "0 of 1 done");
 
     slots.completed(id("a"));
     assertThat(woken).containsExactly(id("b"), id("c"));
@@ -105,14 +109,17 @@ class RollingUpdateSlotsTest {
     slots.onFree(woken::add);
     slots.tryAcquire(id("a"));
     slots.tryAcquire(id("b"));
-    assertThat(slots.failed(id("a"), "pod a-1 is not running")).as("news: the rollout pauses").isTrue();
+    assertThat(slots.failed(id("a"), "pod a-1 is not running"))
+        .as("news: the rollout pauses")
+        .isTrue();
     assertThat(slots.failed(id("b"), "another")).as("paused already").isFalse();
     assertThat(slots.tryAcquire(id("b"))).as("a roll under way goes on").isTrue();
     assertThat(slots.tryAcquire(id("c"))).isFalse();
     assertThat(slots.rollout().phase()).isEqualTo(RollingUpdateSlots.Phase.PAUSED);
     assertThat(slots.rollout().pausedBy()).contains("default/a");
-    assertThat(slots.whyWaiting()).contains("paused", "default/a", "pod a-1 is not running",
-        RollingUpdateSlots.RESUME_ANNOTATION);
+    assertThat(slots.whyWaiting())
+        .contains(
+            "paused", "default/a", "pod a-1 is not running", RollingUpdateSlots.RESUME_ANNOTATION);
     slots.completed(id("b"));
     assertThat(woken).as("no new roll while paused").isEmpty();
 

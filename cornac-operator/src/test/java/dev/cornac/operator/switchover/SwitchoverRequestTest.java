@@ -23,7 +23,9 @@ class SwitchoverRequestTest {
   @Test
   void badValuesSayWhatToWrite() {
     assertThatThrownBy(() -> SwitchoverRequest.parse("acid-x-1 at tomorrow"))
-        .hasMessageContaining("\"tomorrow\" is not a time").hasMessageContaining("<pod> at <time>");
-    assertThatThrownBy(() -> SwitchoverRequest.parse("to acid-x-1")).hasMessageContaining("cannot read");
+        .hasMessageContaining("\"tomorrow\" is not a time")
+        .hasMessageContaining("<pod> at <time>");
+    assertThatThrownBy(() -> SwitchoverRequest.parse("to acid-x-1"))
+        .hasMessageContaining("cannot read");
   }
 }

@@ -12,17 +12,24 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The PgBouncer objects of each enabled pooler role; a disabled role's objects are removed (reference 3.12). The
- * database side (lookup function) comes with the day-2 SQL sync.
+ * The PgBouncer objects of each enabled pooler role; a disabled role's objects are removed
+ * (reference 3.12). The database side (lookup function) comes with the day-2 SQL sync.
  */
 public final class ConnectionPoolerSync {
   private ConnectionPoolerSync() {}
 
   public static void sync(Reconciliation r) {
     for (Role role : Role.values()) {
-      DesiredState.PoolerObjects desired = r.desired().poolers().stream()
-          .filter(p -> p.deployment().getMetadata().getName().equals(ClusterNames.pooler(r.cluster(), role)))
-          .findFirst().orElse(null);
+      DesiredState.PoolerObjects desired =
+          r.desired().poolers().stream()
+              .filter(
+                  p ->
+                      p.deployment()
+                          .getMetadata()
+                          .getName()
+                          .equals(ClusterNames.pooler(r.cluster(), role)))
+              .findFirst()
+              .orElse(null);
       if (desired == null) {
         removeRole(r, role);
       } else {
@@ -42,7 +49,8 @@ public final class ConnectionPoolerSync {
     }
     Map<String, String> data = live.get().getData() == null ? Map.of() : live.get().getData();
     if (!Objects.equals(data.get("userlist.txt"), desired.getData().get("userlist.txt"))
-        || !ObjectMatcher.covers(desired.getMetadata().getLabels(), live.get().getMetadata().getLabels())) {
+        || !ObjectMatcher.covers(
+            desired.getMetadata().getLabels(), live.get().getMetadata().getLabels())) {
       r.writer().update(desired, live.get());
       r.acted("ConnectionPooler", "updated pooler secret " + desired.getMetadata().getName());
     }
@@ -73,7 +81,8 @@ public final class ConnectionPoolerSync {
       r.writer().delete(service.get());
       removed = true;
     }
-    var secret = r.informers().get(Secret.class, ns, ClusterNames.poolerAuthSecret(r.cluster(), role));
+    var secret =
+        r.informers().get(Secret.class, ns, ClusterNames.poolerAuthSecret(r.cluster(), role));
     if (secret.isPresent()) {
       r.writer().delete(secret.get());
       removed = true;

@@ -5,7 +5,10 @@ import dev.cornac.generators.plan.ObjectMatcher;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 
-/** The logical backup CronJob: created, updated or deleted with {@code enableLogicalBackup} (reference 3.13). */
+/**
+ * The logical backup CronJob: created, updated or deleted with {@code enableLogicalBackup}
+ * (reference 3.13).
+ */
 public final class LogicalBackupSync {
   private LogicalBackupSync() {}
 
@@ -23,7 +26,9 @@ public final class LogicalBackupSync {
     CronJob job = desired.get();
     if (live.isEmpty()) {
       r.writer().create(job);
-      r.acted("LogicalBackup", "created logical backup cron job " + name + " (" + job.getSpec().getSchedule() + ")");
+      r.acted(
+          "LogicalBackup",
+          "created logical backup cron job " + name + " (" + job.getSpec().getSchedule() + ")");
     } else if (!ObjectMatcher.covers(job, live.get())) {
       r.writer().update(job, live.get());
       r.acted("LogicalBackup", "updated logical backup cron job " + name);

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rotates the passwords of credential secrets that are due (reference e.6), writing username, password and
- * {@code nextRotation} into the secret; the role sync then creates the dated role or sets the new password. A
- * system user rotated in place marks the pods for recreation, since Spilo sets those passwords at start.
+ * Rotates the passwords of credential secrets that are due (reference e.6), writing username,
+ * password and {@code nextRotation} into the secret; the role sync then creates the dated role or
+ * sets the new password. A system user rotated in place marks the pods for recreation, since Spilo
+ * sets those passwords at start.
  */
 public final class PasswordRotationSync {
   private PasswordRotationSync() {}
@@ -38,10 +39,14 @@ public final class PasswordRotationSync {
         continue;
       }
       Map<String, String> data = live.get().getData();
-      PasswordRotation.SecretState state = new PasswordRotation.SecretState(decode(data.get("username")),
-          decode(data.get("password")), decode(data.get(PasswordRotation.NEXT_ROTATION)));
-      Optional<PasswordRotation.Decision> decision = PasswordRotation.decide(mode, role.name(), state, clock.instant(),
-          interval, PasswordGenerator::generate);
+      PasswordRotation.SecretState state =
+          new PasswordRotation.SecretState(
+              decode(data.get("username")),
+              decode(data.get("password")),
+              decode(data.get(PasswordRotation.NEXT_ROTATION)));
+      Optional<PasswordRotation.Decision> decision =
+          PasswordRotation.decide(
+              mode, role.name(), state, clock.instant(), interval, PasswordGenerator::generate);
       if (decision.isEmpty()) {
         continue;
       }
@@ -54,19 +59,30 @@ public final class PasswordRotationSync {
       } else {
         next.put(PasswordRotation.NEXT_ROTATION, encode(d.nextRotation()));
       }
-      r.writer().client().secrets().inNamespace(namespace).withName(name).edit(s -> {
-        s.setData(next);
-        return s;
-      });
+      r.writer()
+          .client()
+          .secrets()
+          .inNamespace(namespace)
+          .withName(name)
+          .edit(
+              s -> {
+                s.setData(next);
+                return s;
+              });
       if (!d.rotated()) {
         r.note("password rotation of " + role.name() + " scheduled for " + d.nextRotation());
         continue;
       }
-      String how = mode == PasswordRotation.Mode.NONE ? "rotation switched off: secret back to " + role.name()
-          : mode == PasswordRotation.Mode.NEW_USER ? "new login role " + d.username() : "in place";
+      String how =
+          mode == PasswordRotation.Mode.NONE
+              ? "rotation switched off: secret back to " + role.name()
+              : mode == PasswordRotation.Mode.NEW_USER
+                  ? "new login role " + d.username()
+                  : "in place";
       r.acted("Secrets", "rotated the password of " + role.name() + " (" + how + ")");
       if (mode == PasswordRotation.Mode.IN_PLACE && role.origin() == DesiredRole.Origin.SYSTEM) {
-        StatefulSetSync.markPodsForRollingUpdate(r, "password of system user " + role.name() + " rotated");
+        StatefulSetSync.markPodsForRollingUpdate(
+            r, "password of system user " + role.name() + " rotated");
       }
     }
   }

@@ -5,12 +5,16 @@ import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 
-/** Both PDBs; a drifted PDB is deleted and created again, as upstream does (its RBAC has no update verb). */
+/**
+ * Both PDBs; a drifted PDB is deleted and created again, as upstream does (its RBAC has no update
+ * verb).
+ */
 public final class PodDisruptionBudgetSync {
   private PodDisruptionBudgetSync() {}
 
   public static void sync(Reconciliation r) {
-    for (PodDisruptionBudget desired : List.of(r.desired().primaryPdb(), r.desired().criticalOpPdb())) {
+    for (PodDisruptionBudget desired :
+        List.of(r.desired().primaryPdb(), r.desired().criticalOpPdb())) {
       var live = r.live(PodDisruptionBudget.class, desired);
       String name = desired.getMetadata().getName();
       if (live.isEmpty()) {

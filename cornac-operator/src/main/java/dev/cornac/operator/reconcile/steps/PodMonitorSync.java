@@ -7,8 +7,9 @@ import dev.cornac.operator.reconcile.Reconciliation;
 import java.util.Optional;
 
 /**
- * The cluster's PodMonitor: created, kept as generated, and deleted when the exporter or the PodMonitor option is
- * turned off. Nothing is done without the PodMonitor CRD (the operator said so at start).
+ * The cluster's PodMonitor: created, kept as generated, and deleted when the exporter or the
+ * PodMonitor option is turned off. Nothing is done without the PodMonitor CRD (the operator said so
+ * at start).
  */
 public final class PodMonitorSync {
   private PodMonitorSync() {}
@@ -26,7 +27,9 @@ public final class PodMonitorSync {
     if (desired.isEmpty()) {
       if (live.isPresent()) {
         r.writer().delete(live.get());
-        r.acted("PodMonitor", "deleted PodMonitor " + name + " (the exporter or its PodMonitor is turned off)");
+        r.acted(
+            "PodMonitor",
+            "deleted PodMonitor " + name + " (the exporter or its PodMonitor is turned off)");
       }
       return;
     }

@@ -10,25 +10,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Master Endpoints (endpoints mode only), master and replica Services (reference b.2 step 6): created when
- * missing, updated when a field we set drifted. The live clusterIP is kept; leaving LoadBalancer clears the source
- * ranges because the whole spec is replaced.
+ * Master Endpoints (endpoints mode only), master and replica Services (reference b.2 step 6):
+ * created when missing, updated when a field we set drifted. The live clusterIP is kept; leaving
+ * LoadBalancer clears the source ranges because the whole spec is replaced.
  */
 public final class ServiceSync {
   private ServiceSync() {}
 
   public static void sync(Reconciliation r) {
-    r.desired().masterEndpoints().ifPresent(endpoints -> {
-      var live = r.live(Endpoints.class, endpoints);
-      if (live.isEmpty()) {
-        r.writer().create(endpoints);
-        r.acted("Endpoints", "created master endpoints " + endpoints.getMetadata().getName());
-      } else if (!ObjectMatcher.covers(endpoints.getMetadata(), live.get().getMetadata())) {
-        r.writer().patchMetadata(live.get(), endpoints.getMetadata().getLabels(),
-            endpoints.getMetadata().getAnnotations(), endpoints.getMetadata().getOwnerReferences());
-        r.acted("Endpoints", "updated labels of endpoints " + endpoints.getMetadata().getName());
-      }
-    });
+    r.desired()
+        .masterEndpoints()
+        .ifPresent(
+            endpoints -> {
+              var live = r.live(Endpoints.class, endpoints);
+              if (live.isEmpty()) {
+                r.writer().create(endpoints);
+                r.acted(
+                    "Endpoints", "created master endpoints " + endpoints.getMetadata().getName());
+              } else if (!ObjectMatcher.covers(endpoints.getMetadata(), live.get().getMetadata())) {
+                r.writer()
+                    .patchMetadata(
+                        live.get(),
+                        endpoints.getMetadata().getLabels(),
+                        endpoints.getMetadata().getAnnotations(),
+                        endpoints.getMetadata().getOwnerReferences());
+                r.acted(
+                    "Endpoints",
+                    "updated labels of endpoints " + endpoints.getMetadata().getName());
+              }
+            });
     for (Service service : List.of(r.desired().masterService(), r.desired().replicaService())) {
       ensure(r, service);
     }
@@ -48,9 +58,13 @@ public final class ServiceSync {
       return;
     }
     keepAllocatedFields(desired.getSpec(), current.getSpec());
-    desired.getMetadata().setLabels(merge(current.getMetadata().getLabels(), desired.getMetadata().getLabels()));
-    desired.getMetadata().setAnnotations(
-        merge(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+    desired
+        .getMetadata()
+        .setLabels(merge(current.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+    desired
+        .getMetadata()
+        .setAnnotations(
+            merge(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
     r.writer().update(desired, current);
     r.acted("Services", "updated service " + name);
   }
