@@ -130,7 +130,7 @@ public final class BulkChangeBenchmark {
             () -> runs(httpPort, revision) ? Optional.of(true) : Optional.empty(),
             e -> false);
         report.line(
-            "seconds until the new revision runs (the controller rebuilt, its caches listed)",
+            "seconds until the new revision runs (the controller rebuilt; its caches are listed after)",
             String.format("%.2f s", seconds(changed)));
       } else {
         BenchReport.progress("changing the image of every cluster");
