@@ -103,7 +103,28 @@ public final class DeclarativeRestart {
         return Optional.of(requests.condition(value, true, "Succeeded", message));
       }
       String next = progress.order().get(progress.restarted());
-      members.client(next).restart();
+      try {
+        members.client(next).restart();
+      } catch (PatroniException e) {
+        // 503 is Patroni busy with something that ends by itself (right after a switchover the old
+        // primary is still demoting): the restart waits for it, up to the member timeout.
+        boolean busy = e.status() == 503;
+        if (!busy
+            || Duration.between(progress.since(), clock.instant()).compareTo(MEMBER_TIMEOUT) > 0) {
+          throw e;
+        }
+        underWay.put(uid, progress);
+        r.note(
+            "restart "
+                + AnnotationRequests.prefix(value)
+                + "waiting: Patroni on "
+                + next
+                + " is busy ("
+                + e.getMessage()
+                + ")");
+        r.recheckIn(Reconciliation.NEXT_STEP);
+        return Optional.empty();
+      }
       underWay.put(
           uid, new Progress(value, progress.order(), progress.restarted() + 1, clock.instant()));
       r.note("restart " + AnnotationRequests.prefix(value) + "restarted " + next);
