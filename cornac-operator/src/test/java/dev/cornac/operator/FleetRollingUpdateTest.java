@@ -4,15 +4,19 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cornac.api.model.Postgresql;
 import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.operator.switchover.DeclarativeRestart;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +86,38 @@ class FleetRollingUpdateTest {
           .doesNotHaveDuplicates();
     }
     assertThat(fleet.peakDisruptedClusters()).isBetween(1, 2);
+  }
+
+  @Test
+  void aRestartAskedWhilePatroniIsBusyWaitsForItInsteadOfFailing() throws Exception {
+    start(Map.of());
+    createRunning("acid-restart");
+    // Right after a switchover Patroni refuses a restart with 503 while the old primary demotes.
+    fleet.busyRestarts("acid-restart", 3);
+    k8s.client()
+        .resources(Postgresql.class)
+        .inNamespace(NS)
+        .withName("acid-restart")
+        .edit(
+            pg -> {
+              pg.getMetadata().getAnnotations().put(DeclarativeRestart.ANNOTATION, "now #busy");
+              return pg;
+            });
+    Condition restart =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    Optional.ofNullable(k8s.get("acid-restart").getStatus().conditions)
+                        .orElse(List.of())
+                        .stream()
+                        .filter(c -> c.getType().equals(DeclarativeRestart.CONDITION))
+                        .findFirst()
+                        .orElse(null),
+                c -> c != null && c.getMessage().contains("now #busy"));
+    assertThat(restart.getStatus()).as(restart.getMessage()).isEqualTo("True");
+    assertThat(restart.getReason()).isEqualTo("Succeeded");
+    assertThat(fleet.restarts("acid-restart")).as("each member restarted once").isEqualTo(2);
   }
 
   private void start(Map<String, String> config) throws Exception {

@@ -83,6 +83,8 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
     int timeline = 1;
     int switchovers;
     int failovers;
+    int restarts;
+    int busyRestarts;
     final List<String> deletions = new ArrayList<>();
 
     Sim(String name) {
@@ -191,6 +193,19 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
 
   public synchronized int switchovers(String cluster) {
     return sim(cluster).switchovers;
+  }
+
+  /**
+   * The next {@code answers} restarts of this cluster's members are refused with 503, as Patroni
+   * refuses one while a demotion is still in progress right after a switchover.
+   */
+  public synchronized void busyRestarts(String cluster, int answers) {
+    sim(cluster).busyRestarts = answers;
+  }
+
+  /** Restarts this cluster's members accepted. */
+  public synchronized int restarts(String cluster) {
+    return sim(cluster).restarts;
   }
 
   public synchronized int failovers(String cluster) {
@@ -454,6 +469,14 @@ public final class SimulatedPatroniFleet implements AutoCloseable {
           return;
         }
         Sim sim = sim(cluster);
+        if ("POST".equals(method) && "/restart".equals(path)) {
+          if (sim.busyRestarts > 0) {
+            sim.busyRestarts--;
+            send(exchange, 503, "manual failover: demote already in progress");
+            return;
+          }
+          sim.restarts++;
+        }
         body =
             switch (path) {
               case "/patroni" -> patroni(sim, member);
