@@ -10,8 +10,8 @@ import dev.cornac.api.text.Printable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,40 +73,32 @@ public final class ManifestReader {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try {
-      return decoder.decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      int bad = firstInvalidByte(bytes);
-      int line = 1;
-      int lineStart = 0;
-      for (int i = 0; i < bad; i++) {
-        if (bytes[i] == '\n') {
-          line++;
-          lineStart = i + 1;
-        }
-      }
-      throw new ManifestFileException(
-          source
-              + ":"
-              + line
-              + ":"
-              + (bad - lineStart + 1)
-              + ": is not UTF-8 text (byte 0x"
-              + String.format("%02X", bytes[bad] & 0xff)
-              + "); save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
-    }
-  }
-
-  private static int firstInvalidByte(byte[] bytes) {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-    decoder.decode(in, out, true);
-    return Math.min(in.position(), bytes.length - 1);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    // One pass: on a bad byte the decoder stops with the input positioned on it.
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      decoder.flush(out);
+      return out.flip().toString();
+    }
+    int bad = in.position();
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < bad; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    throw new ManifestFileException(
+        source
+            + ":"
+            + line
+            + ":"
+            + (bad - lineStart + 1)
+            + ": is not UTF-8 text (byte 0x"
+            + String.format("%02X", bytes[bad] & 0xff)
+            + "); save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
   }
 
   private static void close(JsonParser parser) {

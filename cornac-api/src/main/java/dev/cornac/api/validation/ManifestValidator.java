@@ -59,12 +59,11 @@ public final class ManifestValidator {
       pg = ManifestMapper.json().treeToValue(document, Postgresql.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       if (out.stream().noneMatch(Violation::isError)) {
+        String field = e instanceof JsonMappingException m ? UnreadablePostgresql.field(m) : "";
         out.add(
             e instanceof JsonMappingException m
                 ? Violation.error(
-                    UnreadablePostgresql.field(m).isEmpty()
-                        ? "(document)"
-                        : UnreadablePostgresql.field(m),
+                    field.isEmpty() ? "(document)" : field,
                     null,
                     UnreadablePostgresql.problem(m),
                     "correct that field")
