@@ -88,8 +88,13 @@ final class BenchApiServer implements AutoCloseable {
    * The minimal example (2 instances, one user, one database) under {@link #name(int)}, 8 writers.
    */
   void createClusters(int clusters) throws Exception {
+    createClusters(0, clusters);
+  }
+
+  /** Clusters numbered {@code from} (inclusive) to {@code to} (exclusive). */
+  void createClusters(int from, int to) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    for (int i = 0; i < clusters; i++) {
+    for (int i = from; i < to; i++) {
       String name = name(i);
       pool.submit(() -> createCluster(name));
     }

@@ -92,7 +92,13 @@ public final class BulkChangeBenchmark {
         }
       }
     }
-    report.print("clusters: " + clusters + "; simulated pod start: " + podStart.toMillis() + " ms");
+    report.print(
+        "clusters: "
+            + clusters
+            + "; simulated pod start: "
+            + podStart.toMillis()
+            + " ms; "
+            + OperatorProcess.placement());
   }
 
   private void measure(

@@ -2,6 +2,9 @@ package dev.cornac.bench;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +47,8 @@ final class OperatorProcess {
         current-context: mock
         """
             .formatted(server.getPort()));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>(pinning());
+    cmd.add(operatorJavaHome().resolve("bin/java").toString());
     cmd.addAll(shippedJvmFlags(repo));
     cmd.add("-XX:MaxRAM=" + CONTAINER_MEMORY_LIMIT);
     // Diagnostics only (e.g. -XX:NativeMemoryTracking=summary); the report always names the shipped
@@ -81,6 +84,36 @@ final class OperatorProcess {
     return new OperatorProcess(pb.start(), httpPort, started);
   }
 
+  /**
+   * {@code taskset -c CPUS} when bench/run.sh gives the operator its own cores
+   * (BENCH_OPERATOR_CPUS), so that its CPU time and the API server's are not mixed.
+   */
+  private static List<String> pinning() {
+    String cpus = System.getenv("BENCH_OPERATOR_CPUS");
+    return cpus == null || cpus.isBlank() ? List.of() : List.of("taskset", "-c", cpus.trim());
+  }
+
+  /**
+   * The runtime the operator runs on: the benchmark's own unless BENCH_OPERATOR_JAVA names another
+   * Java home (to measure a newer JVM for the image without rebuilding).
+   */
+  static Path operatorJavaHome() {
+    String home = System.getenv("BENCH_OPERATOR_JAVA");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("java.home") : home);
+  }
+
+  /** Where the operator runs and on which runtime, for the report. */
+  static String placement() {
+    String cpus = System.getenv("BENCH_OPERATOR_CPUS");
+    String api = System.getenv("BENCH_API_CPUS");
+    String runtime = operatorJavaHome().toString();
+    return (cpus == null || cpus.isBlank()
+            ? "operator and API server share every core"
+            : "operator pinned to core " + cpus + ", API server to core " + api)
+        + "; operator runtime "
+        + runtime;
+  }
+
   /** The flags of the Dockerfile's JAVA_TOOL_OPTIONS: the benchmark measures what we ship. */
   static List<String> shippedJvmFlags(Path repo) throws IOException {
     Matcher m =
@@ -114,63 +147,86 @@ final class OperatorProcess {
     throw new IllegalStateException("the operator was not ready within " + timeout);
   }
 
-  /** RSS from /proc and the heap from jcmd. */
-  String memory() throws IOException, InterruptedException {
+  /**
+   * RSS and threads from /proc, the heap and metaspace from jcmd (with a full GC first for the live
+   * heap).
+   */
+  OperatorFootprint footprint() throws IOException, InterruptedException {
     long pid = process.pid();
-    String rss =
-        Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-            .filter(l -> l.startsWith("VmRSS:"))
-            .findFirst()
-            .orElse("VmRSS: ? kB")
-            .replaceAll("\\s+", " ");
-    long rssKb = Long.parseLong(rss.replaceAll("[^0-9]", ""));
-    Process jcmd =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(pid),
-                "GC.heap_info")
-            .redirectErrorStream(true)
-            .start();
-    String heap = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    jcmd.waitFor();
-    Matcher used = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heap);
+    List<String> status = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
+    String heap = jcmd(pid, "GC.heap_info");
     long totalKb = 0;
     long usedKb = 0;
+    Matcher used = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heap);
     while (used.find()) {
       totalKb += Long.parseLong(used.group(1));
       usedKb += Long.parseLong(used.group(2));
     }
     long liveKb = liveHeapKb(pid);
-    String heapText =
-        String.format(
-            "heap %d MiB used of %d MiB committed, %d MiB live after a full GC",
-            usedKb / 1024, totalKb / 1024, liveKb / 1024);
-    Process max =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(pid),
-                "VM.flags")
-            .redirectErrorStream(true)
-            .start();
-    String flags = new String(max.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    max.waitFor();
-    Matcher mx = Pattern.compile("MaxHeapSize=(\\d+)").matcher(flags);
-    String cap =
-        mx.find() ? String.format(" (cap %d MiB)", Long.parseLong(mx.group(1)) / 1024 / 1024) : "";
+    // "Both: 3240 chunks, 52.30 MB capacity, 51.49 MB ( 98%) committed" in Java 17 and 25 alike.
+    Matcher meta =
+        Pattern.compile("Both: +\\d+ chunks, +[\\d.]+ [KMG]?B capacity, +([\\d.]+) ([KMG]?B)")
+            .matcher(jcmd(pid, "VM.metaspace"));
+    Matcher cap = Pattern.compile("MaxHeapSize\\D*(\\d+)").matcher(jcmd(pid, "VM.flags"));
     if (System.getenv("BENCH_EXTRA_JVM_FLAGS") != null
         && System.getenv("BENCH_EXTRA_JVM_FLAGS").contains("NativeMemoryTracking")) {
-      Process nmt =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                  String.valueOf(pid),
-                  "VM.native_memory",
-                  "summary")
-              .redirectErrorStream(true)
-              .start();
-      System.err.println(new String(nmt.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      nmt.waitFor();
+      System.err.println(jcmd(pid, "VM.native_memory", "summary"));
     }
-    return String.format("RSS %d MiB (goal ≤ 200), %s%s", rssKb / 1024, heapText, cap);
+    return new OperatorFootprint(
+        statusKb(status, "VmRSS:"),
+        usedKb,
+        totalKb,
+        liveKb,
+        meta.find() ? kilobytes(meta.group(1), meta.group(2)) : 0,
+        (int) statusKb(status, "Threads:"),
+        cap.find() ? Long.parseLong(cap.group(1)) / 1024 : 0);
+  }
+
+  private static long kilobytes(String amount, String unit) {
+    double factor =
+        switch (unit) {
+          case "GB" -> 1024 * 1024;
+          case "MB" -> 1024;
+          case "KB" -> 1;
+          default -> 1.0 / 1024;
+        };
+    return Math.round(Double.parseDouble(amount) * factor);
+  }
+
+  private static long statusKb(List<String> status, String field) {
+    return status.stream()
+        .filter(l -> l.startsWith(field))
+        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .findFirst()
+        .orElse(0L);
+  }
+
+  private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(operatorJavaHome().resolve("bin/jcmd").toString());
+    cmd.add(String.valueOf(pid));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  /**
+   * Reconciliation passes the operator has finished, from its metrics (the count of the pass
+   * timer).
+   */
+  long passes() throws IOException, InterruptedException {
+    String metrics =
+        OperatorScaleBenchmark.http()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile("(?m)^cornac_reconcile_pass_seconds_count\\S* (\\S+)$").matcher(metrics);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   /** CPU seconds the operator process has used (user + system), from /proc. */
@@ -182,29 +238,12 @@ final class OperatorProcess {
 
   /** Forces a full GC in the operator and reads what stays: the live set its caches need. */
   private static long liveHeapKb(long pid) throws IOException, InterruptedException {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run")
-        .redirectErrorStream(true)
-        .start()
-        .waitFor();
-    Process info =
-        new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info")
-            .redirectErrorStream(true)
-            .start();
-    String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    info.waitFor();
+    jcmd(pid, "GC.run");
+    String text = jcmd(pid, "GC.heap_info");
     if (System.getenv("BENCH_HISTOGRAM") != null) {
-      Process histo =
-          new ProcessBuilder(jcmd, String.valueOf(pid), "GC.class_histogram")
-              .redirectErrorStream(true)
-              .start();
-      new String(histo.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-          .lines()
-          .limit(25)
-          .forEach(System.err::println);
-      histo.waitFor();
+      jcmd(pid, "GC.class_histogram").lines().limit(25).forEach(System.err::println);
     }
-    Matcher m = Pattern.compile("generation +total \\d+K, used (\\d+)K").matcher(text);
+    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(text);
     long kb = 0;
     while (m.find()) {
       kb += Long.parseLong(m.group(1));

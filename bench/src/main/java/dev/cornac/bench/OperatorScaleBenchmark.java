@@ -45,7 +45,19 @@ import java.util.logging.Logger;
 public final class OperatorScaleBenchmark {
   static final String NS = BenchApiServer.NS;
 
+  /**
+   * The shipped resync_period (manifests/configmap.yaml): each cluster's idle pass comes this
+   * often.
+   */
+  private static final Duration RESYNC_PERIOD = Duration.ofMinutes(30);
+
+  /**
+   * How long the idle operator's own background (leases, metrics, informer watches) is measured.
+   */
+  private static final Duration IDLE_WINDOW = Duration.ofSeconds(60);
+
   private final int clusters;
+  private final int growTo;
   private final Path repo;
   private final BenchApiServer api;
   private final KubernetesMockServer server;
@@ -53,8 +65,9 @@ public final class OperatorScaleBenchmark {
   private final RequestCounter requests;
   private final BenchReport report = new BenchReport();
 
-  OperatorScaleBenchmark(int clusters, Path repo) {
+  OperatorScaleBenchmark(int clusters, Path repo, int growTo) {
     this.clusters = clusters;
+    this.growTo = growTo;
     this.repo = repo;
     this.api = new BenchApiServer();
     this.server = api.server;
@@ -67,7 +80,8 @@ public final class OperatorScaleBenchmark {
     LogManager.getLogManager().getLogger("").setLevel(Level.WARNING);
     int clusters = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     Path repo = Path.of(args.length > 1 ? args[1] : ".").toAbsolutePath().normalize();
-    OperatorScaleBenchmark b = new OperatorScaleBenchmark(clusters, repo);
+    int growTo = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    OperatorScaleBenchmark b = new OperatorScaleBenchmark(clusters, repo, growTo);
     try {
       b.run();
     } finally {
@@ -94,7 +108,7 @@ public final class OperatorScaleBenchmark {
     double ready = operator.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
     report.line(
         "cold start: process start → ready (caches synced)", String.format("%.1f s", ready));
-    long expectedObjects = awaitChildren(Duration.ofMinutes(30));
+    long expectedObjects = awaitChildren(clusters, Duration.ofMinutes(30));
     double cold = Duration.between(started, Instant.now()).toMillis() / 1000.0;
     long coldWrites = requests.writes.get();
     double objectRate = expectedObjects / cold;
@@ -104,12 +118,12 @@ public final class OperatorScaleBenchmark {
             "%.1f s for %d objects (%.0f objects/s, %d API "
                 + "writes in all incl. events and status)",
             cold, expectedObjects, objectRate, coldWrites));
+    double coldCpu = operator.cpuSeconds();
     report.line(
         "operator CPU during the cold start",
         String.format(
-            "%.0f CPU-s of %.0f s wall on %d cores (the mock API "
-                + "server in the benchmark process uses the rest)",
-            operator.cpuSeconds(), cold, Runtime.getRuntime().availableProcessors()));
+            "%.1f CPU-s of %.0f s wall: %.2f ms per created object",
+            coldCpu, cold, coldCpu * 1000 / expectedObjects));
     report.line(
         "cold start ratio to the limit (objects/s ÷ raw writes/s; goal ≥ 0.5)",
         String.format(
@@ -117,10 +131,19 @@ public final class OperatorScaleBenchmark {
             objectRate / rawWriteRate, coldWrites / cold / rawWriteRate));
 
     BenchReport.progress("playing the StatefulSet controller: " + 2 * clusters + " pods");
-    runPods();
+    runPods(0);
     api.awaitRunning(clusters, Duration.ofMinutes(10));
     Thread.sleep(3000);
-    report.line("operator memory after convergence", operator.memory());
+    report.line(
+        "operator memory after convergence (goal RSS ≤ "
+            + OperatorFootprint.RSS_GOAL_MIB_AT_1000
+            + " MiB at 1000)",
+        operator.footprint().describe());
+    double idleFrom = operator.cpuSeconds();
+    long passesFrom = operator.passes();
+    Thread.sleep(IDLE_WINDOW.toMillis());
+    double idleRate = (operator.cpuSeconds() - idleFrom) / IDLE_WINDOW.toSeconds();
+    long idlePasses = operator.passes() - passesFrom;
 
     BenchReport.progress(
         "idle resync: restarting the operator over " + clusters + " converged clusters");
@@ -129,7 +152,9 @@ public final class OperatorScaleBenchmark {
     Instant restart = Instant.now();
     OperatorProcess second = OperatorProcess.start(repo, server, httpPort);
     double warmReady = second.awaitReady(Duration.ofMinutes(5)).toMillis() / 1000.0;
+    double cpuAtReady = second.cpuSeconds();
     waitQuiet();
+    double resyncCpu = second.cpuSeconds() - cpuAtReady;
     report.line(
         "restart with " + clusters + " existing clusters: process start → ready",
         String.format("%.1f s", warmReady));
@@ -148,6 +173,22 @@ public final class OperatorScaleBenchmark {
     report.line(
         "idle resync duration (restart → quiet)",
         String.format("%.1f s", Duration.between(restart, Instant.now()).toMillis() / 1000.0));
+    double passesPerHour = clusters * 3600.0 / RESYNC_PERIOD.toSeconds();
+    report.line(
+        "operator CPU for an hour idle (background × 3600 s + passes per hour × CPU per pass)",
+        String.format(
+            "%.0f CPU-s: background %.3f CPU-s/s (measured over %d s, %d passes in it), a full"
+                + " resync pass of %d"
+                + " clusters %.1f CPU-s (ready → quiet after a restart, an upper bound), %.0f passes"
+                + " an hour with resync_period %d min",
+            idleRate * 3600 + passesPerHour * resyncCpu / clusters,
+            idleRate,
+            IDLE_WINDOW.toSeconds(),
+            idlePasses,
+            clusters,
+            resyncCpu,
+            passesPerHour,
+            RESYNC_PERIOD.toMinutes()));
 
     List<Long> latencies = specChangeLatencies(Math.min(50, clusters));
     Collections.sort(latencies);
@@ -162,9 +203,44 @@ public final class OperatorScaleBenchmark {
             pct(latencies, 99),
             latencies.get(latencies.size() - 1),
             latencies.size()));
-    report.line("operator memory at the end", second.memory());
+    OperatorFootprint atEnd = second.footprint();
+    report.line("operator memory at the end (" + clusters + " clusters)", atEnd.describe());
+    if (growTo > clusters) {
+      grow(second, atEnd);
+    }
     second.stop();
-    report.print("clusters: " + clusters);
+    report.print(
+        "clusters: "
+            + clusters
+            + (growTo > clusters ? ", grown to " + growTo : "")
+            + "; "
+            + OperatorProcess.placement());
+  }
+
+  /**
+   * Memory per cluster: more clusters created while the operator runs, converged, measured on the
+   * same process.
+   */
+  private void grow(OperatorProcess operator, OperatorFootprint before) throws Exception {
+    BenchReport.progress("growing to " + growTo + " clusters");
+    double cpuBefore = operator.cpuSeconds();
+    Instant started = Instant.now();
+    api.createClusters(clusters, growTo);
+    long objects = awaitChildren(growTo, Duration.ofMinutes(60)) - awaitedChildren(clusters);
+    double took = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+    double cpu = operator.cpuSeconds() - cpuBefore;
+    report.line(
+        "growing from " + clusters + " to " + growTo + " clusters while running",
+        String.format(
+            "%.0f s for %d objects, operator %.1f CPU-s: %.2f ms per created object",
+            took, objects, cpu, cpu * 1000 / objects));
+    runPods(clusters);
+    api.awaitRunning(growTo, Duration.ofMinutes(30));
+    Thread.sleep(3000);
+    OperatorFootprint after = operator.footprint();
+    report.line("operator memory at " + growTo + " clusters", after.describe());
+    report.line(
+        "memory each further 1000 clusters cost", after.perThousandSince(before, clusters, growTo));
   }
 
   private double rawWriteRate(int writes) throws Exception {
@@ -204,8 +280,8 @@ public final class OperatorScaleBenchmark {
    * and RB. Counted with watches (informers), not repeated LISTs, so that counting does not load
    * the API server being measured.
    */
-  private long awaitChildren(Duration timeout) throws InterruptedException {
-    long expected = clusters * 9L + 2;
+  private long awaitChildren(int clusters, Duration timeout) throws InterruptedException {
+    long expected = awaitedChildren(clusters);
     List<SharedIndexInformer<?>> informers =
         List.of(
             client.apps().statefulSets().inNamespace(NS).inform(),
@@ -230,10 +306,18 @@ public final class OperatorScaleBenchmark {
     }
   }
 
-  private void runPods() throws Exception {
+  private static long awaitedChildren(int clusters) {
+    return clusters * 9L + 2;
+  }
+
+  /** Pods for every StatefulSet of the clusters numbered {@code from} and up. */
+  private void runPods(int from) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     requests.pause(true);
     for (StatefulSet sts : client.apps().statefulSets().inNamespace(NS).list().getItems()) {
+      if (sts.getMetadata().getName().compareTo(name(from)) < 0) {
+        continue;
+      }
       for (int i = 0; i < sts.getSpec().getReplicas(); i++) {
         int ordinal = i;
         pool.submit(
