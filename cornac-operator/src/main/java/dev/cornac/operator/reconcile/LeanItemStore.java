@@ -10,16 +10,14 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * An informer store that keeps only what the reconciler reads, so that 1000 clusters fit in a small
- * heap: no {@code managedFields} (often the largest part of an object on a real API server), label
- * and annotation strings shared between objects, and for pods only identity, labels, annotations,
- * container images and phase.
+ * heap: no {@code managedFields} (often the largest part of an object on a real API server), for
+ * pods only identity, labels, annotations, container images and phase, and what objects have in
+ * common shared between them ({@link SharedObjectParts}).
  */
 public final class LeanItemStore<V extends HasMetadata> implements ItemStore<V> {
   private final BasicItemStore<V> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
@@ -62,13 +60,12 @@ public final class LeanItemStore<V extends HasMetadata> implements ItemStore<V> 
   static <V extends HasMetadata> V lean(V obj) {
     ObjectMeta meta = obj.getMetadata();
     if (meta != null) {
-      meta.setManagedFields(null);
-      meta.setLabels(interned(meta.getLabels()));
-      meta.setAnnotations(interned(meta.getAnnotations()));
+      meta.setManagedFields(List.of());
     }
     if (obj instanceof Pod pod) {
       leanPod(pod);
     }
+    SharedObjectParts.share(obj);
     return obj;
   }
 
@@ -82,8 +79,8 @@ public final class LeanItemStore<V extends HasMetadata> implements ItemStore<V> 
                   .map(
                       c ->
                           new ContainerBuilder()
-                              .withName(intern(c.getName()))
-                              .withImage(intern(c.getImage()))
+                              .withName(c.getName())
+                              .withImage(c.getImage())
                               .build())
                   .toList();
       PodSpec lean = new PodSpec();
@@ -94,23 +91,10 @@ public final class LeanItemStore<V extends HasMetadata> implements ItemStore<V> 
     PodStatus status = pod.getStatus();
     if (status != null) {
       PodStatus lean = new PodStatus();
-      lean.setPhase(intern(status.getPhase()));
+      lean.setPhase(status.getPhase());
       lean.setPodIP(status.getPodIP());
       lean.setConditions(status.getConditions());
       pod.setStatus(lean);
     }
-  }
-
-  private static Map<String, String> interned(Map<String, String> map) {
-    if (map == null || map.isEmpty()) {
-      return map;
-    }
-    Map<String, String> out = new LinkedHashMap<>(map.size() * 2);
-    map.forEach((k, v) -> out.put(intern(k), intern(v)));
-    return out;
-  }
-
-  private static String intern(String s) {
-    return s == null ? null : s.intern();
   }
 }
