@@ -264,6 +264,26 @@ public final class LocalRuntime {
     return target.name();
   }
 
+  /**
+   * Restarts every member, replicas first, with one switchover ({@link RollingRestart}): what makes
+   * a minor update of the installed PostgreSQL take effect.
+   */
+  public List<String> restart(String name) throws Exception {
+    LocalLayout layout = existing(name);
+    LocalState state = LocalState.read(layout).orElseThrow();
+    requireRunning(layout);
+    Progress progress = new Progress(progressOut);
+    RollingRestart.Outcome outcome = RollingRestart.run(state, progress);
+    progress.note(
+        name
+            + " restarted in "
+            + progress.elapsed()
+            + " with "
+            + outcome.switchovers()
+            + " switchover(s)");
+    return outcome.steps();
+  }
+
   public LocalStatus status(String name) {
     LocalLayout layout = existing(name);
     return LocalStatus.of(
