@@ -1,0 +1,103 @@
+package dev.cornac.bench;
+
+import dev.cornac.dataplane.wait.Poll;
+import dev.cornac.testkit.drill.AcknowledgedWriter;
+import dev.cornac.testkit.drill.MemberProcesses;
+import dev.cornac.testkit.drill.OldPrimaryProbe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One drill on a whole cluster: a writer runs before, during and after it; the figures are taken
+ * once the cluster is whole again (the old primary streaming as a replica) and the writer has gone
+ * on writing for a while.
+ */
+final class DrillRunner {
+  private static final Duration WHOLE = Duration.ofSeconds(120);
+  private static final Duration FAILOVER = Duration.ofSeconds(60);
+  private static final Duration PROBE = Duration.ofSeconds(30);
+  private static final int STEADY_COMMITS = 50;
+
+  private DrillRunner() {}
+
+  static DrillResult run(DrillCluster c, String variant, Drill drill) throws Exception {
+    String before = c.awaitWhole(WHOLE);
+    int oldPort = c.member(before).pgPort();
+    long rewindsBefore = rewinds(c, before);
+    Integer oldPrimaryWrites;
+    AcknowledgedWriter writer = AcknowledgedWriter.start(c.ports(), c.superuser(), c.password());
+    try {
+      awaitCommits(writer, STEADY_COMMITS);
+      BenchReport.progress(variant + ": " + drill.label + " of " + before + " (" + drill.how + ")");
+      oldPrimaryWrites =
+          switch (drill) {
+            case SWITCHOVER -> {
+              c.runtime.switchover(c.name, Optional.empty());
+              yield 0;
+            }
+            case CRASH -> {
+              c.processes(before).kill();
+              yield null;
+            }
+            case HANG, NODE_LOSS -> {
+              MemberProcesses frozen = c.processes(before);
+              frozen.freeze();
+              String promoted = c.awaitNewLeader(before, FAILOVER);
+              BenchReport.progress(variant + ": " + promoted + " leads");
+              if (drill == Drill.HANG) {
+                frozen.resume();
+              } else {
+                frozen.kill();
+              }
+              yield OldPrimaryProbe.run(oldPort, c.superuser(), c.password(), PROBE).accepted();
+            }
+          };
+      c.awaitWhole(WHOLE);
+      awaitCommits(writer, writer.count() + STEADY_COMMITS);
+    } finally {
+      writer.close();
+    }
+    String after = c.awaitWhole(WHOLE);
+    if (oldPrimaryWrites != null) {
+      oldPrimaryWrites += writer.acceptedByAfterOthers(oldPort).size();
+    } else if (!after.equals(before)) {
+      oldPrimaryWrites = writer.acceptedByAfterOthers(oldPort).size();
+    }
+    int lost;
+    try (Connection primary = c.connect(after)) {
+      lost = writer.lost(primary).size();
+    }
+    return new DrillResult(
+        variant,
+        drill,
+        writer.longestGap(),
+        writer.count(),
+        lost,
+        oldPrimaryWrites,
+        before,
+        after,
+        rewinds(c, before) > rewindsBefore);
+  }
+
+  private static void awaitCommits(AcknowledgedWriter writer, int count)
+      throws InterruptedException {
+    Poll.until(
+        WHOLE,
+        Duration.ofMillis(50),
+        () -> writer.count() >= count ? Optional.of(true) : Optional.empty(),
+        e -> false,
+        () ->
+            new IllegalStateException(
+                "the writer had " + writer.count() + " acknowledged commits after " + WHOLE));
+  }
+
+  /** How often Patroni has rewound the member (its log says so on each rewind). */
+  private static long rewinds(DrillCluster c, String member) throws IOException {
+    try (var lines = Files.lines(c.layout.memberLog(member))) {
+      return lines.filter(l -> l.contains("running pg_rewind from")).count();
+    }
+  }
+}
