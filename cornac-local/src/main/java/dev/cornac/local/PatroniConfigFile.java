@@ -182,6 +182,11 @@ public final class PatroniConfigFile {
     pg.put("bin_dir", state.binDir());
     pg.put("pgpass", layout.memberDir(member.name()).resolve("pgpass.patroni").toString());
     pg.putArray("basebackup").addObject().put("checkpoint", "fast");
+    // An old primary that comes back diverged is rewound (use_pg_rewind); should the rewind fail,
+    // it
+    // copies the new primary afresh instead of waiting for someone to remove its data by hand: what
+    // it had beyond the new primary was never on the new timeline anyway.
+    pg.put("remove_data_directory_on_rewind_failure", true);
     JsonNode hba = spilo.path("postgresql").path("pg_hba");
     ArrayNode pgHba = pg.putArray("pg_hba");
     if (hba.isArray() && !hba.isEmpty()) {

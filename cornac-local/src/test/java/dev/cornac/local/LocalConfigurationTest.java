@@ -97,6 +97,9 @@ class LocalConfigurationTest {
         .doesNotContain("C.UTF-8")
         .contains("data-checksums", "auth-host");
     assertThat(yml.path("postgresql").path("listen").asText()).isEqualTo("127.0.0.1:5432");
+    assertThat(yml.path("postgresql").path("remove_data_directory_on_rewind_failure").asBoolean())
+        .as("a failed rewind ends in a fresh copy, not in manual steps")
+        .isTrue();
     assertThat(yml.path("restapi").path("listen").asText()).isEqualTo("127.0.0.1:8008");
     assertThat(yml.path("etcd").path("host").asText()).isEqualTo("127.0.0.1:2379");
     assertThat(yml.path("postgresql").path("data_dir").asText())
