@@ -99,6 +99,7 @@ public final class LocalRuntime {
     backups.ifPresent(b -> PgBackRestPrerequisites.check(b, user));
     files.prepareDirectories(layout);
     LocalState state = planner.plan(c, layout, previous, version, bin);
+    SocketPaths.requireShortEnough(layout, state);
     LocalCredentials credentials = LocalCredentials.load(layout);
     ClusterConvergence.preparePasswords(c, credentials);
     files.writeFiles(manifest, options, layout, state, credentials, backups);
@@ -157,6 +158,7 @@ public final class LocalRuntime {
     LocalState.Member leader = LocalLeader.current(previous);
     LocalState state =
         planner.plan(c, layout, Optional.of(previous), version, postgres.binDir(version));
+    SocketPaths.requireShortEnough(layout, state);
     Set<String> removed = new HashSet<>();
     previous.members().forEach(m -> removed.add(m.name()));
     state.members().forEach(m -> removed.remove(m.name()));
