@@ -4,14 +4,16 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * One drill's figures: the longest time without an acknowledged commit, the acknowledged commits
- * missing afterwards, the writes the old primary acknowledged once another member had been promoted
- * (null: nothing was promoted), and which member leads afterwards.
+ * One drill's figures: the longest time without an acknowledged commit, for a hang how long until
+ * another member led (null otherwise), the acknowledged commits missing afterwards, the writes the
+ * old primary acknowledged once another member had been promoted (null: nothing was promoted), and
+ * which member leads afterwards.
  */
 record DrillResult(
     String variant,
     Drill drill,
     Duration unavailable,
+    Duration promotedAfter,
     int acknowledged,
     int lost,
     Integer oldPrimaryWrites,
@@ -25,7 +27,9 @@ record DrillResult(
         + " | "
         + drill.label
         + " | "
-        + String.format(Locale.ROOT, "%.2f", unavailable.toMillis() / 1000.0)
+        + seconds(unavailable)
+        + " | "
+        + (promotedAfter == null ? "-" : seconds(promotedAfter))
         + " | "
         + lost
         + " of "
@@ -38,6 +42,10 @@ record DrillResult(
             : suffix(leaderBefore) + " → " + suffix(leaderAfter))
         + (rewound ? ", old primary rewound" : "")
         + " |";
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.2f", d.toMillis() / 1000.0);
   }
 
   private static String suffix(String member) {

@@ -27,40 +27,19 @@ final class DrillRunner {
     String before = c.awaitWhole(WHOLE);
     int oldPort = c.member(before).pgPort();
     long rewindsBefore = rewinds(c, before);
-    Integer oldPrimaryWrites;
+    Happened happened;
     AcknowledgedWriter writer = AcknowledgedWriter.start(c.ports(), c.superuser(), c.password());
     try {
       awaitCommits(writer, STEADY_COMMITS);
       BenchReport.progress(variant + ": " + drill.label + " of " + before + " (" + drill.how + ")");
-      oldPrimaryWrites =
-          switch (drill) {
-            case SWITCHOVER -> {
-              c.runtime.switchover(c.name, Optional.empty());
-              yield 0;
-            }
-            case CRASH -> {
-              c.processes(before).kill();
-              yield null;
-            }
-            case HANG, NODE_LOSS -> {
-              MemberProcesses frozen = c.processes(before);
-              frozen.freeze();
-              String promoted = c.awaitNewLeader(before, FAILOVER);
-              BenchReport.progress(variant + ": " + promoted + " leads");
-              if (drill == Drill.HANG) {
-                frozen.resume();
-              } else {
-                frozen.kill();
-              }
-              yield OldPrimaryProbe.run(oldPort, c.superuser(), c.password(), PROBE).accepted();
-            }
-          };
+      happened = strike(c, variant, drill, before, oldPort);
       c.awaitWhole(WHOLE);
       awaitCommits(writer, writer.count() + STEADY_COMMITS);
     } finally {
       writer.close();
     }
     String after = c.awaitWhole(WHOLE);
+    Integer oldPrimaryWrites = happened.probeWrites();
     if (oldPrimaryWrites != null) {
       oldPrimaryWrites += writer.acceptedByAfterOthers(oldPort).size();
     } else if (!after.equals(before)) {
@@ -74,12 +53,49 @@ final class DrillRunner {
         variant,
         drill,
         writer.longestGap(),
+        happened.promotedAfter(),
         writer.count(),
         lost,
         oldPrimaryWrites,
         before,
         after,
         rewinds(c, before) > rewindsBefore);
+  }
+
+  /**
+   * What the drill itself saw: the old primary's direct writes once it ran again (null: there was
+   * no promotion to check against), and for a hang how long until another member led.
+   */
+  private record Happened(Integer probeWrites, Duration promotedAfter) {}
+
+  private static Happened strike(
+      DrillCluster c, String variant, Drill drill, String primary, int oldPort) throws Exception {
+    switch (drill) {
+      case SWITCHOVER -> {
+        c.runtime.switchover(c.name, Optional.empty());
+        return new Happened(0, null);
+      }
+      case CRASH -> {
+        c.processes(primary).kill();
+        return new Happened(null, null);
+      }
+      default -> {
+        MemberProcesses frozen = c.processes(primary);
+        long frozenAt = System.nanoTime();
+        frozen.freeze();
+        String promoted = c.awaitNewLeader(primary, FAILOVER);
+        Duration promotedAfter = Duration.ofNanos(System.nanoTime() - frozenAt);
+        BenchReport.progress(variant + ": " + promoted + " leads");
+        if (drill == Drill.HANG) {
+          frozen.resume();
+        } else {
+          frozen.kill();
+        }
+        return new Happened(
+            OldPrimaryProbe.run(oldPort, c.superuser(), c.password(), PROBE).accepted(),
+            promotedAfter);
+      }
+    }
   }
 
   private static void awaitCommits(AcknowledgedWriter writer, int count)

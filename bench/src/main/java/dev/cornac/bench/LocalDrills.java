@@ -22,19 +22,21 @@ import java.util.stream.Stream;
  */
 public final class LocalDrills {
   /** A DCS timing: what the manifest's patroni section says (nothing: the local defaults). */
-  record Timing(String name, String patroni) {}
+  record Timing(String name, String shortName, String patroni) {}
 
   /** A synchronous setting, as the manifest's patroni section says it. */
-  record Sync(String name, String patroni, boolean synchronous) {}
+  record Sync(String name, String shortName, String patroni, boolean synchronous) {}
 
   static final List<Timing> TIMINGS =
       List.of(
-          new Timing("default", ""), new Timing("tuned", "ttl: 5, loop_wait: 1, retry_timeout: 2"));
+          new Timing("default", "d", ""),
+          new Timing("tuned", "t", "ttl: 5, loop_wait: 1, retry_timeout: 2"));
   static final List<Sync> SYNCS =
       List.of(
-          new Sync("async", "", false),
-          new Sync("sync", "synchronous_mode: true", true),
-          new Sync("sync-strict", "synchronous_mode: true, synchronous_mode_strict: true", true));
+          new Sync("async", "a", "", false),
+          new Sync("sync", "s", "synchronous_mode: true", true),
+          new Sync(
+              "sync-strict", "ss", "synchronous_mode: true, synchronous_mode_strict: true", true));
 
   private LocalDrills() {}
 
@@ -62,9 +64,9 @@ public final class LocalDrills {
     }
     System.out.println();
     System.out.println(
-        "| timings/sync | drill | s without an acknowledged commit | acknowledged commits lost "
-            + "| old primary's writes after the promotion | primary |");
-    System.out.println("|---|---|---|---|---|---|");
+        "| timings/sync | drill | s without an acknowledged commit | s until another member led "
+            + "| acknowledged commits lost | old primary's writes after the promotion | primary |");
+    System.out.println("|---|---|---|---|---|---|---|");
     results.forEach(r -> System.out.println(r.row()));
     System.out.println();
     System.out.println(
@@ -82,7 +84,9 @@ public final class LocalDrills {
 
   private static List<DrillResult> variant(
       LocalRuntime runtime, Path home, String version, Timing t, Sync s) throws Exception {
-    String name = "drill-" + t.name() + "-" + s.name();
+    // Short: PostgreSQL's socket path (home/name/members/name-N/.s.PGSQL.port) must stay under 108
+    // bytes.
+    String name = "drill-" + t.shortName() + "-" + s.shortName();
     Path manifest = home.resolve(name + ".yaml");
     String patroni =
         String.join(", ", Stream.of(t.patroni(), s.patroni()).filter(p -> !p.isEmpty()).toList());
@@ -100,11 +104,12 @@ public final class LocalDrills {
           patroni: {%s}
         """
             .formatted(name, version, patroni));
-    BenchReport.progress("bringing up " + name + " (patroni: {" + patroni + "})");
-    runtime.up(new LocalRuntime.ApplyOptions(manifest, null, null));
-    DrillCluster cluster = new DrillCluster(name, runtime, s.synchronous());
+    BenchReport.progress(
+        "bringing up " + name + " (" + t.name() + "/" + s.name() + ", patroni: {" + patroni + "})");
     List<DrillResult> results = new ArrayList<>();
     try {
+      runtime.up(new LocalRuntime.ApplyOptions(manifest, null, null));
+      DrillCluster cluster = new DrillCluster(name, runtime, s.synchronous());
       for (Drill d : Drill.values()) {
         DrillResult r = DrillRunner.run(cluster, t.name() + "/" + s.name(), d);
         BenchReport.progress(r.row());
