@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.testkit.drill.AcknowledgedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code cornac local restart}, the local minor upgrade: every member's PostgreSQL restarts,
  * replicas first, with exactly one switchover, while a writer commits; nothing acknowledged is
- * lost. {@code status} shows the version each member runs against the installed one.
+ * lost. {@code status} shows the version each member runs against the installed one, and a restart
+ * owed when the installed binaries are newer.
  */
 class LocalRestartCliTest {
   LocalTestCluster cluster;
@@ -24,6 +29,37 @@ class LocalRestartCliTest {
   void cleanUp() throws Exception {
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  /**
+   * A minor update the package manager installed, played by a {@code postgres} that says 15.99 in
+   * the bin directory the runtime reads the installed version from (state.json's {@code binDir};
+   * Patroni keeps its own copy of the real one, so nothing else changes), then put back.
+   */
+  private void statusOwesARestartWhenTheInstalledBinariesAreNewer() throws Exception {
+    Path stateFile = cluster.home.resolve(cluster.name).resolve("state.json");
+    String state = Files.readString(stateFile);
+    Path newer = Files.createDirectories(cluster.home.resolve("newer-bin"));
+    Path postgres = newer.resolve("postgres");
+    Files.writeString(postgres, "#!/bin/sh\necho 'postgres (PostgreSQL) 15.99 (Debian 15.99-1)'\n");
+    Files.setPosixFilePermissions(postgres, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ObjectNode redirected = (ObjectNode) LocalTestCluster.JSON.readTree(state);
+    redirected.put("binDir", newer.toString());
+    Files.writeString(stateFile, redirected.toPrettyString());
+    try {
+      JsonNode status = cluster.status();
+      assertThat(status.path("installedVersion").asText()).isEqualTo("15.99");
+      for (JsonNode m : status.path("members")) {
+        assertThat(m.path("newerBinaries").asBoolean()).as(m.path("name").asText()).isTrue();
+      }
+      assertThat(cluster.local("status", cluster.name).out())
+          .contains(
+              "yes (new binaries)",
+              "PostgreSQL 15.99 is installed; acid-roll-0, acid-roll-1 still run an older version",
+              "`cornac local restart acid-roll`");
+    } finally {
+      Files.writeString(stateFile, state);
     }
   }
 
@@ -41,6 +77,7 @@ class LocalRestartCliTest {
       assertThat(m.path("newerBinaries").asBoolean()).isFalse();
     }
     assertThat(cluster.local("status", cluster.name).out()).contains("VERSION", installed);
+    statusOwesARestartWhenTheInstalledBinariesAreNewer();
     String primary = cluster.leader();
     int timeline = cluster.member(status, primary).path("timeline").asInt();
     Map<String, Long> postmasters = new HashMap<>();
