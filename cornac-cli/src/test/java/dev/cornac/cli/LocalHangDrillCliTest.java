@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * A hung primary (all its processes SIGSTOPped: a lost node, as far as the others can tell) in a
  * local cluster that {@code apply} switched to synchronous mode: a replica is promoted, the old
  * primary accepts no write once it runs again and comes back as a replica, and no acknowledged
- * commit is lost. The drill of {@code bash bench/local-drills.sh}, once, in CI.
+ * commit is lost; {@code status} answers meanwhile. The drill of {@code bash
+ * bench/local-drills.sh}, once, in CI.
  */
 class LocalHangDrillCliTest {
   LocalTestCluster cluster;
@@ -69,6 +70,13 @@ class LocalHangDrillCliTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> writer.count() >= 50);
       frozen = cluster.processes(primary);
       frozen.freeze();
+
+      // Then status still answers (it reads the archiving of a primary that takes no log-in)
+      CliRunner.Result hung =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> cluster.local("status", cluster.name), r -> r.exit() == 0);
+      assertThat(hung.out()).contains(primary, replica);
 
       // Then the synchronous standby is promoted
       await()
