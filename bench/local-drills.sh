@@ -2,7 +2,7 @@
 # The local runtime's failure drills (docs/performance.md "Failover drills"): for the local DCS timings and tuned
 # ones, each without and with synchronous mode (and synchronous_mode_strict), a 2-member `cornac local` cluster is
 # drilled with a switchover, a crash (kill -9), a hang resumed and a hang killed, while a writer commits every 20 ms;
-# prints a table. Uses the components the main job installs; takes about 10 minutes on 2 cores.
+# prints a table. Uses the components the main job installs; takes 8–9 minutes on 2 cores.
 #   bash bench/local-drills.sh [default/async tuned/sync-strict ...]     (default: every variant)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

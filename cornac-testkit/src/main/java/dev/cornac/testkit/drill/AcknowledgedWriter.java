@@ -66,8 +66,10 @@ public final class AcknowledgedWriter implements AutoCloseable {
         + ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))
         + "/postgres?targetServerType="
         + serverType
-        // The host status cache would send a reconnect to the old primary for 10 s by default.
-        + "&hostRecheckSeconds=1&connectTimeout=1&socketTimeout=1&ApplicationName=drill-writer";
+        // No host status cache: it would skip a replica just promoted for hostRecheckSeconds (10 s
+        // by
+        // default; 1 s still added up to a second to a switchover's measured gap).
+        + "&hostRecheckSeconds=0&connectTimeout=1&socketTimeout=1&ApplicationName=drill-writer";
   }
 
   private Connection connect() throws SQLException {
