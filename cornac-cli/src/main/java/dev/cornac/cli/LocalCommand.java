@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       LocalCommand.Apply.class,
       LocalCommand.Status.class,
       LocalCommand.Switchover.class,
+      LocalCommand.Restart.class,
       LocalCommand.Psql.class,
       LocalCommand.Logs.class,
       LocalCommand.Down.class,
@@ -351,6 +352,33 @@ final class LocalCommand {
           () -> {
             String leader = parent.runtime(stderr(spec)).switchover(name, Optional.ofNullable(to));
             spec.commandLine().getOut().println(leader + " is now the primary of " + name);
+            spec.commandLine().getOut().flush();
+            return CliErrors.EXIT_OK;
+          });
+    }
+  }
+
+  @Command(
+      name = "restart",
+      mixinStandardHelpOptions = true,
+      description =
+          "Restart every member's PostgreSQL: replicas first, then one switchover, then the old primary. "
+              + "Makes a minor update of the installed PostgreSQL take effect (`status` shows the members "
+              + "that run an older version).")
+  static final class Restart implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @ParentCommand LocalCommand parent;
+
+    @Parameters(index = "0", description = "cluster name")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(
+          spec,
+          () -> {
+            parent.runtime(stderr(spec)).restart(name);
+            spec.commandLine().getOut().println("restarted every member of " + name);
             spec.commandLine().getOut().flush();
             return CliErrors.EXIT_OK;
           });

@@ -92,6 +92,11 @@ final class ClusterConvergence {
     return actions;
   }
 
+  /**
+   * loginTimeout bounds the whole log-in: a hung server (SIGSTOPped, a frozen node) accepts the TCP
+   * connection in the kernel and then never answers, and connectTimeout alone left {@code status}
+   * waiting on it for ever.
+   */
   static DatabaseSync.Connector connector(LocalState.Member member, String user, String password) {
     return db ->
         DriverManager.getConnection(
@@ -99,7 +104,7 @@ final class ClusterConvergence {
                 + member.pgPort()
                 + "/"
                 + URLEncoder.encode(db, StandardCharsets.UTF_8)
-                + "?connectTimeout=5&ApplicationName=cornac-local",
+                + "?connectTimeout=5&loginTimeout=5&ApplicationName=cornac-local",
             user,
             password);
   }

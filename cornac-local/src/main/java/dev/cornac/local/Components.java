@@ -47,6 +47,8 @@ public final class Components {
                 peerUrl,
                 "--initial-cluster",
                 "etcd=" + peerUrl,
+                // Patroni talks to it through the v2 API (PatroniConfigFile says why).
+                "--enable-v2=true",
                 "--log-level",
                 "warn"),
             layout.etcdDir(),

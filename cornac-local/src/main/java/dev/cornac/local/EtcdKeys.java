@@ -2,14 +2,14 @@ package dev.cornac.local;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 
-/** The few etcd v3 calls the runtime makes itself, through etcd's JSON gateway. */
+/** The few etcd calls the runtime makes itself, on the v2 API Patroni uses (PatroniConfigFile). */
 final class EtcdKeys {
   private EtcdKeys() {}
 
@@ -18,21 +18,19 @@ final class EtcdKeys {
    * deleting it makes a scale-down visible at once instead of a TTL later.
    */
   static void deleteMember(LocalState state, String member) {
-    String key = "/service/" + state.name() + "/members/" + member;
-    String body =
-        "{\"key\":\""
-            + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8))
-            + "\"}";
+    String key =
+        "/v2/keys/service/"
+            + URLEncoder.encode(state.name(), StandardCharsets.UTF_8)
+            + "/members/"
+            + URLEncoder.encode(member, StandardCharsets.UTF_8);
     try {
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(2))
           .build()
           .send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:" + state.etcdClientPort() + "/v3/kv/deleterange"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + state.etcdClientPort() + key))
                   .timeout(Duration.ofSeconds(5))
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .DELETE()
                   .build(),
               HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {

@@ -99,6 +99,7 @@ public final class LocalRuntime {
     backups.ifPresent(b -> PgBackRestPrerequisites.check(b, user));
     files.prepareDirectories(layout);
     LocalState state = planner.plan(c, layout, previous, version, bin);
+    SocketPaths.requireShortEnough(layout, state);
     LocalCredentials credentials = LocalCredentials.load(layout);
     ClusterConvergence.preparePasswords(c, credentials);
     files.writeFiles(manifest, options, layout, state, credentials, backups);
@@ -157,6 +158,7 @@ public final class LocalRuntime {
     LocalState.Member leader = LocalLeader.current(previous);
     LocalState state =
         planner.plan(c, layout, Optional.of(previous), version, postgres.binDir(version));
+    SocketPaths.requireShortEnough(layout, state);
     Set<String> removed = new HashSet<>();
     previous.members().forEach(m -> removed.add(m.name()));
     state.members().forEach(m -> removed.remove(m.name()));
@@ -262,6 +264,26 @@ public final class LocalRuntime {
             "switching over from " + leader.name() + " to " + target.name(),
             () -> ReadinessWaits.switchover(state, leader, target));
     return target.name();
+  }
+
+  /**
+   * Restarts every member, replicas first, with one switchover ({@link RollingRestart}): what makes
+   * a minor update of the installed PostgreSQL take effect.
+   */
+  public List<String> restart(String name) throws Exception {
+    LocalLayout layout = existing(name);
+    LocalState state = LocalState.read(layout).orElseThrow();
+    requireRunning(layout);
+    Progress progress = new Progress(progressOut);
+    RollingRestart.Outcome outcome = RollingRestart.run(state, progress);
+    progress.note(
+        name
+            + " restarted in "
+            + progress.elapsed()
+            + " with "
+            + outcome.switchovers()
+            + " switchover(s)");
+    return outcome.steps();
   }
 
   public LocalStatus status(String name) {

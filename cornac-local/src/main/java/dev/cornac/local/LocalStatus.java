@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.dataplane.patroni.ClusterMember;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ public record LocalStatus(
     boolean running,
     long supervisorPid,
     String postgresVersion,
+    String installedVersion,
     String directory,
     List<MemberStatus> members,
     Integer masterPoolerPort,
@@ -27,8 +29,9 @@ public record LocalStatus(
     WalArchiving archiving) {
 
   /**
-   * One member: Patroni's view (role, state, lag, timeline) with its addresses, data and restart
-   * count.
+   * One member: Patroni's view (role, state, lag, timeline, the server version it runs) with its
+   * addresses, data and restart count. {@code newerBinaries}: the installed binaries are newer than
+   * the running server (a minor update waits for {@code cornac local restart}).
    */
   public record MemberStatus(
       String name,
@@ -37,6 +40,8 @@ public record LocalStatus(
       Long lagBytes,
       Integer timeline,
       boolean pendingRestart,
+      String serverVersion,
+      boolean newerBinaries,
       int port,
       String restUrl,
       String metricsUrl,
@@ -49,10 +54,12 @@ public record LocalStatus(
     List<ClusterMember> view =
         supervisor.isPresent() ? LocalPatroni.clusterView(state).orElse(List.of()) : List.of();
     JsonNode components = components(layout);
+    Optional<ServerVersion> installed = ServerVersion.installed(Path.of(state.binDir()));
     List<MemberStatus> members = new ArrayList<>();
     for (LocalState.Member m : state.membersByOrdinal()) {
       Optional<ClusterMember> seen =
           view.stream().filter(v -> v.name().equals(m.name())).findFirst();
+      Optional<ServerVersion> running = seen.flatMap(v -> runningVersion(m));
       members.add(
           new MemberStatus(
               m.name(),
@@ -70,6 +77,8 @@ public record LocalStatus(
                               : Optional.empty())
                   .orElse(null),
               seen.map(ClusterMember::pendingRestart).orElse(false),
+              running.map(ServerVersion::toString).orElse(null),
+              ServerVersion.restartOwed(running, installed),
               m.pgPort(),
               "http://127.0.0.1:" + m.restPort(),
               metricsUrl(m),
@@ -81,11 +90,20 @@ public record LocalStatus(
         supervisor.isPresent(),
         supervisor.map(ProcessHandle::pid).orElse(0L),
         state.postgresVersion(),
+        installed.map(ServerVersion::toString).orElse(null),
         layout.dir().toString(),
         members,
         state.masterPooler().enabled() ? state.masterPooler().port() : null,
         state.replicaPooler().enabled() ? state.replicaPooler().port() : null,
         archiving(layout, state, supervisor, view));
+  }
+
+  private static Optional<ServerVersion> runningVersion(LocalState.Member m) {
+    try {
+      return ServerVersion.ofNum(LocalPatroni.client(m).patroni().serverVersion());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private static WalArchiving archiving(
@@ -118,6 +136,8 @@ public record LocalStatus(
                         null,
                         null,
                         false,
+                        null,
+                        false,
                         m.pgPort(),
                         "http://127.0.0.1:" + m.restPort(),
                         metricsUrl(m),
@@ -129,6 +149,7 @@ public record LocalStatus(
         supervisor.isPresent(),
         supervisor.map(ProcessHandle::pid).orElse(0L),
         state.postgresVersion(),
+        null,
         layout.dir().toString(),
         members,
         state.masterPooler().enabled() ? state.masterPooler().port() : null,
@@ -152,6 +173,16 @@ public record LocalStatus(
 
   public Optional<MemberStatus> primary() {
     return members.stream().filter(m -> m.role().equals("leader")).findFirst();
+  }
+
+  private static String pendingRestart(MemberStatus m) {
+    if (m.pendingRestart() && m.newerBinaries()) {
+      return "yes (parameters, new binaries)";
+    }
+    if (m.pendingRestart()) {
+      return "yes (parameters)";
+    }
+    return m.newerBinaries() ? "yes (new binaries)" : "no";
   }
 
   public String toJson() {
@@ -178,6 +209,7 @@ public record LocalStatus(
           "STATE",
           "LAG",
           "TL",
+          "VERSION",
           "PENDING RESTART",
           "PORT",
           "RESTARTS",
@@ -192,7 +224,8 @@ public record LocalStatus(
             m.state(),
             m.lagBytes() == null ? "-" : m.lagBytes() + " B",
             m.timeline() == null ? "-" : m.timeline().toString(),
-            m.pendingRestart() ? "yes" : "no",
+            m.serverVersion() == null ? "-" : m.serverVersion(),
+            pendingRestart(m),
             Integer.toString(m.port()),
             Integer.toString(m.restarts()),
             m.restUrl(),
@@ -200,6 +233,19 @@ public record LocalStatus(
           });
     }
     out.append(Table.render(rows));
+    List<String> owing =
+        members.stream().filter(MemberStatus::newerBinaries).map(MemberStatus::name).toList();
+    if (!owing.isEmpty()) {
+      out.append("PostgreSQL ")
+          .append(installedVersion)
+          .append(" is installed; ")
+          .append(String.join(", ", owing))
+          .append(" still run")
+          .append(owing.size() == 1 ? "s" : "")
+          .append(" an older version: `cornac local restart ")
+          .append(name)
+          .append("` restarts every member with one switchover\n");
+    }
     if (masterPoolerPort != null) {
       out.append("pooler (primary): 127.0.0.1:").append(masterPoolerPort).append('\n');
     }

@@ -19,13 +19,15 @@ import java.util.Map;
  * 127.0.0.1 and the remembered ports, the cluster's own etcd, directories under the cluster's
  * directory.
  *
- * <p>Where the manifest is silent, the DCS timings are tighter than Spilo's (ttl 10, loop_wait 2,
- * retry_timeout 4: Patroni's rule ttl ≥ loop_wait + 2·retry_timeout holds): on one machine there is
- * no network to be patient with, and a failover takes ten seconds instead of thirty.
+ * <p>Where the manifest is silent, the DCS timings are tighter than Spilo's (ttl 7, loop_wait 1,
+ * retry_timeout 3: Patroni's rule ttl ≥ loop_wait + 2·retry_timeout holds): on one machine there is
+ * no network to be patient with, and a hung primary is replaced within ten seconds (ttl 10 and
+ * loop_wait 2 took 11.3 s). The cost: each member writes to etcd every second, and a primary that
+ * cannot reach etcd for 3 s demotes itself (docs/local.md "Failover and its timings").
  */
 public final class PatroniConfigFile {
   static final Map<String, Object> DCS_DEFAULTS =
-      Map.of("ttl", 10, "loop_wait", 2, "retry_timeout", 4, "maximum_lag_on_failover", 33554432);
+      Map.of("ttl", 7, "loop_wait", 1, "retry_timeout", 3, "maximum_lag_on_failover", 33554432);
 
   /**
    * What Spilo sets for replication and rewinds; a replica joins in about a second with the retry
@@ -105,7 +107,14 @@ public final class PatroniConfigFile {
     root.putObject("log").put("level", "INFO");
     String rest = "127.0.0.1:" + member.restPort();
     root.putObject("restapi").put("listen", rest).put("connect_address", rest);
-    root.putObject("etcd3").put("hosts", "127.0.0.1:" + state.etcdClientPort());
+    // etcd's v2 API, not etcd3: Patroni 3.0.2 (Debian 12) renews the leader key through etcd3 with
+    // an
+    // unconditional put, so a primary that was frozen past the TTL takes the key back from the
+    // replica promoted
+    // meanwhile, which then demotes itself and loses what it committed (fixed upstream in 3.0.3,
+    // patroni/patroni
+    // pull 2689). The v2 renewal compares the key's value with the member's name first.
+    root.putObject("etcd").put("host", "127.0.0.1:" + state.etcdClientPort());
 
     ObjectNode bootstrap = root.putObject("bootstrap");
     ObjectNode dcs = (ObjectNode) spilo.path("bootstrap").path("dcs").deepCopy();
@@ -173,6 +182,11 @@ public final class PatroniConfigFile {
     pg.put("bin_dir", state.binDir());
     pg.put("pgpass", layout.memberDir(member.name()).resolve("pgpass.patroni").toString());
     pg.putArray("basebackup").addObject().put("checkpoint", "fast");
+    // An old primary that comes back diverged is rewound (use_pg_rewind); should the rewind fail,
+    // it
+    // copies the new primary afresh instead of waiting for someone to remove its data by hand: what
+    // it had beyond the new primary was never on the new timeline anyway.
+    pg.put("remove_data_directory_on_rewind_failure", true);
     JsonNode hba = spilo.path("postgresql").path("pg_hba");
     ArrayNode pgHba = pg.putArray("pg_hba");
     if (hba.isArray() && !hba.isEmpty()) {

@@ -80,8 +80,8 @@ class LocalConfigurationTest {
 
     JsonNode dcs = yml.path("bootstrap").path("dcs");
     assertThat(dcs.path("ttl").asInt()).as("the manifest wins").isEqualTo(20);
-    assertThat(dcs.path("loop_wait").asInt()).as("local default").isEqualTo(2);
-    assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(4);
+    assertThat(dcs.path("loop_wait").asInt()).as("local default").isEqualTo(1);
+    assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(3);
     assertThat(dcs.path("synchronous_mode").asBoolean()).isTrue();
     assertThat(dcs.path("postgresql").path("parameters").path("work_mem").asText())
         .isEqualTo("16MB");
@@ -97,8 +97,11 @@ class LocalConfigurationTest {
         .doesNotContain("C.UTF-8")
         .contains("data-checksums", "auth-host");
     assertThat(yml.path("postgresql").path("listen").asText()).isEqualTo("127.0.0.1:5432");
+    assertThat(yml.path("postgresql").path("remove_data_directory_on_rewind_failure").asBoolean())
+        .as("a failed rewind ends in a fresh copy, not in manual steps")
+        .isTrue();
     assertThat(yml.path("restapi").path("listen").asText()).isEqualTo("127.0.0.1:8008");
-    assertThat(yml.path("etcd3").path("hosts").asText()).isEqualTo("127.0.0.1:2379");
+    assertThat(yml.path("etcd").path("host").asText()).isEqualTo("127.0.0.1:2379");
     assertThat(yml.path("postgresql").path("data_dir").asText())
         .isEqualTo(layout.dataDir("acid-unit-0").toString());
     assertThat(yml.path("postgresql").path("pg_hba").toString())
