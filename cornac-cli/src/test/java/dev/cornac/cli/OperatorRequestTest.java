@@ -18,8 +18,7 @@ class OperatorRequestTest {
             .mapToObj(i -> OperatorRequest.tagged("now"))
             .collect(Collectors.toSet());
 
-    // Then each has its own value: the operator acts on each, and each CLI waits for its own
-    // outcome
+    // Then each has its own value: the operator acts on each, and each CLI waits for its outcome
     assertThat(values).hasSize(100);
     assertThat(values).allSatisfy(v -> assertThat(v).matches("now #\\d{8}T\\d{6}-[0-9a-f]{8}"));
   }

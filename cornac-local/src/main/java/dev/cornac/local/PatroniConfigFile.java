@@ -108,12 +108,10 @@ public final class PatroniConfigFile {
     String rest = "127.0.0.1:" + member.restPort();
     root.putObject("restapi").put("listen", rest).put("connect_address", rest);
     // etcd's v2 API, not etcd3: Patroni 3.0.2 (Debian 12) renews the leader key through etcd3 with
-    // an
-    // unconditional put, so a primary that was frozen past the TTL takes the key back from the
-    // replica promoted
-    // meanwhile, which then demotes itself and loses what it committed (fixed upstream in 3.0.3,
-    // patroni/patroni
-    // pull 2689). The v2 renewal compares the key's value with the member's name first.
+    // an unconditional put, so a primary that was frozen past the TTL takes the key back from the
+    // replica promoted meanwhile, which then demotes itself and loses what it committed (fixed
+    // upstream in 3.0.3, patroni/patroni pull 2689). The v2 renewal compares the key's value with
+    // the member's name first.
     root.putObject("etcd").put("host", "127.0.0.1:" + state.etcdClientPort());
 
     ObjectNode bootstrap = root.putObject("bootstrap");
@@ -182,8 +180,7 @@ public final class PatroniConfigFile {
     pg.put("bin_dir", state.binDir());
     pg.put("pgpass", layout.memberDir(member.name()).resolve("pgpass.patroni").toString());
     pg.putArray("basebackup").addObject().put("checkpoint", "fast");
-    // An old primary that comes back diverged is rewound (use_pg_rewind); should the rewind fail,
-    // it
+    // An old primary that comes back diverged is rewound (use_pg_rewind); if the rewind fails, it
     // copies the new primary afresh instead of waiting for someone to remove its data by hand: what
     // it had beyond the new primary was never on the new timeline anyway.
     pg.put("remove_data_directory_on_rewind_failure", true);

@@ -66,8 +66,7 @@ public final class AcknowledgedWriter implements AutoCloseable {
         + ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))
         + "/postgres?targetServerType="
         + serverType
-        // No host status cache: it would skip a replica just promoted for hostRecheckSeconds (10 s
-        // by
+        // No host status cache: it skips a just-promoted replica for hostRecheckSeconds (10 s by
         // default; 1 s still added up to a second to a switchover's measured gap).
         + "&hostRecheckSeconds=0&connectTimeout=1&socketTimeout=1&ApplicationName=drill-writer";
   }
