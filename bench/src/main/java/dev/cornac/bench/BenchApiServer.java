@@ -127,18 +127,25 @@ final class BenchApiServer implements AutoCloseable {
 
   /** Waits until every one of {@code clusters} reports Running. */
   void awaitRunning(int clusters, Duration timeout) throws InterruptedException {
+    awaitRunning(0, clusters, timeout);
+  }
+
+  /** Waits until the clusters numbered {@code from} (inclusive) to {@code to} report Running. */
+  void awaitRunning(int from, int to, Duration timeout) throws InterruptedException {
     var informer = client.resources(Postgresql.class).inNamespace(NS).inform();
     try {
       Instant deadline = Instant.now().plus(timeout);
       while (Instant.now().isBefore(deadline)) {
         long running =
             informer.getStore().list().stream()
+                .filter(p -> p.getMetadata().getName().compareTo(name(from)) >= 0)
+                .filter(p -> p.getMetadata().getName().compareTo(name(to)) < 0)
                 .filter(
                     p ->
                         p.getStatus() != null
                             && "Running".equals(p.getStatus().postgresClusterStatus))
                 .count();
-        if (running >= clusters) {
+        if (running >= to - from) {
           return;
         }
         Thread.sleep(250);

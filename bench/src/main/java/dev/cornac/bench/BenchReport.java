@@ -29,7 +29,7 @@ final class BenchReport {
     System.out.println(
         "machine: "
             + Runtime.getRuntime().availableProcessors()
-            + " cores, Java "
+            + " cores for the benchmark JVM, Java "
             + Runtime.version()
             + "; "
             + parameters);
