@@ -3,6 +3,7 @@ package dev.cornac.bench;
 import dev.cornac.local.LocalRuntime;
 import dev.cornac.local.PostgresInstallation;
 import dev.cornac.local.RuntimeUser;
+import dev.cornac.testkit.drill.DrillManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,20 +91,7 @@ public final class LocalDrills {
     Path manifest = home.resolve(name + ".yaml");
     String patroni =
         String.join(", ", Stream.of(t.patroni(), s.patroni()).filter(p -> !p.isEmpty()).toList());
-    Files.writeString(
-        manifest,
-        """
-        apiVersion: "acid.zalan.do/v1"
-        kind: postgresql
-        metadata: {name: %s}
-        spec:
-          teamId: drill
-          numberOfInstances: 2
-          postgresql: {version: "%s"}
-          volume: {size: 1Gi}
-          patroni: {%s}
-        """
-            .formatted(name, version, patroni));
+    Files.writeString(manifest, DrillManifest.twoMembers(name, "drill", version, patroni));
     BenchReport.progress(
         "bringing up " + name + " (" + t.name() + "/" + s.name() + ", patroni: {" + patroni + "})");
     List<DrillResult> results = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cornac.testkit.drill.DrillManifest;
 import dev.cornac.testkit.drill.MemberProcesses;
 import java.io.IOException;
 import java.net.URI;
@@ -44,20 +45,7 @@ final class LocalTestCluster implements AutoCloseable {
 
   /** Writes the manifest: 2 members of PostgreSQL 15, with this {@code patroni} section. */
   void manifest(String patroni) throws IOException {
-    Files.writeString(
-        manifest,
-        """
-        apiVersion: "acid.zalan.do/v1"
-        kind: postgresql
-        metadata: {name: %s}
-        spec:
-          teamId: acid
-          numberOfInstances: 2
-          postgresql: {version: "15"}
-          volume: {size: 1Gi}
-          patroni: {%s}
-        """
-            .formatted(name, patroni));
+    Files.writeString(manifest, DrillManifest.twoMembers(name, "acid", "15", patroni));
   }
 
   CliRunner.Result local(String... args) {

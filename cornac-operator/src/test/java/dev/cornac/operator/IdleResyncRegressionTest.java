@@ -2,7 +2,6 @@ package dev.cornac.operator;
 
 import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.cornac.operator.kubernetes.ApiPaths;
 import dev.cornac.testkit.StrictApiServer;
@@ -10,7 +9,6 @@ import dev.cornac.testkit.WithStrictApiServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,19 +32,7 @@ class IdleResyncRegressionTest {
     k8s.configMap(
         "manifests/configmap.yaml", Map.of("watched_namespace", NS, "resync_period", "3s"));
     CornacOperator operator = k8s.startOperator(false);
-    List<String> names = IntStream.range(0, 100).mapToObj(i -> "acid-r" + i).toList();
-    for (String name : names) {
-      k8s.create(ClusterLifecycleTest.MINIMAL.replace("acid-minimal-cluster", name));
-    }
-    for (String name : names) {
-      k8s.runPods(name);
-    }
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () ->
-                assertThat(names).allSatisfy(n -> assertThat(k8s.status(n)).isEqualTo("Running")));
+    List<String> names = k8s.runningMinimalClusters("acid-r", 100);
     operator.flushEvents(Duration.ofSeconds(90));
     k8s.awaitPasses(names, 1);
     k8s.forgetRequests();

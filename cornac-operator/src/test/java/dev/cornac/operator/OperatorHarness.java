@@ -1,5 +1,6 @@
 package dev.cornac.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.api.crd.CrdManifests;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The strict test API server with our CRD and the shipped RBAC installed, the tests' administrator
@@ -352,6 +354,26 @@ public final class OperatorHarness implements AutoCloseable {
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> status.equals(status(name)));
+  }
+
+  /**
+   * {@code count} minimal clusters named {@code prefix0}, {@code prefix1}…, created, given their
+   * pods and awaited until every one reports Running: the fleet the scale checks start from.
+   */
+  public List<String> runningMinimalClusters(String prefix, int count) throws Exception {
+    List<String> names = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    for (String name : names) {
+      create(ClusterLifecycleTest.MINIMAL.replace("acid-minimal-cluster", name));
+    }
+    for (String name : names) {
+      runPods(name);
+    }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> assertThat(names).allSatisfy(n -> assertThat(status(n)).isEqualTo("Running")));
+    return names;
   }
 
   /**

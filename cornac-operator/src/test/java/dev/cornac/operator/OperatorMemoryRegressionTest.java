@@ -2,7 +2,6 @@ package dev.cornac.operator;
 
 import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
@@ -10,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,19 +43,7 @@ class OperatorMemoryRegressionTest {
     k8s = new OperatorHarness(api);
     k8s.configMap("manifests/configmap.yaml", Map.of("watched_namespace", NS));
     CornacOperator first = k8s.startOperator(false);
-    List<String> names = IntStream.range(0, 100).mapToObj(i -> "acid-m" + i).toList();
-    for (String name : names) {
-      k8s.create(ClusterLifecycleTest.MINIMAL.replace("acid-minimal-cluster", name));
-    }
-    for (String name : names) {
-      k8s.runPods(name);
-    }
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () ->
-                assertThat(names).allSatisfy(n -> assertThat(k8s.status(n)).isEqualTo("Running")));
+    List<String> names = k8s.runningMinimalClusters("acid-m", 100);
     first.flushEvents(Duration.ofSeconds(90));
     k8s.stop(first);
     first = null;
