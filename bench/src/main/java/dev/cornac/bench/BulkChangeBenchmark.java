@@ -2,6 +2,7 @@ package dev.cornac.bench;
 
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.dataplane.wait.Poll;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -264,9 +265,7 @@ public final class BulkChangeBenchmark {
       if (cluster != null
           && NEW_IMAGE.equals(pod.getSpec().getContainers().get(0).getImage())
           && (pod.getMetadata().getAnnotations() == null
-              || !pod.getMetadata()
-                  .getAnnotations()
-                  .containsKey("zalando-postgres-operator-rolling-update-required"))) {
+              || !pod.getMetadata().getAnnotations().containsKey(RollingUpdateMark.ANNOTATION))) {
         onNewImage.merge(cluster, 1, Integer::sum);
       }
     }

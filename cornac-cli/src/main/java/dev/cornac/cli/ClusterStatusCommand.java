@@ -7,9 +7,9 @@ import dev.cornac.api.events.EventTimes;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.dataplane.patroni.ClusterMember;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.local.Table;
 import dev.cornac.operator.kubernetes.PortForwardEndpoints;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.operator.switchover.PodMembers;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -184,7 +184,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
               p.getStatus() == null || p.getStatus().getPodIP() == null
                   ? "-"
                   : p.getStatus().getPodIP())
-          .put("rollingUpdatePending", StatefulSetSync.isMarked(p))
+          .put("rollingUpdatePending", RollingUpdateMark.isMarked(p))
           .put(
               "image",
               p.getSpec() == null || p.getSpec().getContainers().isEmpty()

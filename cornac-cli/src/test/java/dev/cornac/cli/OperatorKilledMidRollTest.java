@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.patroni.PatroniClient;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.operator.OperatorHarness;
 import dev.cornac.operator.PatroniPods;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.Identity;
 import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
@@ -105,7 +105,7 @@ class OperatorKilledMidRollTest {
         .as("killed right after the replica's pod was deleted")
         .containsExactly(replica);
     assertThat(patroni.leader().name()).as("killed before the switchover").isEqualTo(leader);
-    assertThat(pod(leader).map(StatefulSetSync::isMarked))
+    assertThat(pod(leader).map(RollingUpdateMark::isMarked))
         .as("the primary's mark outlives the process")
         .contains(true);
 
@@ -123,7 +123,7 @@ class OperatorKilledMidRollTest {
                   .allSatisfy(
                       p -> {
                         assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(IMAGE);
-                        assertThat(StatefulSetSync.isMarked(p)).isFalse();
+                        assertThat(RollingUpdateMark.isMarked(p)).isFalse();
                       });
               assertThat(events()).anyMatch(m -> m.startsWith("Rolling update done"));
             });

@@ -12,9 +12,9 @@ import dev.cornac.api.model.Postgresql;
 import dev.cornac.api.model.PostgresqlStatus;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredStateGenerator;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.generators.rbac.PodServiceAccountGenerator;
 import dev.cornac.generators.secrets.Credentials;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -88,7 +88,7 @@ class AdoptionAndScaleTest {
         .isNotEmpty();
     assertThat(k8s.status("acid-minimal-cluster")).isEqualTo("Running");
     assertThat(k8s.client().pods().inNamespace(NS).list().getItems())
-        .noneMatch(StatefulSetSync::isMarked);
+        .noneMatch(RollingUpdateMark::isMarked);
   }
 
   @Test

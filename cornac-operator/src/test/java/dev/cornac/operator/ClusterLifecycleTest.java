@@ -11,8 +11,8 @@ import dev.cornac.generators.Cluster;
 import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.plan.ObjectMatcher;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.generators.secrets.Credentials;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.Event;
@@ -241,7 +241,7 @@ class ClusterLifecycleTest {
                             .list()
                             .getItems())
                     .hasSize(2)
-                    .allSatisfy(p -> assertThat(StatefulSetSync.isMarked(p)).isTrue()));
+                    .allSatisfy(p -> assertThat(RollingUpdateMark.isMarked(p)).isTrue()));
     await().atMost(Duration.ofSeconds(10)).until(() -> !events("Update").isEmpty());
     k8s.awaitStatus("acid-minimal-cluster", "Updating");
     k8s.runPods("acid-minimal-cluster");

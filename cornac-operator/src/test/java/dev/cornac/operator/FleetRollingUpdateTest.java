@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cornac.api.model.Postgresql;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.operator.switchover.DeclarativeRestart;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
@@ -169,7 +169,7 @@ class FleetRollingUpdateTest {
                       p -> {
                         assertThat(p.getSpec().getContainers().get(0).getImage())
                             .isEqualTo(NEW_IMAGE);
-                        assertThat(StatefulSetSync.isMarked(p)).isFalse();
+                        assertThat(RollingUpdateMark.isMarked(p)).isFalse();
                       });
               assertThat(k8s.status(cluster)).isEqualTo("Running");
             });

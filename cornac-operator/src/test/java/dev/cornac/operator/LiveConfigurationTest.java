@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.OperatorConfiguration;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.config.ConfigurationWatch;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import dev.cornac.testkit.SimulatedPatroniFleet;
 import dev.cornac.testkit.StrictApiServer;
@@ -94,7 +94,7 @@ class LiveConfigurationTest {
                         p -> {
                           assertThat(p.getSpec().getContainers().get(0).getImage())
                               .isEqualTo(NEW_IMAGE);
-                          assertThat(StatefulSetSync.isMarked(p)).isFalse();
+                          assertThat(RollingUpdateMark.isMarked(p)).isFalse();
                         });
                 assertThat(k8s.status(c)).isEqualTo("Running");
               });
@@ -395,7 +395,7 @@ class LiveConfigurationTest {
         .allSatisfy(
             p -> {
               assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(image);
-              assertThat(StatefulSetSync.isMarked(p)).isFalse();
+              assertThat(RollingUpdateMark.isMarked(p)).isFalse();
             });
     assertThat(k8s.status(cluster)).isEqualTo("Running");
   }

@@ -4,7 +4,7 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -95,7 +95,7 @@ class MaintenanceWindowTest {
                           .list()
                           .getItems())
                   .hasSize(2)
-                  .allMatch(StatefulSetSync::isMarked);
+                  .allMatch(RollingUpdateMark::isMarked);
               assertThat(reconciledMessage()).doesNotContain("waits for a maintenance window");
             });
   }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniRole;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.testkit.LocalPatroniCluster;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
@@ -74,7 +74,7 @@ class RollingUpdateOnPodsTest {
                       p -> {
                         assertThat(p.getSpec().getContainers().get(0).getImage())
                             .isEqualTo("ghcr.io/zalando/spilo-17:4.0-p3");
-                        assertThat(StatefulSetSync.isMarked(p)).isFalse();
+                        assertThat(RollingUpdateMark.isMarked(p)).isFalse();
                       });
               assertThat(events()).anyMatch(m -> m.startsWith("Rolling update done"));
             });
@@ -105,7 +105,7 @@ class RollingUpdateOnPodsTest {
             p ->
                 new PodBuilder(p)
                     .editMetadata()
-                    .addToAnnotations(StatefulSetSync.ROLLING_UPDATE_ANNOTATION, "true")
+                    .addToAnnotations(RollingUpdateMark.ANNOTATION, "true")
                     .endMetadata()
                     .build());
     await()
@@ -114,7 +114,7 @@ class RollingUpdateOnPodsTest {
         .untilAsserted(
             () -> {
               assertThat(pods.deletions()).containsExactly(replicaBefore, leaderBefore, leaderNow);
-              assertThat(clusterPods()).noneMatch(StatefulSetSync::isMarked);
+              assertThat(clusterPods()).noneMatch(RollingUpdateMark::isMarked);
             });
     await()
         .atMost(Duration.ofSeconds(30))

@@ -4,7 +4,7 @@ import static dev.cornac.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.testkit.StrictApiServer;
 import dev.cornac.testkit.WithStrictApiServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -157,7 +157,7 @@ class VolumeResizeTest {
         .extracting(p -> p.getMetadata().getUid())
         .as("no pod recreated")
         .containsExactlyInAnyOrderElementsOf(uids);
-    assertThat(pods).noneMatch(StatefulSetSync::isMarked);
+    assertThat(pods).noneMatch(RollingUpdateMark::isMarked);
 
     await()
         .atMost(Duration.ofSeconds(20))

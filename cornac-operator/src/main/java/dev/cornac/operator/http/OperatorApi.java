@@ -11,6 +11,7 @@ import dev.cornac.api.model.Postgresql;
 import dev.cornac.generators.Cluster;
 import dev.cornac.generators.naming.ClusterNames;
 import dev.cornac.generators.naming.Role;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
 import dev.cornac.operator.backups.BackupCatalog;
@@ -19,7 +20,6 @@ import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
 import dev.cornac.operator.reconcile.ClusterInformers;
 import dev.cornac.operator.reconcile.PodEnvironment;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -200,7 +200,7 @@ public final class OperatorApi {
                                 pg.getMetadata().getNamespace(),
                                 pg.getMetadata().getName())
                             .stream()
-                            .anyMatch(StatefulSetSync::isMarked))
+                            .anyMatch(RollingUpdateMark::isMarked))
                 .count();
     // Clusters with pods still to recreate (on an older spec or revision) and those done.
     rolling.put("ClustersToRoll", toRoll);

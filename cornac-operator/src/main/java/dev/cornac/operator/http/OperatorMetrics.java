@@ -1,10 +1,10 @@
 package dev.cornac.operator.http;
 
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.config.ConfigurationStatus;
 import dev.cornac.operator.reconcile.ClusterInformers;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -201,7 +201,7 @@ public final class OperatorMetrics implements AutoCloseable {
       List<Pod> pods = i.ofCluster(Pod.class, key.namespace(), key.name());
       readyRows.add(MultiGauge.Row.of(tags, pods.stream().filter(this::runsWithRole).count()));
       rollingRows.add(
-          MultiGauge.Row.of(tags, pods.stream().filter(StatefulSetSync::isMarked).count()));
+          MultiGauge.Row.of(tags, pods.stream().filter(RollingUpdateMark::isMarked).count()));
       activity
           .record(key)
           .flatMap(ReconcileActivity.Record::lastSuccess)

@@ -4,7 +4,7 @@ import dev.cornac.api.model.PostgresTeam;
 import dev.cornac.api.model.PostgresTeamSpec;
 import dev.cornac.api.model.Postgresql;
 import dev.cornac.generators.monitoring.PodMonitor;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -337,7 +337,7 @@ public final class ClusterInformers {
     return !Objects.equals(label(before, podRoleLabel), label(after, podRoleLabel))
         || !Objects.equals(phase(before), phase(after))
         || !Objects.equals(podIp(before), podIp(after))
-        || StatefulSetSync.isMarked(before) != StatefulSetSync.isMarked(after)
+        || RollingUpdateMark.isMarked(before) != RollingUpdateMark.isMarked(after)
         || !Objects.equals(
             before.getMetadata().getDeletionTimestamp(),
             after.getMetadata().getDeletionTimestamp());

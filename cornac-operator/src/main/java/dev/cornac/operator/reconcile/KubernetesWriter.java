@@ -3,19 +3,22 @@ package dev.cornac.operator.reconcile;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cornac.api.model.ManifestMapper;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.net.HttpURLConnection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every write the reconciler makes goes through here: create, update (PUT with the live
@@ -103,8 +106,28 @@ public final class KubernetesWriter {
    * Marks a pod for a rolling update (upstream's annotation), remembered until the cache shows it.
    */
   public void markForRollingUpdate(Pod pod) {
-    patchMetadata(pod, null, Map.of(StatefulSetSync.ROLLING_UPDATE_ANNOTATION, "true"), null);
+    patchMetadata(pod, null, Map.of(RollingUpdateMark.ANNOTATION, "true"), null);
     informers.recentPodWrites().markedForRollingUpdate(pod);
+  }
+
+  /**
+   * Sets and removes keys of a Secret's data on the Secret as the API server has it (a read and a
+   * PUT with its resourceVersion): a key written meanwhile by somebody else is kept.
+   */
+  public void editSecretData(Secret live, Map<String, String> put, Set<String> remove) {
+    client
+        .secrets()
+        .inNamespace(live.getMetadata().getNamespace())
+        .withName(live.getMetadata().getName())
+        .edit(
+            s -> {
+              Map<String, String> data =
+                  new LinkedHashMap<>(s.getData() == null ? Map.of() : s.getData());
+              data.putAll(put);
+              remove.forEach(data::remove);
+              s.setData(data);
+              return s;
+            });
   }
 
   public void deleteOrphaningDependents(HasMetadata actual) {

@@ -16,7 +16,11 @@ import dev.cornac.generators.DesiredState;
 import dev.cornac.generators.DesiredStateGenerator;
 import dev.cornac.generators.GenerationException;
 import dev.cornac.generators.monitoring.PodMonitor;
+import dev.cornac.generators.plan.ObjectPlanner;
+import dev.cornac.generators.plan.ObservedCluster;
+import dev.cornac.generators.secrets.CredentialSecretGenerator;
 import dev.cornac.generators.secrets.Credentials;
+import dev.cornac.generators.secrets.PasswordGenerator;
 import dev.cornac.generators.secrets.TeamMembers;
 import dev.cornac.operator.activity.ReconcileActivity;
 import dev.cornac.operator.activity.RingLog;
@@ -26,17 +30,6 @@ import dev.cornac.operator.deletion.DeleteProtection;
 import dev.cornac.operator.events.EventRecorder;
 import dev.cornac.operator.infrastructure.InfrastructureRoles;
 import dev.cornac.operator.maintenance.VersionGate;
-import dev.cornac.operator.reconcile.steps.ConnectionPoolerSync;
-import dev.cornac.operator.reconcile.steps.InfrastructureRoleSecrets;
-import dev.cornac.operator.reconcile.steps.LogicalBackupSync;
-import dev.cornac.operator.reconcile.steps.PasswordRotationSync;
-import dev.cornac.operator.reconcile.steps.PodDisruptionBudgetSync;
-import dev.cornac.operator.reconcile.steps.PodMonitorSync;
-import dev.cornac.operator.reconcile.steps.SecretSync;
-import dev.cornac.operator.reconcile.steps.ServiceAccountSync;
-import dev.cornac.operator.reconcile.steps.ServiceSync;
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
-import dev.cornac.operator.reconcile.steps.VolumeResizeSync;
 import dev.cornac.operator.rolling.RollingUpdateSlots;
 import dev.cornac.operator.rolling.RollingUpdateSync;
 import dev.cornac.operator.status.ClusterStatus;
@@ -76,9 +69,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every owned {@code postgresql} resource's objects in their desired state: observe (informer
- * caches), validate, reconcile (a chain of small steps in upstream's creation order), record
- * (status and events). JOSDK guarantees that one cluster is reconciled by one worker at a time.
+ * Keeps every owned {@code postgresql} resource's objects in their desired state, one pass at a
+ * time: validate; observe (one {@link ObservedCluster} from the informer caches); plan the object
+ * writes ({@link ObjectPlanner}, pure) and act on them ({@link PlanExecutor}); then the member
+ * steps, each planned as data and one step per pass; record (status and events, once). JOSDK
+ * guarantees that one cluster is reconciled by one worker at a time (docs/architecture.md).
  */
 public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   public static final String FINALIZER = "postgres-operator.acid.zalan.do";
@@ -376,7 +371,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       Cluster cluster = gated.cluster();
       String ns = cluster.namespace();
       Credentials credentials =
-          Credentials.keepingExisting(secret -> SecretSync.storedPassword(informers, ns, secret));
+          Credentials.keepingExisting(secret -> StoredSecrets.password(informers, ns, secret));
       DesiredState desired =
           DesiredStateGenerator.generate(
               cluster,
@@ -396,8 +391,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
               });
       if (majorUpgrade.running(cluster.uid())) {
         // Nothing else touches the pods while Spilo's upgrade script runs in the primary (upstream
-        // runs it inside
-        // its sync); the pass only looks at it, and the exec's end wakes the next one.
+        // runs it inside its sync); the pass only looks at it, and the exec's end wakes the next.
         List<Condition> reported = majorUpgrade.progress(r).stream().toList();
         return record(
             pg,
@@ -409,31 +403,32 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
             reported,
             r.statusWritten());
       }
-      ServiceAccountSync.sync(r);
-      ServiceSync.sync(r);
-      SecretSync.sync(r);
-      InfrastructureRoleSecrets.sync(r, infrastructureRoles);
-      if (!cluster.isStandby()) {
-        PasswordRotationSync.sync(r, clock);
-      }
-      PodDisruptionBudgetSync.sync(r);
-      scaleDown.moveThePrimaryBeforeScalingDown(r);
-      StatefulSetSync.sync(r);
-      VolumeResizeSync.sync(r);
-      LogicalBackupSync.sync(r);
-      ConnectionPoolerSync.sync(r);
-      PodMonitorSync.sync(r);
-      boolean ready = podsReady(cluster);
-      // Pod recreation waits for a successful Patroni configuration sync and its restarts
-      // (reference c.3); a roll
-      // that has taken a pod down goes on while the pods are not all ready.
+      // 1. Observe: one view of what the cluster has, from the caches.
+      ObjectPlanner.Request request =
+          new ObjectPlanner.Request(
+              cluster,
+              desired,
+              infrastructureSecrets(cluster),
+              Optional.empty(),
+              Optional.of(
+                  new ObjectPlanner.Rotation(clock.instant(), PasswordGenerator::generate)));
+      ObservedCluster observed =
+          ObservedClusterReader.read(informers, cluster, ObjectPlanner.reads(request));
+      boolean ready = podsReady(cluster, observed.pods());
+      // 2. Plan the object writes (a scale-down that would remove the primary is held until it
+      // has handed over), 3. act on them, in upstream's order.
+      Optional<Integer> hold = scaleDown.holdBeforeScalingDown(r, observed);
+      PlanExecutor.act(r, ObjectPlanner.plan(request.holding(hold), observed));
+      // Then the member steps, each planned as data and one step per pass. Pod recreation waits
+      // for a successful Patroni configuration sync and its restarts (reference c.3); a roll that
+      // has taken a pod down goes on while the pods are not all ready.
       DataPlane plane = ready ? syncDataPlane(r) : DataPlane.SYNCED;
       RollingUpdateSync.State roll =
           plane == DataPlane.SYNCED ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
       List<Condition> reported = new ArrayList<>();
       if (ready && roll == RollingUpdateSync.State.IDLE) {
-        // A primary on a node being drained moves off it; then the switchover and restart asked for
-        // by annotation.
+        // A primary on a node being drained moves off it; then the switchover and restart asked
+        // for by annotation.
         onAddressedPods(
             r,
             pods -> {
@@ -463,6 +458,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
           roll == RollingUpdateSync.State.IDLE
               ? StatusCalculator.Outcome.APPLIED
               : StatusCalculator.Outcome.ROLLING;
+      // 4. Record: status and Events, once.
       return record(pg, outcome, ready, message, null, next, reported, r.statusWritten());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
@@ -479,6 +475,23 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     } catch (GenerationException e) {
       return failed(pg, e.getMessage());
     }
+  }
+
+  /**
+   * The credential Secret of each infrastructure role in the cluster's namespace, as for manifest
+   * users, with the infrastructure secret's password (reference 3.10).
+   */
+  private List<ObjectPlanner.InfrastructureSecret> infrastructureSecrets(Cluster cluster) {
+    return infrastructureRoles.stream()
+        .map(
+            role ->
+                new ObjectPlanner.InfrastructureSecret(
+                    role.name(),
+                    CredentialSecretGenerator.secret(
+                        cluster,
+                        role.desired(cluster.namespace()),
+                        (secret, user) -> role.password())))
+        .toList();
   }
 
   /** Where the data plane stands after this pass's sync. */
@@ -505,8 +518,8 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
           dataPlane.sync(
               cluster,
               informers.ofCluster(Pod.class, ns, cluster.name()),
-              secret -> SecretSync.storedField(informers, ns, secret, "password"),
-              secret -> SecretSync.storedField(informers, ns, secret, "username"),
+              secret -> StoredSecrets.field(informers, ns, secret, "password"),
+              secret -> StoredSecrets.field(informers, ns, secret, "username"),
               infrastructureRoles,
               TeamMembers.of(cluster, informers.postgresTeams()));
       if (!done.actions().isEmpty()) {
@@ -632,11 +645,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   /** The pods are up when every instance has a Patroni role label and exactly one is the master. */
   boolean podsReady(Cluster cluster) {
+    return podsReady(cluster, informers.ofCluster(Pod.class, cluster.namespace(), cluster.name()));
+  }
+
+  private boolean podsReady(Cluster cluster, List<Pod> pods) {
     int instances = cluster.effectiveInstances();
     if (instances == 0) {
       return true;
     }
-    List<Pod> pods = informers.ofCluster(Pod.class, cluster.namespace(), cluster.name());
     String roleLabel = config.podRoleLabel();
     long masters = pods.stream().filter(p -> "master".equals(role(p, roleLabel))).count();
     long replicas = pods.stream().filter(p -> "replica".equals(role(p, roleLabel))).count();

@@ -1,6 +1,6 @@
 package dev.cornac.operator.reconcile;
 
-import dev.cornac.operator.reconcile.steps.StatefulSetSync;
+import dev.cornac.generators.plan.RollingUpdateMark;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,7 @@ public final class RecentPodWrites {
    * Marked for a rolling update, in the cache or by a write of ours the cache does not show yet.
    */
   public boolean isMarked(Pod pod) {
-    return StatefulSetSync.isMarked(pod) || marked.containsKey(uid(pod));
+    return RollingUpdateMark.isMarked(pod) || marked.containsKey(uid(pod));
   }
 
   /** A pod we deleted that the cache still lists. */

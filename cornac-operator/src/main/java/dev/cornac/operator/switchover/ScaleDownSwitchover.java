@@ -4,6 +4,7 @@ import dev.cornac.dataplane.MemberEndpoints;
 import dev.cornac.dataplane.patroni.PatroniClient;
 import dev.cornac.dataplane.patroni.PatroniException;
 import dev.cornac.dataplane.switchover.Switchover;
+import dev.cornac.generators.plan.ObservedCluster;
 import dev.cornac.operator.reconcile.Reconciliation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -14,8 +15,8 @@ import java.util.Optional;
 /**
  * Before Kubernetes removes the highest ordinals of a shrinking StatefulSet, the primary must not
  * be among them (reference g.3): it hands over by switchover to the best replica that stays. When
- * no replica can take over, the scale-down waits (the StatefulSet keeps its size this pass) and the
- * status says why.
+ * no replica can take over, the scale-down waits (the plan keeps the StatefulSet's size this pass)
+ * and the status says why.
  */
 public final class ScaleDownSwitchover {
   private final MemberEndpoints endpoints;
@@ -27,25 +28,24 @@ public final class ScaleDownSwitchover {
   }
 
   /**
-   * Switches over when the primary would be removed, else holds the StatefulSet at its size this
-   * pass (the desired replicas are set back) and looks again in seconds.
+   * Switches over when the primary would be removed; else the size the StatefulSet keeps this pass
+   * (the scale-down waits), and the next pass comes in seconds.
    */
-  public void moveThePrimaryBeforeScalingDown(Reconciliation r) {
+  public Optional<Integer> holdBeforeScalingDown(Reconciliation r, ObservedCluster observed) {
     StatefulSet desired = r.desired().statefulSet();
-    Optional<StatefulSet> live = r.live(StatefulSet.class, desired);
+    Optional<StatefulSet> live = observed.live(desired);
     if (live.isEmpty() || live.get().getSpec().getReplicas() == null) {
-      return;
+      return Optional.empty();
     }
     int keep = desired.getSpec().getReplicas();
     int now = live.get().getSpec().getReplicas();
     if (keep >= now || keep == 0) {
-      return;
+      return Optional.empty();
     }
-    List<Pod> pods =
-        r.informers().ofCluster(Pod.class, r.cluster().namespace(), r.cluster().name());
+    List<Pod> pods = observed.pods();
     Optional<Pod> primary = pods.stream().filter(p -> "master".equals(label(p))).findFirst();
     if (primary.isEmpty() || PodMembers.ordinal(primary.get().getMetadata().getName()) < keep) {
-      return;
+      return Optional.empty();
     }
     String leader = primary.get().getMetadata().getName();
     PodMembers members = new PodMembers(endpoints, pods);
@@ -67,7 +67,7 @@ public final class ScaleDownSwitchover {
                   + " before scaling down to "
                   + keep
                   + " instance(s)");
-          return;
+          return Optional.empty();
         }
         outcome =
             result instanceof Switchover.NotYet notYet
@@ -80,7 +80,6 @@ public final class ScaleDownSwitchover {
     } catch (PatroniException e) {
       outcome = e.getMessage();
     }
-    desired.getSpec().setReplicas(now);
     r.note(
         "scale-down to "
             + keep
@@ -90,6 +89,7 @@ public final class ScaleDownSwitchover {
             + outcome
             + ")");
     r.recheckIn(Reconciliation.NEXT_STEP);
+    return Optional.of(now);
   }
 
   private String label(Pod p) {
