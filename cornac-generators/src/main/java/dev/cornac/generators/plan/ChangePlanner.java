@@ -8,20 +8,21 @@ import dev.cornac.generators.DesiredState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The plan of a change, as data: the desired objects of the new manifest against what exists (the
@@ -54,6 +55,29 @@ public final class ChangePlanner {
     boolean observed(String kind) {
       return observedKinds.isEmpty() || observedKinds.contains(kind);
     }
+
+    /** What exists, as the operator's planner reads it: the kinds not read are unobserved. */
+    ObservedCluster observed(ObjectPlanner.Request request) {
+      Map<ObjectKey, HasMetadata> byKey = new HashMap<>();
+      objects.forEach(o -> byKey.put(ObjectKey.of(o), o));
+      Set<Class<? extends HasMetadata>> unobserved = new HashSet<>();
+      ObjectPlanner.reads(request).stream()
+          .filter(k -> !observed(k.kind()))
+          .forEach(k -> unobserved.add(k.type()));
+      return new ObservedCluster(
+          byKey,
+          unobserved,
+          pods,
+          pods.stream()
+              .filter(RollingUpdateMark::isMarked)
+              .map(p -> p.getMetadata().getName())
+              .collect(Collectors.toSet()),
+          objects.stream()
+              .filter(PersistentVolumeClaim.class::isInstance)
+              .map(PersistentVolumeClaim.class::cast)
+              .toList(),
+          Map.of());
+    }
   }
 
   private ChangePlanner() {}
@@ -61,56 +85,14 @@ public final class ChangePlanner {
   public static ChangePlan plan(
       Cluster cluster, DesiredState desired, Current current, Instant now) {
     String id = cluster.namespace() + "/" + cluster.name();
+    ObjectPlanner.Request request = ObjectPlanner.Request.of(cluster, desired);
+    ObjectPlan objectPlan = ObjectPlanner.plan(request, current.observed(request));
+    StatefulSetChange sts = objectPlan.statefulSet();
     List<ChangePlan.ObjectChange> objects = new ArrayList<>();
-    Set<String> wanted = new LinkedHashSet<>();
-    StatefulSetChange sts =
-        StatefulSetChange.of(
-            desired.statefulSet(),
-            find(current.objects(), desired.statefulSet()).map(StatefulSet.class::cast),
-            cluster.config().bool("enable_lazy_spilo_upgrade"));
-    for (HasMetadata d : desired.inCreationOrder()) {
-      if (d instanceof ServiceAccount
-          || d instanceof RoleBinding
-          || !current.observed(d.getKind())) {
-        continue; // shared by the namespace's clusters, or not read
-      }
-      wanted.add(key(d));
-      Optional<HasMetadata> live = find(current.objects(), d);
-      if (d instanceof StatefulSet) {
-        if (sts.action() != StatefulSetChange.Action.NONE) {
-          objects.add(
-              new ChangePlan.ObjectChange(
-                  d.getKind(),
-                  name(d),
-                  ChangePlan.Action.valueOf(sts.action().name()),
-                  sts.fields()));
-        }
-      } else if (live.isEmpty()) {
-        objects.add(
-            new ChangePlan.ObjectChange(d.getKind(), name(d), ChangePlan.Action.CREATE, List.of()));
-      } else if (!(d instanceof Secret) && !ObjectMatcher.covers(d, live.get())) {
-        // Secrets keep their stored passwords: only a missing one is news.
-        objects.add(
-            new ChangePlan.ObjectChange(
-                d.getKind(),
-                name(d),
-                ChangePlan.Action.UPDATE,
-                ObjectMatcher.differences(d, live.get())));
-      }
+    for (ObjectStep step : objectPlan.steps()) {
+      objectChange(step, sts).ifPresent(objects::add);
     }
-    for (HasMetadata o : current.objects()) {
-      // Secrets and volumes are never removed by a change of the manifest.
-      if (!wanted.contains(key(o))
-          && !(o instanceof Secret)
-          && !(o instanceof PersistentVolumeClaim)
-          && !(o instanceof Pod)
-          && !(o instanceof ServiceAccount)
-          && !(o instanceof RoleBinding)) {
-        objects.add(
-            new ChangePlan.ObjectChange(o.getKind(), name(o), ChangePlan.Action.DELETE, List.of()));
-      }
-    }
-    List<String> restarts = podRestarts(cluster, desired, current, sts);
+    List<String> restarts = podRestarts(cluster, current, objectPlan);
     boolean primaryRestarts = restarts.stream().anyMatch(p -> p.contains("(the primary"));
     Optional<String> switchover =
         primaryRestarts && Math.max(current.pods().size(), sts.replicasTo()) > 1
@@ -129,42 +111,83 @@ public final class ChangePlanner {
   }
 
   /**
+   * A step of the operator's plan as the diff shows it: the namespace's shared ServiceAccount and
+   * RoleBinding, pod marks (shown as restarts) and notes are left out.
+   */
+  private static Optional<ChangePlan.ObjectChange> objectChange(
+      ObjectStep step, StatefulSetChange sts) {
+    HasMetadata subject = step.subject();
+    if (subject == null
+        || subject instanceof ServiceAccount
+        || subject instanceof RoleBinding
+        || step instanceof ObjectStep.MarkPod) {
+      return Optional.empty();
+    }
+    ChangePlan.Action action;
+    List<String> fields;
+    if (step instanceof ObjectStep.Create) {
+      action = ChangePlan.Action.CREATE;
+      fields = List.of();
+    } else if (step instanceof ObjectStep.Delete) {
+      action = ChangePlan.Action.DELETE;
+      fields = List.of();
+    } else if (step instanceof ObjectStep.Recreate recreate) {
+      action = ChangePlan.Action.REPLACE;
+      fields = fields(recreate.object(), recreate.live(), sts);
+    } else {
+      action = ChangePlan.Action.UPDATE;
+      fields =
+          step instanceof ObjectStep.Update update
+              ? fields(update.object(), update.live(), sts)
+              : step instanceof ObjectStep.PatchMetadata patch
+                  ? metadataFields(patch)
+                  : step instanceof ObjectStep.Resize
+                      ? List.of(".spec.resources.requests.storage")
+                      : List.of(".data");
+    }
+    return Optional.of(
+        new ChangePlan.ObjectChange(subject.getKind(), name(subject), action, fields));
+  }
+
+  private static List<String> fields(HasMetadata desired, HasMetadata live, StatefulSetChange sts) {
+    return desired instanceof StatefulSet ? sts.fields() : ObjectMatcher.differences(desired, live);
+  }
+
+  private static List<String> metadataFields(ObjectStep.PatchMetadata patch) {
+    List<String> out = new ArrayList<>();
+    if (patch.labels() != null) {
+      out.add(".metadata.labels");
+    }
+    if (patch.annotations() != null) {
+      out.add(".metadata.annotations");
+    }
+    if (patch.ownerReferences() != null) {
+      out.add(".metadata.ownerReferences");
+    }
+    return out;
+  }
+
+  /**
    * Replicas first by ordinal, the primary last (upstream's order); offline, ordinal 0 stands for
    * the primary.
    */
-  private static List<String> podRestarts(
-      Cluster cluster, DesiredState desired, Current current, StatefulSetChange sts) {
+  private static List<String> podRestarts(Cluster cluster, Current current, ObjectPlan plan) {
     Set<String> marked = new TreeSet<>(Comparator.comparingInt(ChangePlanner::ordinal));
-    String image =
-        desired.statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    boolean lazy = cluster.config().bool("enable_lazy_spilo_upgrade");
     if (current.pods().isEmpty()) {
-      if (sts.rollsPods()) {
-        int running = sts.replicasFrom().orElse(0);
+      if (plan.statefulSet().rollsPods()) {
+        int running = plan.statefulSet().replicasFrom().orElse(0);
         for (int i = 0; i < running; i++) {
           marked.add(cluster.name() + "-" + i);
         }
       }
     } else {
-      for (Pod p : current.pods()) {
-        boolean outdated =
-            !lazy
-                && p.getSpec() != null
-                && p.getSpec().getContainers() != null
-                && p.getSpec().getContainers().stream()
-                    .anyMatch(
-                        c ->
-                            "postgres".equals(c.getName()) && !Objects.equals(image, c.getImage()));
-        Map<String, String> annotations = p.getMetadata().getAnnotations();
-        boolean alreadyMarked =
-            annotations != null
-                && "true"
-                    .equalsIgnoreCase(
-                        annotations.get("zalando-postgres-operator-rolling-update-required"));
-        if (sts.rollsPods() || outdated || alreadyMarked) {
-          marked.add(p.getMetadata().getName());
-        }
-      }
+      // The pods the operator's plan marks, and those marked already.
+      current.pods().stream()
+          .filter(RollingUpdateMark::isMarked)
+          .forEach(p -> marked.add(p.getMetadata().getName()));
+      plan.steps().stream()
+          .filter(ObjectStep.MarkPod.class::isInstance)
+          .forEach(m -> marked.add(m.subject().getMetadata().getName()));
     }
     Optional<String> primary =
         current.pods().stream()
@@ -298,14 +321,6 @@ public final class ChangePlanner {
       }
     }
     return out;
-  }
-
-  private static Optional<HasMetadata> find(List<HasMetadata> objects, HasMetadata wanted) {
-    return objects.stream().filter(o -> key(o).equals(key(wanted))).findFirst();
-  }
-
-  private static String key(HasMetadata o) {
-    return o.getKind() + "/" + name(o);
   }
 
   private static String name(HasMetadata o) {

@@ -133,12 +133,12 @@ class ChangePlannerTest {
   }
 
   @Test
-  void turningThePoolerOffDeletesItsDeploymentAndServiceButNotItsSecret() {
+  void turningThePoolerOffDeletesItsObjectsAsTheOperatorDoes() {
     ChangePlan plan = offline(minimalWith("enableConnectionPooler: true"), Fixtures.MINIMAL);
     assertThat(plan.objects())
         .filteredOn(o -> o.action() == ChangePlan.Action.DELETE)
         .extracting(ChangePlan.ObjectChange::kind)
-        .containsExactlyInAnyOrder("Deployment", "Service");
+        .containsExactlyInAnyOrder("Deployment", "Service", "Secret");
   }
 
   @Test
