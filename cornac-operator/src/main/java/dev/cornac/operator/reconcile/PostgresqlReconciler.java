@@ -77,15 +77,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresqlReconciler implements Reconciler<Postgresql> {
   public static final String FINALIZER = "postgres-operator.acid.zalan.do";
-  static final Duration NOT_READY_RECHECK = Duration.ofSeconds(10);
+
+  /** A manifest that cannot be applied is looked at again now and then (it may be edited). */
+  static final Duration INVALID_RECHECK = Duration.ofMinutes(1);
+
   static final Duration FAILURE_RETRY = Duration.ofSeconds(30);
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
-
-  /**
-   * A cluster in line for a rolling-update slot is woken when one frees; this is only the safety
-   * net.
-   */
-  static final Duration ROLL_SLOT_RECHECK = Duration.ofMinutes(1);
 
   /**
    * Windows are compared at minute precision: a pass just after the opening minute starts is inside
@@ -346,19 +343,14 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
           false,
           pg.unreadable().get(),
           "Invalid",
-          NOT_READY_RECHECK.multipliedBy(6));
+          INVALID_RECHECK);
     }
     ValidationResult validation = new ManifestValidator(config).validate(ManifestMapper.tree(pg));
     if (!validation.isValid()) {
       String message =
           validation.errors().stream().map(Violation::message).collect(Collectors.joining("; "));
       return record(
-          pg,
-          StatusCalculator.Outcome.INVALID,
-          false,
-          message,
-          "Invalid",
-          NOT_READY_RECHECK.multipliedBy(6));
+          pg, StatusCalculator.Outcome.INVALID, false, message, "Invalid", INVALID_RECHECK);
     }
     try {
       ensureFinalizer(pg);
@@ -444,13 +436,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       }
       String message = r.actions().isEmpty() ? "in sync" : String.join("; ", r.actions());
       Duration next =
-          switch (roll) {
-            case ROLLING ->
-                plane == DataPlane.FAILED ? NOT_READY_RECHECK : Reconciliation.NEXT_STEP;
-            case WAITING_FOR_SLOT -> ROLL_SLOT_RECHECK;
-            case WAITING_FOR_WINDOW -> resyncInterval();
-            case IDLE -> !ready ? NOT_READY_RECHECK : r.recheck().orElseGet(this::resyncInterval);
-          };
+          NextPass.after(roll, plane == DataPlane.FAILED, ready, r.recheck(), resyncInterval());
       if (r.waitsForWindow()) {
         next = untilWindowOpens(cluster, next);
       }
