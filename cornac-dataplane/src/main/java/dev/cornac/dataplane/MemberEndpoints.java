@@ -23,7 +23,7 @@ public interface MemberEndpoints {
 
   /**
    * In the cluster: the pod IP and the fixed Spilo ports, TLS required as upstream connects
-   * (reference e.1).
+   * (upstream: pkg/cluster/database.go, pgConnectionString).
    */
   static MemberEndpoints podIp() {
     return new MemberEndpoints() {

@@ -65,7 +65,7 @@ public record Cluster(Postgresql resource, OperatorConfig config) {
 
   /**
    * numberOfInstances clamped to min/max_instances, unless the ignore annotation says "true"
-   * (reference 3.1).
+   * (upstream: pkg/cluster/k8sres.go, getNumberOfInstances).
    */
   public int effectiveInstances() {
     int n = manifestInstances();
@@ -88,7 +88,10 @@ public record Cluster(Postgresql resource, OperatorConfig config) {
     return n;
   }
 
-  /** Standby if the section is present or env carries a STANDBY_WALE_*_PREFIX (reference 1.3.3). */
+  /**
+   * Standby if the section is present or env carries a STANDBY_WALE_*_PREFIX (upstream:
+   * pkg/cluster/util.go, isStandbyCluster).
+   */
   public boolean isStandby() {
     if (spec().standby != null) {
       return true;
@@ -116,7 +119,7 @@ public record Cluster(Postgresql resource, OperatorConfig config) {
     return masterPoolerEnabled() || replicaPoolerEnabled();
   }
 
-  /** Owner references of child objects (reference 3.16 "OR"). */
+  /** Owner references of child objects (upstream: pkg/cluster/k8sres.go, ownerReferences). */
   public List<OwnerReference> ownerReferences() {
     List<OwnerReference> refs = new ArrayList<>();
     if (resource.getMetadata().getOwnerReferences() != null) {

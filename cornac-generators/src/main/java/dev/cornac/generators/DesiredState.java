@@ -38,7 +38,7 @@ public record DesiredState(
 
   /**
    * ServiceAccount and RoleBinding, Endpoints, Services, Secrets, PDBs, StatefulSet, CronJob,
-   * poolers (3.0), then Cornac's PodMonitor.
+   * poolers (upstream: pkg/cluster/cluster.go, Create), then Cornac's PodMonitor.
    */
   public List<HasMetadata> inCreationOrder() {
     List<HasMetadata> all = new ArrayList<>();

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every example manifest (ours and upstream's) rendered under the example ConfigMap and under an
  * empty one, compared with the reviewed output in {@code src/test/resources/golden}. After an
  * intended change, rerun with {@code -Dcornac.update=true} and review the diff of the golden files
- * against the reference.
+ * against upstream's code (pkg/cluster/k8sres.go).
  */
 class GoldenFilesTest {
   private static final Path GOLDEN =

@@ -18,8 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reference section 5: the minimal upstream example under the upstream default
- * OperatorConfiguration.
+ * What upstream generates (pkg/cluster/k8sres.go, generateStatefulSet) for its minimal example
+ * (manifests/minimal-postgres-manifest.yaml) under its default OperatorConfiguration
+ * (manifests/postgresql-operator-default-configuration.yaml).
  */
 class WorkedExampleTest {
   private static final OperatorConfig CRD_DEFAULTS =
@@ -46,8 +47,8 @@ class WorkedExampleTest {
         getClass().getResourceAsStream("/reference/worked-example-statefulset.yaml")) {
       expected = ManifestMapper.yaml().readTree(in);
     }
-    // The reference abbreviates the template metadata; 3.1 says it carries the namespace, which we
-    // keep.
+    // The expected file abbreviates the template metadata; upstream's generatePodTemplate sets the
+    // namespace there, which we keep.
     assertThat(ours.path("spec").path("template").path("metadata").path("namespace").asText())
         .isEqualTo("default");
     ((ObjectNode) ours.path("spec").path("template").path("metadata")).remove("namespace");

@@ -111,8 +111,8 @@ class PodEnvironmentOperatorTest {
         .until(() -> find(env("acid-minio"), "AWS_ENDPOINT") != null);
     List<EnvVar> env = env("acid-minio");
     List<String> names = env.stream().map(EnvVar::getName).toList();
-    // Upstream's order (reference 3.2): Secret keys sorted, then ConfigMap entries sorted, then the
-    // bucket.
+    // Upstream's order (upstream: pkg/cluster/k8sres.go, generateSpiloPodEnvVars): Secret keys
+    // sorted, then ConfigMap entries sorted, then the bucket.
     assertThat(names.subList(names.indexOf("AWS_ACCESS_KEY_ID"), names.size()))
         .containsExactly(
             "AWS_ACCESS_KEY_ID",

@@ -107,7 +107,10 @@ public record UiSettings(
         Boolean.parseBoolean(env.getOrDefault("CORNAC_UI_ANONYMOUS_READ", "false")));
   }
 
-  /** Upstream's UI defaults (reference i.4) for what the pages use. */
+  /**
+   * Upstream's UI defaults (upstream: ui/operator_ui/main.py, DEFAULT_UI_CONFIG) for what the pages
+   * use.
+   */
   static ObjectNode defaults() {
     ObjectNode c = ManifestMapper.json().createObjectNode();
     c.set("postgresql_versions", ManifestMapper.json().valueToTree(POSTGRES_VERSIONS));

@@ -4,8 +4,9 @@ import dev.cornac.api.model.Patterns;
 import java.util.Optional;
 
 /**
- * Upstream's {@code {TEAM}-{NAME}} rule (reference 1.6). It is enforced only with {@code
- * enable_team_id_clustername_prefix}, but the short name always feeds the legacy DNS names.
+ * Upstream's {@code {TEAM}-{NAME}} rule (upstream: pkg/apis/acid.zalan.do/v1/util.go,
+ * ExtractClusterName). It is enforced only with {@code enable_team_id_clustername_prefix}, but the
+ * short name always feeds the legacy DNS names.
  */
 public final class ClusterNameRule {
   public static final int MAX_NAME_LENGTH = 58;

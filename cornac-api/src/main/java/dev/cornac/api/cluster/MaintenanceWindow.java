@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * A maintenance window, {@code Ddd:HH:MM-HH:MM} or {@code HH:MM-HH:MM} (every day), parsed with
- * upstream's Go rules (reference 1.5): hour of one or two digits, minutes of exactly two, no
+ * upstream's Go rules (upstream: pkg/apis/acid.zalan.do/v1/marshal.go,
+ * MaintenanceWindow.UnmarshalJSON): hour of one or two digits, minutes of exactly two, no
  * surrounding spaces, end not before start.
  */
 public record MaintenanceWindow(Optional<DayOfWeek> weekday, LocalTime start, LocalTime end) {

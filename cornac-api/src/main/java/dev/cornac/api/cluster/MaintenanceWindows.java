@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Whether now is a time for maintenance (reference c.5): the manifest's windows, else the
- * configuration's; none configured, or {@code enable_maintenance_windows=false}, means always.
- * Windows are UTC.
+ * Whether now is a time for maintenance (upstream: pkg/cluster/util.go, isInMaintenanceWindow): the
+ * manifest's windows, else the configuration's; none configured, or {@code
+ * enable_maintenance_windows=false}, means always. Windows are UTC.
  */
 public final class MaintenanceWindows {
   private MaintenanceWindows() {}

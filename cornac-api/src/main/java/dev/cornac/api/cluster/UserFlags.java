@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Normalises the flags of a manifest user as upstream does (reference 1.3.6): upper-cased,
- * de-duplicated, LOGIN added unless LOGIN or NOLOGIN is given, NOLOGIN itself dropped, sorted; a
- * flag with its NO form is an error.
+ * Normalises the flags of a manifest user as upstream does (upstream: pkg/cluster/util.go,
+ * normalizeUserFlags): upper-cased, de-duplicated, LOGIN added unless LOGIN or NOLOGIN is given,
+ * NOLOGIN itself dropped, sorted; a flag with its NO form is an error.
  */
 public final class UserFlags {
   private static final Set<String> FLAGS =

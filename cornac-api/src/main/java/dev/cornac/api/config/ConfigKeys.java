@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every configuration key: upstream's, loaded from {@code operator-config-keys.tsv} (reference
- * 2.4), then Cornac's own few from {@code cornac-config-keys.tsv}.
+ * Every configuration key: upstream's, loaded from {@code operator-config-keys.tsv} (upstream:
+ * pkg/util/config/config.go, Config), then Cornac's own few from {@code cornac-config-keys.tsv}.
  */
 public final class ConfigKeys {
   private static final String RESOURCE = "/dev/cornac/api/config/operator-config-keys.tsv";

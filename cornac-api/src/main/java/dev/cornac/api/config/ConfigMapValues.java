@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Upstream's string encodings of the ConfigMap form (reference 2.2), parsed exactly: Go's
- * ParseBool, ParseInt with base 0, ParseDuration, comma lists without trimming and {@code a:b,c:d}
- * maps that split on quotes-aware commas.
+ * Upstream's string encodings of the ConfigMap form (upstream: pkg/util/config/util.go,
+ * processField and getMapPairsFromString), parsed exactly: Go's ParseBool, ParseInt with base 0,
+ * ParseDuration, comma lists without trimming and {@code a:b,c:d} maps that split on quotes-aware
+ * commas.
  */
 public final class ConfigMapValues {
   private static final Pattern DURATION_PART =

@@ -1,6 +1,9 @@
 package dev.cornac.api.config;
 
-/** How a configuration value is written in the ConfigMap form (reference 2.2). */
+/**
+ * How a configuration value is written in the ConfigMap form (upstream: pkg/util/config/util.go,
+ * processField).
+ */
 public enum Encoding {
   BOOL,
   INT,

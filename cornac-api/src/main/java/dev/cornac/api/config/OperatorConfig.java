@@ -159,7 +159,8 @@ public final class OperatorConfig {
   }
 
   /**
-   * ConfigMap DCS mode: Kubernetes DCS and {@code kubernetes_use_configmaps} (reference 3.8, 3.9).
+   * ConfigMap DCS mode: Kubernetes DCS and {@code kubernetes_use_configmaps} (upstream:
+   * pkg/cluster/util.go, patroniKubernetesUseConfigMaps).
    */
   public boolean configMapDcs() {
     return kubernetesDcs() && kubernetesUseConfigMaps();

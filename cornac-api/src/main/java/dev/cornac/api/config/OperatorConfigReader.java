@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads the operator configuration from a ConfigMap's data or an OperatorConfiguration (reference
- * 2.1–2.5).
+ * Reads the operator configuration from a ConfigMap's data or an OperatorConfiguration (upstream:
+ * pkg/controller/controller.go, initOperatorConfig; pkg/controller/operator_config.go,
+ * importConfigurationFromCRD).
  */
 public final class OperatorConfigReader {
   private OperatorConfigReader() {}
@@ -120,8 +121,8 @@ public final class OperatorConfigReader {
       if (given != null) {
         value = coerce(key, given);
       } else if (section != null && key.crdSchemaDefault().isPresent()) {
-        // The API server applies a schema default only when the enclosing object exists (reference
-        // 2.3).
+        // The API server applies a schema default only when the enclosing object exists (upstream:
+        // manifests/operatorconfiguration.crd.yaml).
         value = parseLiteral(key, key.crdSchemaDefault().get());
       } else {
         value = null;
@@ -131,7 +132,8 @@ public final class OperatorConfigReader {
       }
       values.put(key.name(), value == null ? zero(key) : value);
     }
-    // In CRD mode the pooler instance count is raised to at least 2 (reference 2.5).
+    // In CRD mode the pooler instance count is raised to at least 2 (upstream:
+    // pkg/controller/operator_config.go, importConfigurationFromCRD).
     Object instances = values.get("connection_pooler_number_of_instances");
     if (instances instanceof Long n && n < 2) {
       values.put("connection_pooler_number_of_instances", 2L);
@@ -196,7 +198,7 @@ public final class OperatorConfigReader {
     };
   }
 
-  /** A default written in the reference as YAML ({@code [admin, cron_admin]}) or plain text. */
+  /** A default written in the key table as YAML ({@code [admin, cron_admin]}) or plain text. */
   private static Object parseLiteral(ConfigKey key, String literal) {
     if (key.encoding() == Encoding.LIST || key.encoding() == Encoding.MAP) {
       try {

@@ -7,8 +7,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /**
- * {@code spec.clone} (reference 1.3.3): a live basebackup clone, or a WAL restore when timestamp is
- * set.
+ * {@code spec.clone} (upstream: pkg/apis/acid.zalan.do/v1/postgresql_type.go, CloneDescription): a
+ * live basebackup clone, or a WAL restore when timestamp is set.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)

@@ -6,7 +6,8 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 /**
- * {@code spec.connectionPooler} (reference 1.3.4); its presence alone enables the master pooler.
+ * {@code spec.connectionPooler} (upstream: pkg/apis/acid.zalan.do/v1/postgresql_type.go,
+ * ConnectionPooler); its presence alone enables the master pooler.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)

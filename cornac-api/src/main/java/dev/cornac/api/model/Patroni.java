@@ -6,7 +6,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
 
-/** {@code spec.patroni} (reference 1.3.2): bootstrap and dynamic Patroni settings. */
+/**
+ * {@code spec.patroni} (upstream: pkg/apis/acid.zalan.do/v1/postgresql_type.go, Patroni): bootstrap
+ * and dynamic Patroni settings.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class Patroni extends Extensible {

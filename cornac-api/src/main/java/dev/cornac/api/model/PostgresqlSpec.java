@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code spec} of a {@code postgresql} resource (reference: zalando-compat 1.2). Boxed types keep
- * "absent" apart from false/0: an absent flag falls back to the operator configuration.
+ * {@code spec} of a {@code postgresql} resource (upstream:
+ * pkg/apis/acid.zalan.do/v1/postgresql_type.go, PostgresSpec). Boxed types keep "absent" apart from
+ * false/0: an absent flag falls back to the operator configuration.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)

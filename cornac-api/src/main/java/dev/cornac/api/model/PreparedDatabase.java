@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Map;
 
-/** One entry of {@code spec.preparedDatabases} (reference 1.3.7). */
+/**
+ * One entry of {@code spec.preparedDatabases} (upstream:
+ * pkg/apis/acid.zalan.do/v1/postgresql_type.go, PreparedDatabase).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class PreparedDatabase extends Extensible {

@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 
-/** One of {@code spec.sidecars}: a reduced container description (reference 3.6.3). */
+/**
+ * One of {@code spec.sidecars}: a reduced container description (upstream:
+ * pkg/apis/acid.zalan.do/v1/postgresql_type.go, Sidecar).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class Sidecar extends Extensible {

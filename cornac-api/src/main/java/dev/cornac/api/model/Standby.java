@@ -6,9 +6,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * {@code spec.standby} (reference 1.3.3). Upstream's schema says "at least one of the three, not
- * both WAL paths" with anyOf/not; we state the same as CEL rules, and {@code ManifestValidator}
- * checks it offline.
+ * {@code spec.standby} (upstream: pkg/apis/acid.zalan.do/v1/postgresql_type.go,
+ * StandbyDescription). Upstream's schema says "at least one of the three, not both WAL paths" with
+ * anyOf/not; we state the same as CEL rules, and {@code ManifestValidator} checks it offline.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)

@@ -6,7 +6,10 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import java.util.Map;
 
-/** One of {@code spec.streams} (Zalando FabricEventStream, reference 3.15). */
+/**
+ * One of {@code spec.streams} (Zalando FabricEventStream; upstream: pkg/cluster/streams.go,
+ * generateFabricEventStream).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class Stream extends Extensible {

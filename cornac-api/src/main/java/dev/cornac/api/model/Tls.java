@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Required;
 
-/** {@code spec.tls} (reference 1.3.5). */
+/** {@code spec.tls} (upstream: pkg/apis/acid.zalan.do/v1/postgresql_type.go, TLSDescription). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class Tls extends Extensible {

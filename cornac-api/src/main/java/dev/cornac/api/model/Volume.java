@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
-/** {@code spec.volume} (reference 1.3.1). */
+/** {@code spec.volume} (upstream: pkg/apis/acid.zalan.do/v1/postgresql_type.go, Volume). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class Volume extends Extensible {

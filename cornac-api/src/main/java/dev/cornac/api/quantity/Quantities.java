@@ -26,7 +26,10 @@ public final class Quantities {
     }
   }
 
-  /** Upstream treats "", "0" and "null" as "not set" for resource values (reference 3.5). */
+  /**
+   * Upstream treats "", "0" and "null" as "not set" for resource values (upstream:
+   * pkg/cluster/k8sres.go, fillResourceList).
+   */
   public static boolean isUnset(String value) {
     return value == null || value.isEmpty() || value.equals("0") || value.equals("null");
   }

@@ -21,10 +21,11 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * Patroni's REST API (port 8008) of one member (reference d.1): typed answers, Patroni's plain-text
- * replies to restart/switchover kept as messages, reads retried every {@code retryInterval} up to
- * {@code retryTimeout} (upstream's patroni_api_check_interval/timeout), writes never retried, every
- * failure a {@link PatroniException} that says which member, what call and what Patroni answered.
+ * Patroni's REST API (port 8008) of one member (upstream: pkg/util/patroni/patroni.go): typed
+ * answers, Patroni's plain-text replies to restart/switchover kept as messages, reads retried every
+ * {@code retryInterval} up to {@code retryTimeout} (upstream's patroni_api_check_interval/timeout),
+ * writes never retried, every failure a {@link PatroniException} that says which member, what call
+ * and what Patroni answered.
  */
 public final class PatroniClient {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;

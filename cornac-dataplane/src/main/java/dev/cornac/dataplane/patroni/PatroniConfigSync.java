@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The manifest's {@code patroni} section and DCS-level {@code postgresql.parameters} kept in
- * Patroni's dynamic configuration (reference d.2): one PATCH with only what differs, then a restart
- * of every member that reports a pending restart in {@link PendingRestarts}' order. The operator
- * takes one {@link #restartStep} per pass; the local runtime waits with {@link #sync}.
+ * Patroni's dynamic configuration (upstream: pkg/cluster/sync.go, syncPatroniConfig,
+ * checkAndSetGlobalPostgreSQLConfiguration and restartInstances): one PATCH with only what differs,
+ * then a restart of every member that reports a pending restart in {@link PendingRestarts}' order.
+ * The operator takes one {@link #restartStep} per pass; the local runtime waits with {@link #sync}.
  */
 public final class PatroniConfigSync {
   /** How often a blocking {@link #sync} looks at the members again. */

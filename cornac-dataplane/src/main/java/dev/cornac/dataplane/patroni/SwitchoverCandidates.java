@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Upstream's choice of a switchover target (reference d.1): a synchronous standby if there is one,
- * else any running or streaming replica; among those the lowest lag ("unknown" lag counts as the
- * largest).
+ * Upstream's choice of a switchover target (upstream: pkg/cluster/pod.go, getSwitchoverCandidate):
+ * a synchronous standby if there is one, else any running or streaming replica; among those the
+ * lowest lag ("unknown" lag counts as the largest).
  */
 public final class SwitchoverCandidates {
   private SwitchoverCandidates() {}

@@ -15,8 +15,10 @@ import java.util.function.Function;
 
 /**
  * Roles, databases, prepared databases and the pooler's lookup function of a manifest, synced over
- * SQL on the primary (reference b.2 step 14, e.8): the same sequence for the operator and for the
- * local runtime, which differ only in how they reach the primary and where the passwords live.
+ * SQL on the primary (upstream: pkg/cluster/sync.go, Sync: syncRoles, syncDatabases,
+ * syncPreparedDatabases, then syncConnectionPooler with pkg/cluster/database.go,
+ * installLookupFunction): the same sequence for the operator and for the local runtime, which
+ * differ only in how they reach the primary and where the passwords live.
  */
 public final class ClusterSqlSync {
   private ClusterSqlSync() {}

@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Databases, prepared databases, their schemas, default privileges and extensions (reference e.4):
- * created when missing, owners corrected; nothing is ever dropped or revoked. An extension that is
- * not installed on the server is reported and skipped, not fatal.
+ * Databases, prepared databases, their schemas, default privileges and extensions (upstream:
+ * pkg/cluster/sync.go, syncDatabases, syncPreparedDatabases and syncExtensions): created when
+ * missing, owners corrected; nothing is ever dropped or revoked. An extension that is not installed
+ * on the server is reported and skipped, not fatal.
  */
 public final class DatabaseSync {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseSync.class);
@@ -134,7 +135,10 @@ public final class DatabaseSync {
     }
   }
 
-  /** Readers may read and writers write what the owner roles create from now on (reference e.4). */
+  /**
+   * Readers may read and writers write what the owner roles create from now on (upstream:
+   * pkg/cluster/database.go, execAlterGlobalDefaultPrivileges).
+   */
   private void defaultPrivileges(
       Connection c, SqlLog log, String prefix, String owner, String schema, boolean defaultUsers)
       throws SQLException {

@@ -14,10 +14,10 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Password hashes as PostgreSQL stores them (reference e.3): {@code md5<md5(password||user)>} or
- * {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}. Unlike upstream, a stored
- * SCRAM hash is checked against the plaintext with its own salt, so an unchanged password is never
- * set again.
+ * Password hashes as PostgreSQL stores them (upstream: pkg/util/util.go, NewEncryptor): {@code
+ * md5<md5(password||user)>} or {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}.
+ * Unlike upstream, a stored SCRAM hash is checked against the plaintext with its own salt, so an
+ * unchanged password is never set again.
  */
 public final class PasswordHash {
   private static final Pattern SCRAM =

@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The connection pooler's password lookup (reference e, "Connection pooler"): in every database but
- * the templates, a schema and a SECURITY DEFINER function {@code <schema>.user_lookup(username)}
- * returning the role's name and hash from {@code pg_shadow}, executable by the pooler role only.
- * PgBouncer calls it as its {@code auth_query} to authenticate every other role. Created where
- * missing; never dropped.
+ * The connection pooler's password lookup (upstream: pkg/cluster/database.go,
+ * installLookupFunction): in every database but the templates, a schema and a SECURITY DEFINER
+ * function {@code <schema>.user_lookup(username)} returning the role's name and hash from {@code
+ * pg_shadow}, executable by the pooler role only. PgBouncer calls it as its {@code auth_query} to
+ * authenticate every other role. Created where missing; never dropped.
  */
 public final class PoolerLookupSync {
   private PoolerLookupSync() {}

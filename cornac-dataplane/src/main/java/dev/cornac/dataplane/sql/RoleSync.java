@@ -20,11 +20,12 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Roles from the manifest in PostgreSQL (reference e.3): missing roles are created with their
- * flags, memberships, admin role, password and parameters; existing roles get missing flags and
- * memberships and a password that does not match — nothing is ever removed, revoked or dropped.
- * Unlike upstream, a SCRAM password that still matches is not set again, so a second sync of an
- * unchanged cluster issues no statement at all.
+ * Roles from the manifest in PostgreSQL (upstream: pkg/cluster/sync.go, syncRoles;
+ * pkg/util/users/users.go, ProduceSyncRequests and ExecuteSyncRequests): missing roles are created
+ * with their flags, memberships, admin role, password and parameters; existing roles get missing
+ * flags and memberships and a password that does not match — nothing is ever removed, revoked or
+ * dropped. Unlike upstream, a SCRAM password that still matches is not set again, so a second sync
+ * of an unchanged cluster issues no statement at all.
  */
 public final class RoleSync {
   private static final Map<String, String> FLAG_COLUMNS =

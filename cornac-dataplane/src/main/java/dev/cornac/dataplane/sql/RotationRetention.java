@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * The dated roles of new-user password rotation ({@code <role><YYMMDD>}) that are older than the
- * retention: dropped. This is the one place the operator drops roles, as upstream (reference e.6),
- * and only roles it created itself for a rotation the manifest or configuration asked for. A role
- * that still owns objects is kept and reported.
+ * retention: dropped. This is the one place the operator drops roles, as upstream (upstream:
+ * pkg/cluster/sync.go, syncSecrets, which calls cleanupRotatedUsers), and only roles it created
+ * itself for a rotation the manifest or configuration asked for. A role that still owns objects is
+ * kept and reported.
  */
 public final class RotationRetention {
 

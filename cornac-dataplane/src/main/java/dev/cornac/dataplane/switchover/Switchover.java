@@ -47,9 +47,10 @@ public final class Switchover {
   }
 
   /**
-   * Upstream's candidate (reference d.1: the synchronous standby, else the least-lagging running
-   * replica), among the members {@code allowed} (those that stay after a scale-down, those on the
-   * new spec during a roll, those on nodes that are not drained).
+   * Upstream's candidate (upstream: pkg/cluster/pod.go, getSwitchoverCandidate: the synchronous
+   * standby, else the least-lagging running replica), among the members {@code allowed} (those that
+   * stay after a scale-down, those on the new spec during a roll, those on nodes that are not
+   * drained).
    */
   public static Optional<String> candidate(
       List<ClusterMember> view, boolean synchronousMode, Predicate<String> allowed) {

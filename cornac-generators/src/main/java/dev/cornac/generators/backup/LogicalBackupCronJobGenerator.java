@@ -28,7 +28,10 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** The logical backup CronJob (reference 3.13), when {@code enableLogicalBackup} is true. */
+/**
+ * The logical backup CronJob (upstream: pkg/cluster/k8sres.go, generateLogicalBackupJob), when
+ * {@code enableLogicalBackup} is true.
+ */
 public final class LogicalBackupCronJobGenerator {
   public static final String CONTAINER = "logical-backup";
   static final long DEFAULT_TTL_SECONDS = 86400;
@@ -134,7 +137,7 @@ public final class LogicalBackupCronJobGenerator {
 
   /**
    * Preferred pod affinity towards other backup pods, plus readiness-label node affinity only
-   * (reference 6.13).
+   * (upstream: pkg/cluster/k8sres.go, generateLogicalBackupJob).
    */
   private static Affinity affinity(Cluster c, Map<String, String> labels) {
     var term =

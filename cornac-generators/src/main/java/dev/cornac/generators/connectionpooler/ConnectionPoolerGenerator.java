@@ -41,7 +41,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The PgBouncer Deployment, Service and userlist Secret of one pooler role (reference 3.12). */
+/**
+ * The PgBouncer Deployment, Service and userlist Secret of one pooler role (upstream:
+ * pkg/cluster/connection_pooler.go, generateConnectionPoolerDeployment and
+ * generateConnectionPoolerService).
+ */
 public final class ConnectionPoolerGenerator {
   public static final String CONTAINER = "connection-pooler";
   static final int POOLER_PORT = 5432;

@@ -6,11 +6,12 @@ import dev.cornac.generators.Cluster;
 
 /**
  * PgBouncer's settings for a cluster, from the manifest's {@code connectionPooler} section and the
- * operator configuration (reference 3.12): the one computation both the Kubernetes pooler and the
- * local runtime's use.
+ * operator configuration (upstream: pkg/cluster/connection_pooler.go, getConnectionPoolerEnvVars):
+ * the one computation both the Kubernetes pooler and the local runtime's use.
  *
  * @param envUser the user named in the pooler's environment: upstream takes the manifest's verbatim
- *     even when it rejected it as a role (reference 6.14)
+ *     even when it rejected it as a role (upstream: pkg/cluster/connection_pooler.go,
+ *     generateConnectionPoolerPodTemplate)
  */
 public record PoolerSettings(
     String envUser,

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Label and annotation sets of the reference's notation (L0, L1, PL0, PL1, BL, A, P), computed only
- * here.
+ * Label and annotation sets, named here L0, L1, PL0, PL1, BL, A and P, computed only here
+ * (upstream: pkg/cluster/util.go, labelsSet and annotationsSet; pkg/cluster/sync.go,
+ * AnnotationsToPropagate; pkg/cluster/connection_pooler.go, connectionPoolerLabels).
  */
 public final class ClusterLabels {
   public static final String TEAM = "team";

@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Every object name derived from a cluster, in one place (reference 3.0 inventory). */
+/**
+ * Every object name derived from a cluster, in one place (upstream: pkg/cluster/k8sres.go,
+ * serviceName, PrimaryPodDisruptionBudgetName, getLogicalBackupJobName; pkg/cluster/util.go,
+ * credentialSecretName).
+ */
 public final class ClusterNames {
   public static final String TPR_KIND = "postgresql";
   public static final String TPR_GROUP = "acid.zalan.do";
@@ -34,7 +38,8 @@ public final class ClusterNames {
   }
 
   /**
-   * {@code secret_name_template} with every '_' of the user name replaced by '-' (reference 3.10).
+   * {@code secret_name_template} with every '_' of the user name replaced by '-' (upstream:
+   * pkg/cluster/util.go, credentialSecretNameForCluster).
    */
   public static String credentialSecret(Cluster c, String username) {
     return credentialSecretOf(c, c.name(), username);
@@ -90,7 +95,7 @@ public final class ClusterNames {
 
   /**
    * The external-dns host names of a database Service: the current format, then the legacy one
-   * (reference 3.8).
+   * (upstream: pkg/cluster/util.go, dnsName).
    */
   public static String serviceDnsNames(Cluster c, Role role) {
     String format =
@@ -117,7 +122,7 @@ public final class ClusterNames {
 
   /**
    * The pooler's host name uses {@code <cluster>-pooler} as {cluster}, and no legacy name
-   * (reference 3.12).
+   * (upstream: pkg/cluster/connection_pooler.go, generatePoolerServiceAnnotations).
    */
   public static String poolerDnsName(Cluster c, Role role) {
     String format =

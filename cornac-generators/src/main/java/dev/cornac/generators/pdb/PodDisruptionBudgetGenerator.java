@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.util.Map;
 
-/** The primary PDB and the critical-operation PDB (reference 3.11). */
+/**
+ * The primary PDB and the critical-operation PDB (upstream: pkg/cluster/k8sres.go,
+ * generatePrimaryPodDisruptionBudget and generateCriticalOpPodDisruptionBudget).
+ */
 public final class PodDisruptionBudgetGenerator {
   private PodDisruptionBudgetGenerator() {}
 

@@ -44,10 +44,10 @@ import java.util.function.Supplier;
 
 /**
  * The object writes of a pass, as data: a pure function from the desired state and one observation
- * to a list of {@link ObjectStep}s in upstream's creation order (reference b.2) — the rules of each
- * kind in one place, for the operator, which carries them out, and for {@code cornac diff}, which
- * shows them. The desired objects handed in belong to the plan: an update carries the live object's
- * allocated fields and foreign labels in them.
+ * to a list of {@link ObjectStep}s in upstream's creation order (upstream: pkg/cluster/sync.go,
+ * Sync) — the rules of each kind in one place, for the operator, which carries them out, and for
+ * {@code cornac diff}, which shows them. The desired objects handed in belong to the plan: an
+ * update carries the live object's allocated fields and foreign labels in them.
  */
 public final class ObjectPlanner {
   private static final BigDecimal GIB = BigDecimal.valueOf(1L << 30);
@@ -161,7 +161,7 @@ public final class ObjectPlanner {
 
     /**
      * The pod ServiceAccount and RoleBinding: created when missing, never updated, except the IRSA
-     * annotation (3.14).
+     * annotation (upstream: pkg/controller/postgresql.go, submitRBACCredentials).
      */
     private void serviceAccount() {
       ServiceAccount sa = desired.podServiceAccount();
@@ -216,9 +216,9 @@ public final class ObjectPlanner {
     }
 
     /**
-     * A Service (reference b.2 step 6): created when missing, updated when a field we set drifted.
-     * The live clusterIP and node ports are kept; leaving LoadBalancer clears the source ranges
-     * because the whole spec is replaced.
+     * A Service (upstream: pkg/cluster/sync.go, syncService): created when missing, updated when a
+     * field we set drifted. The live clusterIP and node ports are kept; leaving LoadBalancer clears
+     * the source ranges because the whole spec is replaced.
      */
     private void service(Service service) {
       Optional<Service> live = observed.live(service);
@@ -247,9 +247,9 @@ public final class ObjectPlanner {
     }
 
     /**
-     * A credential Secret (reference 3.10): created with a new password when missing; an existing
-     * secret's username and password are never rewritten, only its labels, annotations and owner
-     * references are aligned.
+     * A credential Secret (upstream: pkg/cluster/sync.go, syncSecrets and updateSecret): created
+     * with a new password when missing; an existing secret's username and password are never
+     * rewritten, only its labels, annotations and owner references are aligned.
      */
     private void secretMetadata(Secret secret) {
       Optional<Secret> live = observed.live(secret);
@@ -279,7 +279,8 @@ public final class ObjectPlanner {
 
     /**
      * An infrastructure role's Secret, as a manifest user's, except that the password is the
-     * infrastructure secret's and is written again when it changed there (reference 3.10).
+     * infrastructure secret's and is written again when it changed there (upstream:
+     * pkg/cluster/sync.go, updateSecret).
      */
     private void infrastructureSecret(InfrastructureSecret infrastructure) {
       Secret secret = infrastructure.secret();
@@ -304,10 +305,10 @@ public final class ObjectPlanner {
     }
 
     /**
-     * Rotates the passwords of credential secrets that are due (reference e.6): username, password
-     * and {@code nextRotation} written into the secret; the role sync then creates the dated role
-     * or sets the new password. A system user rotated in place marks the pods for recreation, since
-     * Spilo sets those passwords at start.
+     * Rotates the passwords of credential secrets that are due (upstream: pkg/cluster/sync.go,
+     * rotatePasswordInSecret): username, password and {@code nextRotation} written into the secret;
+     * the role sync then creates the dated role or sets the new password. A system user rotated in
+     * place marks the pods for recreation, since Spilo sets those passwords at start.
      */
     private void rotations(Rotation rotation) {
       long interval = cluster.config().integerOr("password_rotation_interval", 90);
@@ -398,9 +399,10 @@ public final class ObjectPlanner {
     }
 
     /**
-     * The StatefulSet (reference c.1), decided by {@link StatefulSetChange}. A changed pod template
-     * first marks every pod for the rolling update, and so does, without lazy upgrades, a pod
-     * running another image (c.2).
+     * The StatefulSet (upstream: pkg/cluster/cluster.go, compareStatefulSetWith), decided by {@link
+     * StatefulSetChange}. A changed pod template first marks every pod for the rolling update, and
+     * so does, without lazy upgrades, a pod running another image (upstream: pkg/cluster/sync.go,
+     * syncStatefulSet).
      */
     private StatefulSetChange statefulSet() {
       StatefulSet sts = desired.statefulSet();
@@ -486,11 +488,11 @@ public final class ObjectPlanner {
     }
 
     /**
-     * Grows the data volumes to {@code volume.size} (reference g.1, {@code storage_resize_mode}):
-     * {@code pvc} and {@code mixed} raise each smaller claim's request when its storage class
-     * allows expansion; {@code off} leaves sizes alone; {@code ebs}, which needs the AWS API, is
-     * reported as not done. Volumes never shrink. Sizes are compared in whole GiB, as upstream
-     * does.
+     * Grows the data volumes to {@code volume.size} (upstream: pkg/cluster/volumes.go, syncVolumes;
+     * {@code storage_resize_mode}): {@code pvc} and {@code mixed} raise each smaller claim's
+     * request when its storage class allows expansion; {@code off} leaves sizes alone; {@code ebs},
+     * which needs the AWS API, is reported as not done. Volumes never shrink. Sizes are compared in
+     * whole GiB, as upstream does.
      */
     private void volumes() {
       String mode = cluster.config().string("storage_resize_mode");
@@ -564,7 +566,7 @@ public final class ObjectPlanner {
 
     /**
      * The logical backup CronJob: created, updated or deleted with {@code enableLogicalBackup}
-     * (reference 3.13).
+     * (upstream: pkg/cluster/sync.go, syncLogicalBackupJob; pkg/cluster/cluster.go, Update).
      */
     private void logicalBackup() {
       String name = ClusterNames.logicalBackupJob(cluster);
@@ -601,7 +603,7 @@ public final class ObjectPlanner {
 
     /**
      * The PgBouncer objects of an enabled pooler role; a disabled role's objects are removed
-     * (reference 3.12).
+     * (upstream: pkg/cluster/connection_pooler.go, syncConnectionPooler).
      */
     private void pooler(Role role) {
       String name = ClusterNames.pooler(cluster, role);

@@ -10,12 +10,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the StatefulSet needs (reference c.1), decided once for the operator, which carries it out,
- * and for {@code cornac diff}, which shows it: created when missing; updated in place when only
- * replicas or the pod template changed; deleted with orphaned pods and created again when
- * Kubernetes refuses the change in place (selector, volume claim templates, pod management, service
- * name, PVC retention, owner references, annotations). A changed pod template rolls the pods,
- * except an image change alone under {@code enable_lazy_spilo_upgrade}.
+ * What the StatefulSet needs (upstream: pkg/cluster/cluster.go, compareStatefulSetWith), decided
+ * once for the operator, which carries it out, and for {@code cornac diff}, which shows it: created
+ * when missing; updated in place when only replicas or the pod template changed; deleted with
+ * orphaned pods and created again when Kubernetes refuses the change in place (selector, volume
+ * claim templates, pod management, service name, PVC retention, owner references, annotations). A
+ * changed pod template rolls the pods, except an image change alone under {@code
+ * enable_lazy_spilo_upgrade}.
  *
  * @param fields the paths that differ ({@code .spec.template.spec.containers[0].image}, …)
  */

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 
 /**
  * The ServiceAccount and RoleBinding Spilo pods run with, created once per namespace and never
- * updated (reference 3.14); the definitions may come from the configuration as JSON or YAML.
+ * updated (upstream: pkg/controller/postgresql.go, submitRBACCredentials;
+ * pkg/controller/controller.go, initPodServiceAccount and initRoleBinding); the definitions may
+ * come from the configuration as JSON or YAML.
  */
 public final class PodServiceAccountGenerator {
   public static final String IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";

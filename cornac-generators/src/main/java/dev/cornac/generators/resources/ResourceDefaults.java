@@ -2,7 +2,10 @@ package dev.cornac.generators.resources;
 
 import dev.cornac.api.config.OperatorConfig;
 
-/** The default requests and limits one kind of container falls back to (reference 3.5 step 1). */
+/**
+ * The default requests and limits one kind of container falls back to (upstream:
+ * pkg/cluster/k8sres.go, makeDefaultResources).
+ */
 public record ResourceDefaults(
     String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {
   public static final ResourceDefaults NONE = new ResourceDefaults("", "", "", "");

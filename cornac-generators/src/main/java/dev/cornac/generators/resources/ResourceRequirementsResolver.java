@@ -10,9 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Upstream's resource algorithm (reference 3.5): manifest value else default; for the postgres
- * container, limits raised to the configured minimum and requests capped at the configured maximum;
- * limits never below requests; optionally memory request = limit.
+ * Upstream's resource algorithm (upstream: pkg/cluster/k8sres.go, generateResourceRequirements):
+ * manifest value else default; for the postgres container, limits raised to the configured minimum
+ * and requests capped at the configured maximum; limits never below requests; optionally memory
+ * request = limit.
  */
 public final class ResourceRequirementsResolver {
   private static final String CPU = "cpu";

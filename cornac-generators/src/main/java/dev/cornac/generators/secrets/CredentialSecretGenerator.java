@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One credential Secret per role that can log in (reference 3.10). */
+/**
+ * One credential Secret per role that can log in (upstream: pkg/cluster/k8sres.go,
+ * generateSingleUserSecret).
+ */
 public final class CredentialSecretGenerator {
   static final String POOLER_ROLE_NAME = "pooler";
 
@@ -34,7 +37,8 @@ public final class CredentialSecretGenerator {
     boolean sameNamespace = role.secretNamespace().equals(c.namespace());
     Map<String, String> labels;
     if (role.name().equals(POOLER_ROLE_NAME)) {
-      // Upstream gives pooler labels only to a role literally named "pooler" (reference 6.14).
+      // Upstream gives pooler labels only to a role literally named "pooler" (upstream:
+      // pkg/cluster/k8sres.go, generateSingleUserSecret).
       labels = ClusterLabels.selector(c);
       labels.put(ClusterLabels.APPLICATION, ClusterLabels.POOLER_APPLICATION);
       labels.put(ClusterLabels.CONNECTION_POOLER, ClusterNames.pooler(c, Role.MASTER));

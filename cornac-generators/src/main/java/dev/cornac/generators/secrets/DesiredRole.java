@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A PostgreSQL role the cluster should have (reference e.2): its flags, memberships, admin role and
- * parameters, and where its credential secret goes when it can log in.
+ * A PostgreSQL role the cluster should have (upstream: pkg/cluster/cluster.go, initUsers): its
+ * flags, memberships, admin role and parameters, and where its credential secret goes when it can
+ * log in.
  */
 public record DesiredRole(
     String name,

@@ -14,9 +14,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The roles of a cluster from its manifest and configuration (reference e.2, e.4, 1.3.6, 1.3.7), in
- * a stable order: system users, manifest users, prepared-database roles, the pooler user, the
- * stream user. A later source wins on a name conflict, as upstream's priorities say.
+ * The roles of a cluster from its manifest and configuration (upstream: pkg/cluster/cluster.go,
+ * initUsers, initPreparedDatabaseRoles and resolveNameConflict), in a stable order: system users,
+ * manifest users, prepared-database roles, the pooler user, the stream user. A later source wins on
+ * a name conflict, as upstream's priorities say.
  */
 public final class DesiredRoles {
   public static final String STREAM_USER = "fes_user";
@@ -97,7 +98,7 @@ public final class DesiredRoles {
 
   /**
    * The pooler's role: the manifest's unless empty, the superuser, protected or a system role
-   * (reference 3.12).
+   * (upstream: pkg/cluster/connection_pooler.go, poolerUser).
    */
   public static String poolerUser(Cluster c) {
     OperatorConfig config = c.config();

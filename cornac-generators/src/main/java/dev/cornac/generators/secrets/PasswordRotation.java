@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Password rotation (reference e.6), as pure decisions: which roles rotate and how, and what a
- * credential secret holds after this sync. The state lives in the secret: {@code nextRotation} (RFC
- * 3339). A new-user rotation puts {@code <role><YYMMDD>} and a new password in the secret (the role
- * itself keeps its old password); an in-place one changes the password only.
+ * Password rotation (upstream: pkg/cluster/sync.go, checkForPasswordRotation and
+ * rotatePasswordInSecret), as pure decisions: which roles rotate and how, and what a credential
+ * secret holds after this sync. The state lives in the secret: {@code nextRotation} (RFC 3339). A
+ * new-user rotation puts {@code <role><YYMMDD>} and a new password in the secret (the role itself
+ * keeps its old password); an in-place one changes the password only.
  */
 public final class PasswordRotation {
   public enum Mode {
@@ -112,8 +113,8 @@ public final class PasswordRotation {
   }
 
   /**
-   * How long dated roles are kept: the configured retention, at least two intervals (reference
-   * e.6).
+   * How long dated roles are kept: the configured retention, at least two intervals (upstream:
+   * docs/reference/operator_parameters.md, password_rotation_user_retention).
    */
   public static long retentionDays(Cluster c) {
     long interval = c.config().integerOr("password_rotation_interval", 90);

@@ -15,10 +15,11 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Human roles from PostgresTeam resources (reference e.7): the owning team's members and those of
- * its additional teams (transitively, cycles ignored) as LOGIN roles in the PAM and team-admin
- * roles, and the members of superuser teams as LOGIN SUPERUSER roles. They have no password and no
- * secret: people log in through PAM/OAuth inside Spilo. The Teams API is not consulted.
+ * Human roles from PostgresTeam resources (upstream: pkg/cluster/cluster.go, initHumanUsers and
+ * initTeamMembers): the owning team's members and those of its additional teams (transitively,
+ * cycles ignored) as LOGIN roles in the PAM and team-admin roles, and the members of superuser
+ * teams as LOGIN SUPERUSER roles. They have no password and no secret: people log in through
+ * PAM/OAuth inside Spilo. The Teams API is not consulted.
  */
 public final class TeamMembers {
   private TeamMembers() {}

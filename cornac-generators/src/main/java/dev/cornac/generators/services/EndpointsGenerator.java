@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The master Endpoints the operator creates in endpoints (or etcd) mode, empty for a new cluster:
- * Patroni fills it with the leader's address (reference 3.9). In ConfigMap DCS mode there is none.
+ * Patroni fills it with the leader's address (upstream: pkg/cluster/k8sres.go, generateEndpoint;
+ * pkg/cluster/cluster.go, Create). In ConfigMap DCS mode there is none.
  */
 public final class EndpointsGenerator {
   private EndpointsGenerator() {}

@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The master ({@code <cluster>}) and replica ({@code <cluster>-repl}) Services (reference 3.8). */
+/**
+ * The master ({@code <cluster>}) and replica ({@code <cluster>-repl}) Services (upstream:
+ * pkg/cluster/k8sres.go, generateService).
+ */
 public final class ServiceGenerator {
   public static final String EXTERNAL_DNS_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
   public static final List<String> DEFAULT_SOURCE_RANGES = List.of("127.0.0.1/32");

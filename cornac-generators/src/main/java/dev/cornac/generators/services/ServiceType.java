@@ -1,8 +1,9 @@
 package dev.cornac.generators.services;
 
 /**
- * The type decision of reference 3.8: NodePort beats LoadBalancer; each flag comes from the
- * manifest when present, else from the configuration.
+ * The type decision of upstream's Services (upstream: pkg/cluster/k8sres.go, generateService):
+ * NodePort beats LoadBalancer; each flag comes from the manifest when present, else from the
+ * configuration.
  */
 public record ServiceType(String type, Integer nodePort) {
   public static ServiceType decide(

@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * The pod volumes of a database pod and the mounts of each container, in upstream's order
- * (reference 3.6.2).
+ * (upstream: pkg/cluster/k8sres.go, generatePodTemplate and addAdditionalVolumes).
  */
 public final class PodVolumes {
   public static final String POSTGRES_CONTAINER = "postgres";
@@ -31,7 +31,7 @@ public final class PodVolumes {
 
   /**
    * True when the shm volume is used: only a manifest {@code true} overrides the configuration
-   * (reference 6.2).
+   * (upstream: pkg/cluster/k8sres.go, mountShmVolumeNeeded).
    */
   public static boolean shmEnabled(Cluster c) {
     return Boolean.TRUE.equals(c.spec().enableShmVolume) || c.config().bool("enable_shm_volume");
@@ -209,7 +209,10 @@ public final class PodVolumes {
     return v.targetContainers.contains("all") || v.targetContainers.contains(containerName);
   }
 
-  /** Sidecars keep their own mounts; shared mounts and pgdata are appended (reference 3.6.3). */
+  /**
+   * Sidecars keep their own mounts; shared mounts and pgdata are appended (upstream:
+   * pkg/cluster/k8sres.go, patchSidecarContainers).
+   */
   static void addSidecarMounts(Cluster c, Container sidecar) {
     List<VolumeMount> mounts =
         new ArrayList<>(sidecar.getVolumeMounts() == null ? List.of() : sidecar.getVolumeMounts());

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Tolerations, node affinity and pod (anti-)affinity of database, pooler and backup pods (reference
- * 3.7).
+ * Tolerations, node affinity and pod (anti-)affinity of database, pooler and backup pods (upstream:
+ * pkg/cluster/k8sres.go, tolerations, nodeAffinity and podAffinity).
  */
 public final class Scheduling {
   private Scheduling() {}

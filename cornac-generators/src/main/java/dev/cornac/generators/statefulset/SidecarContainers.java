@@ -20,9 +20,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The containers after {@code postgres} (reference 3.6.3): manifest sidecars, global sidecars, the
- * deprecated image map and the deprecated scalyr sidecar, de-duplicated by name (first wins), each
- * given the pod identity and superuser credentials in its environment and the pgdata mount.
+ * The containers after {@code postgres} (upstream: pkg/cluster/k8sres.go, generateStatefulSet and
+ * patchSidecarContainers; pkg/cluster/util.go, mergeContainers): manifest sidecars, global
+ * sidecars, the deprecated image map and the deprecated scalyr sidecar, de-duplicated by name
+ * (first wins), each given the pod identity and superuser credentials in its environment and the
+ * pgdata mount.
  */
 public final class SidecarContainers {
   static final String SCALYR_SIDECAR = "scalyr-sidecar";

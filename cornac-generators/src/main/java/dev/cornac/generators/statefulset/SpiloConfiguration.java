@@ -10,14 +10,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The {@code SPILO_CONFIGURATION} JSON of reference 3.3, byte for byte: Go's field order, sorted
- * map keys, no spaces, {@code < > &} escaped. Any difference here would change the pod template and
- * restart every pod.
+ * The {@code SPILO_CONFIGURATION} JSON upstream writes (upstream: pkg/cluster/k8sres.go,
+ * generateSpiloJSONConfiguration), byte for byte: Go's field order, sorted map keys, no spaces,
+ * {@code < > &} escaped. Any difference here would change the pod template and restart every pod.
  */
 public final class SpiloConfiguration {
   /**
-   * Parameters Patroni keeps in its local configuration; every other one goes to the DCS (reference
-   * 3.3).
+   * Parameters Patroni keeps in its local configuration; every other one goes to the DCS (upstream:
+   * pkg/cluster/k8sres.go, isBootstrapOnlyParameter).
    */
   public static final Set<String> LOCAL_PARAMETERS =
       Set.of(
@@ -135,7 +135,7 @@ public final class SpiloConfiguration {
     putIfPositive(dcs, "retry_timeout", patroni.retryTimeout);
     if (patroni.maximumLagOnFailover != null && patroni.maximumLagOnFailover != 0) {
       // Upstream holds this as float32: large values lose precision exactly as they do there
-      // (reference 6.12).
+      // (upstream: pkg/cluster/k8sres.go, generateSpiloJSONConfiguration).
       dcs.put("maximum_lag_on_failover", (long) (float) (long) patroni.maximumLagOnFailover);
     }
     if (Boolean.TRUE.equals(patroni.synchronousMode)) {
@@ -161,7 +161,7 @@ public final class SpiloConfiguration {
               });
     }
     // The configuration's failsafe flag is never nil upstream, so false is written by default
-    // (reference 6.10).
+    // (upstream: pkg/controller/operator_config.go, importConfigurationFromCRD).
     dcs.put(
         "failsafe_mode",
         patroni.failsafeMode != null

@@ -18,9 +18,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The environment of the {@code postgres} container in upstream's exact order (reference 3.2).
- * "Dedup" entries are skipped when a variable of the same name, compared case-insensitively, is
- * already there; clone and standby variables are appended without that check, as upstream does.
+ * The environment of the {@code postgres} container in upstream's exact order (upstream:
+ * pkg/cluster/k8sres.go, generateSpiloPodEnvVars). "Dedup" entries are skipped when a variable of
+ * the same name, compared case-insensitively, is already there; clone and standby variables are
+ * appended without that check, as upstream does.
  */
 public final class SpiloEnvironment {
   public static final String PGDATA_MOUNT = "/home/postgres/pgdata";

@@ -33,7 +33,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The StatefulSet of a cluster, field for field as reference 3.1 describes it. */
+/**
+ * The StatefulSet of a cluster, field for field as upstream generates it (upstream:
+ * pkg/cluster/k8sres.go, generateStatefulSet).
+ */
 public final class StatefulSetGenerator {
   public static final int PATRONI_PORT = 8008;
   public static final int POSTGRES_PORT = 5432;
@@ -96,7 +99,10 @@ public final class StatefulSetGenerator {
         .build();
   }
 
-  /** Pod annotations: custom + manifest + inherited, plus the kube2iam role (reference 3.1). */
+  /**
+   * Pod annotations: custom + manifest + inherited, plus the kube2iam role (upstream:
+   * pkg/cluster/k8sres.go, generatePodAnnotations and generatePodTemplate).
+   */
   static Map<String, String> podAnnotations(Cluster c) {
     Map<String, String> a = ClusterLabels.podAnnotations(c);
     String iamRole = c.config().string("kube_iam_role");

@@ -3,7 +3,10 @@ package dev.cornac.generators.statefulset;
 import dev.cornac.api.model.Tls;
 import java.util.Optional;
 
-/** Where the TLS files of {@code spec.tls} end up in the pods (reference 3.6.4). */
+/**
+ * Where the TLS files of {@code spec.tls} end up in the pods (upstream: pkg/cluster/k8sres.go,
+ * generateTlsMounts).
+ */
 public record TlsPaths(String certificate, String privateKey, Optional<String> ca) {
   public static final String TLS_MOUNT = "/tls";
   public static final String TLS_CA_MOUNT = "/tlsca";

@@ -25,10 +25,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A cluster's base backups and recoverable time range, read from its WAL-G archive in S3 (reference
- * i.5): every {@code basebackups_005/*_backup_stop_sentinel.json} is a base backup; the range runs
- * from the end of the earliest one to the newest archived WAL segment. Bounded in time: a wrong
- * key, a missing bucket or an unreachable endpoint is an error within seconds.
+ * A cluster's base backups and recoverable time range, read from its WAL-G archive in S3 (upstream:
+ * ui/operator_ui/spiloutils.py, read_basebackups): every {@code
+ * basebackups_005/*_backup_stop_sentinel.json} is a base backup; the range runs from the end of the
+ * earliest one to the newest archived WAL segment. Bounded in time: a wrong key, a missing bucket
+ * or an unreachable endpoint is an error within seconds.
  */
 public final class BackupCatalog {
   static final Duration TIMEOUT = Duration.ofSeconds(5);

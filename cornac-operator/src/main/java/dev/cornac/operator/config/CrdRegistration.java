@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * With {@code enable_crd_registration} (upstream's default) the operator installs the {@code
  * postgresql} CRD at start-up, or brings an existing one's spec up to date, then waits until it is
- * Established (reference 1.1). An unchanged CRD is not written.
+ * Established (upstream: pkg/controller/util.go, createOperatorCRD). An unchanged CRD is not
+ * written.
  */
 public final class CrdRegistration {
   private static final Logger LOG = LoggerFactory.getLogger(CrdRegistration.class);

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the operator configuration (reference 2.1): the OperatorConfiguration named by {@code
- * POSTGRES_OPERATOR_CONFIGURATION_OBJECT}, else the ConfigMap named by {@code CONFIG_MAP_NAME},
- * else the code defaults; then the environment overrides. At start-up, and again whenever the
- * object changes ({@link ConfigurationWatch}).
+ * Reads the operator configuration (upstream: pkg/controller/controller.go, initController): the
+ * OperatorConfiguration named by {@code POSTGRES_OPERATOR_CONFIGURATION_OBJECT}, else the ConfigMap
+ * named by {@code CONFIG_MAP_NAME}, else the code defaults; then the environment overrides. At
+ * start-up, and again whenever the object changes ({@link ConfigurationWatch}).
  */
 public final class OperatorConfigLoader {
   private OperatorConfigLoader() {}
@@ -120,8 +120,8 @@ public final class OperatorConfigLoader {
   }
 
   /**
-   * The namespaces to watch: {@code *} means all, empty means the operator's own (reference 2.1
-   * step 6).
+   * The namespaces to watch: {@code *} means all, empty means the operator's own (upstream:
+   * pkg/controller/controller.go, getEffectiveNamespace).
    */
   public static String watchedNamespace(OperatorConfig config, OperatorEnvironment env) {
     String ns = config.string("watched_namespace");

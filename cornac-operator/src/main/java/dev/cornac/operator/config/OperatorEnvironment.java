@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How the operator process was started: upstream's environment variables (reference 2.7) plus
- * Cornac's own switches. Read once; nothing else reads the environment.
+ * How the operator process was started: upstream's environment variables (upstream: cmd/main.go,
+ * pkg/controller/controller.go and docs/reference/command_line_and_environment.md) plus Cornac's
+ * own switches. Read once; nothing else reads the environment.
  */
 public record OperatorEnvironment(
     Optional<String> configMapName,

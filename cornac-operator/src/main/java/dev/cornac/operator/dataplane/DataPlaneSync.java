@@ -31,10 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * What the operator does inside a running cluster once its pods are up (reference b.2 steps 10 and
- * 14): Patroni's dynamic configuration from the manifest, then roles, databases and prepared
- * databases over SQL. Skipped, as upstream does, without database access, with no instances, for
- * standby clusters, and while a pod has no address.
+ * What the operator does inside a running cluster once its pods are up (upstream:
+ * pkg/cluster/sync.go, Sync: syncStatefulSet, then syncRoles, syncDatabases and
+ * syncPreparedDatabases): Patroni's dynamic configuration from the manifest, then roles, databases
+ * and prepared databases over SQL. Skipped, as upstream does, without database access, with no
+ * instances, for standby clusters, and while a pod has no address.
  */
 public final class DataPlaneSync {
   private final OperatorConfig config;

@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes a cluster's objects in upstream's order (reference g.6): logical backup job, StatefulSet
- * (pods orphaned then deleted), volumes only if {@code enable_persistent_volume_claim_deletion},
- * secrets only if {@code enable_secrets_deletion}, PDBs, Endpoints and Services, Patroni's objects,
- * pooler objects. Each step is independent: a failure is reported and the next step still runs.
- * Returns whether everything went.
+ * Removes a cluster's objects in upstream's order (upstream: pkg/cluster/cluster.go, Delete):
+ * logical backup job, StatefulSet (pods orphaned then deleted), volumes only if {@code
+ * enable_persistent_volume_claim_deletion}, secrets only if {@code enable_secrets_deletion}, PDBs,
+ * Endpoints and Services, Patroni's objects, pooler objects. Each step is independent: a failure is
+ * reported and the next step still runs. Returns whether everything went.
  */
 public final class ClusterDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDeletion.class);

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Upstream's delete protection (reference a.5): with {@code delete_annotation_date_key} the
- * resource must carry that annotation equal to today's date, with {@code
- * delete_annotation_name_key} one equal to its name. Unlike upstream, Cornac holds the resource
- * with a finalizer until the annotations are there, instead of letting it vanish.
+ * Upstream's delete protection (upstream: pkg/controller/controller.go,
+ * meetsClusterDeleteAnnotations): with {@code delete_annotation_date_key} the resource must carry
+ * that annotation equal to today's date, with {@code delete_annotation_name_key} one equal to its
+ * name. Unlike upstream, Cornac holds the resource with a finalizer until the annotations are
+ * there, instead of letting it vanish.
  */
 public final class DeleteProtection {
   private final OperatorConfig config;

@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes Events on the {@code postgresql} resource, with upstream's source component and
- * reasons (reference a.9). Only actions and failures produce events, so an idle resync writes none.
- * Events are best effort, as in client-go: they are sent from a bounded queue by their own client
- * and rate limit, so that a burst of creations never spends the budget of the objects themselves; a
- * full queue drops events, a failure is logged.
+ * reasons (upstream: pkg/controller/controller.go, NewController; the eventRecorder calls in
+ * pkg/cluster/cluster.go and pkg/cluster/sync.go). Only actions and failures produce events, so an
+ * idle resync writes none. Events are best effort, as in client-go: they are sent from a bounded
+ * queue by their own client and rate limit, so that a burst of creations never spends the budget of
+ * the objects themselves; a full queue drops events, a failure is logged.
  */
 public final class EventRecorder {
   public static final String COMPONENT = "postgres-operator";

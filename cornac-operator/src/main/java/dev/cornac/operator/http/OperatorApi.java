@@ -46,10 +46,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upstream's operator REST API (reference h) on {@code api_port}, read from the informer caches and
- * the reconcile activity: {@code /status/}, {@code /config/} (without any secret, unlike upstream),
- * {@code /clusters/...}, {@code /workers/...}, {@code /databases/}. Errors are HTTP 500 with {@code
- * {"error": "..."}} as upstream answers.
+ * Upstream's operator REST API (upstream: pkg/apiserver/apiserver.go, New) on {@code api_port},
+ * read from the informer caches and the reconcile activity: {@code /status/}, {@code /config/}
+ * (without any secret, unlike upstream), {@code /clusters/...}, {@code /workers/...}, {@code
+ * /databases/}. Errors are HTTP 500 with {@code {"error": "..."}} as upstream answers.
  */
 public final class OperatorApi {
   private static final ObjectMapper JSON = ManifestMapper.json();

@@ -15,10 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Infrastructure roles (reference e.5): login roles the configuration puts into every cluster —
- * monitoring robots and the like — each with its password from a Secret, and optionally flags,
- * memberships and parameters from a ConfigMap of the same name. Parsed here from the secrets'
- * decoded data; loaded once at operator start.
+ * Infrastructure roles (upstream: pkg/controller/util.go, getInfrastructureRoles): login roles the
+ * configuration puts into every cluster — monitoring robots and the like — each with its password
+ * from a Secret, and optionally flags, memberships and parameters from a ConfigMap of the same
+ * name. Parsed here from the secrets' decoded data; loaded once at operator start.
  */
 public final class InfrastructureRoles {
   /** One role: the password is the secret's, never shown anywhere else. */

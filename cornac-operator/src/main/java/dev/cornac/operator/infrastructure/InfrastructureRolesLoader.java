@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the infrastructure roles once, at operator start (reference e.5): the legacy template
- * secret and each {@code infrastructure_roles_secrets} definition. A secret that is missing or
- * unreadable is a warning naming it; the operator runs without those roles.
+ * Reads the infrastructure roles once, at operator start (upstream: pkg/controller/controller.go,
+ * initController, and pkg/controller/util.go, getInfrastructureRoles): the legacy template secret
+ * and each {@code infrastructure_roles_secrets} definition. A secret that is missing or unreadable
+ * is a warning naming it; the operator runs without those roles.
  */
 public final class InfrastructureRolesLoader {
   private static final Logger LOG = LoggerFactory.getLogger(InfrastructureRolesLoader.class);

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A PostgreSQL version change waits for a maintenance window (reference b.2 step 1): outside one,
- * the cluster is generated with the version its StatefulSet runs, and says why in its status.
+ * A PostgreSQL version change waits for a maintenance window (upstream: pkg/cluster/sync.go, Sync,
+ * and pkg/cluster/cluster.go, Update, with pkg/cluster/util.go, isInMaintenanceWindow): outside
+ * one, the cluster is generated with the version its StatefulSet runs, and says why in its status.
  * Everything else in the manifest applies at once.
  */
 public final class VersionGate {

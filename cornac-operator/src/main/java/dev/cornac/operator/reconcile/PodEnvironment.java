@@ -17,9 +17,10 @@ import java.util.TreeSet;
 /**
  * The pod environment of upstream's {@code pod_environment_configmap} (its data, as literal values)
  * and {@code pod_environment_secret} (its keys, as secretKeyRefs), read from the informer caches:
- * the ConfigMap from its configured namespace, else the cluster's (reference 3.2 #23); the Secret
- * from the cluster's (#22). A configured object that does not exist fails the sync with what to
- * create, as upstream does.
+ * the ConfigMap from its configured namespace, else the cluster's (upstream: pkg/cluster/k8sres.go,
+ * getPodEnvironmentConfigMapVariables); the Secret from the cluster's
+ * (getPodEnvironmentSecretVariables). A configured object that does not exist fails the sync with
+ * what to create, as upstream does.
  */
 public final class PodEnvironment {
   private PodEnvironment() {}

@@ -221,7 +221,10 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
     return infrastructureRoles;
   }
 
-  /** The infrastructure roles, loaded once at start (reference e.5); put into every cluster. */
+  /**
+   * The infrastructure roles, loaded once at start (upstream: pkg/controller/controller.go,
+   * initController); put into every cluster.
+   */
   public void infrastructureRoles(List<InfrastructureRoles.Role> roles) {
     this.infrastructureRoles = List.copyOf(roles);
   }
@@ -412,8 +415,9 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
       Optional<Integer> hold = scaleDown.holdBeforeScalingDown(r, observed);
       PlanExecutor.act(r, ObjectPlanner.plan(request.holding(hold), observed));
       // Then the member steps, each planned as data and one step per pass. Pod recreation waits
-      // for a successful Patroni configuration sync and its restarts (reference c.3); a roll that
-      // has taken a pod down goes on while the pods are not all ready.
+      // for a successful Patroni configuration sync and its restarts (upstream:
+      // pkg/cluster/sync.go, syncStatefulSet); a roll that has taken a pod down goes on while the
+      // pods are not all ready.
       DataPlane plane = ready ? syncDataPlane(r) : DataPlane.SYNCED;
       RollingUpdateSync.State roll =
           plane == DataPlane.SYNCED ? rolling.sync(r) : RollingUpdateSync.State.ROLLING;
@@ -465,7 +469,7 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
 
   /**
    * The credential Secret of each infrastructure role in the cluster's namespace, as for manifest
-   * users, with the infrastructure secret's password (reference 3.10).
+   * users, with the infrastructure secret's password (upstream: pkg/cluster/sync.go, updateSecret).
    */
   private List<ObjectPlanner.InfrastructureSecret> infrastructureSecrets(Cluster cluster) {
     return infrastructureRoles.stream()
@@ -487,14 +491,17 @@ public final class PostgresqlReconciler implements Reconciler<Postgresql> {
      * Members restart for a configuration change: the next pass comes soon, pod recreation waits.
      */
     RESTARTING,
-    /** Patroni's configuration could not be synced: pod recreation is postponed (reference c.3). */
+    /**
+     * Patroni's configuration could not be synced: pod recreation is postponed (upstream:
+     * pkg/cluster/sync.go, syncStatefulSet).
+     */
     FAILED
   }
 
   /**
    * Patroni configuration and SQL objects. Their failures are reported (Warning event) but do not
-   * flip the status, as upstream's role and database sync errors do not (reference a.8); the next
-   * sync tries again.
+   * flip the status, as upstream's role and database sync errors do not (upstream:
+   * pkg/cluster/sync.go, Sync); the next sync tries again.
    */
   private DataPlane syncDataPlane(Reconciliation r) {
     Cluster cluster = r.cluster();

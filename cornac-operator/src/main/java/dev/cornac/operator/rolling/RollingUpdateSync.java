@@ -28,11 +28,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Advances the rolling update of the pods marked for one (reference c.3, c.4) by one step per pass:
- * the step comes from {@link RollPlanner}, this carries it out (delete a pod, ask Patroni for the
- * switchover) and the pass is rescheduled; waiting for a pod to come back or a replica to catch up
- * is the next pass, never a sleep. At most {@code max_concurrent_rolling_updates} clusters roll at
- * once ({@link RollingUpdateSlots}).
+ * Advances the rolling update of the pods marked for one (upstream: pkg/cluster/sync.go,
+ * syncStatefulSet; pkg/cluster/pod.go, recreatePods) by one step per pass: the step comes from
+ * {@link RollPlanner}, this carries it out (delete a pod, ask Patroni for the switchover) and the
+ * pass is rescheduled; waiting for a pod to come back or a replica to catch up is the next pass,
+ * never a sleep. At most {@code max_concurrent_rolling_updates} clusters roll at once ({@link
+ * RollingUpdateSlots}).
  */
 public final class RollingUpdateSync {
   /** Patroni's default when neither the manifest nor Spilo sets maximum_lag_on_failover. */

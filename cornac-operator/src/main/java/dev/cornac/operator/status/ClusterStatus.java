@@ -1,6 +1,9 @@
 package dev.cornac.operator.status;
 
-/** Upstream's values of {@code status.PostgresClusterStatus} (reference 1.4, a.8). */
+/**
+ * Upstream's values of {@code status.PostgresClusterStatus} (upstream:
+ * pkg/apis/acid.zalan.do/v1/const.go).
+ */
 public final class ClusterStatus {
   public static final String CREATING = "Creating";
   public static final String RUNNING = "Running";

@@ -18,12 +18,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Moves a primary off a node that is being drained (reference g.2): when the primary's node is
- * cordoned and does not carry the {@code node_readiness_label}s, the primary hands over by
- * switchover to the best replica on a node that stays — in a maintenance window when the manifest
- * has windows. After that the old primary is a replica and the drain can evict it (the primary PDB
- * selects the primary only). A single-instance cluster cannot hand over: its PDB lets the drain
- * evict it (see {@code PodDisruptionBudgetGenerator}) and the status says so.
+ * Moves a primary off a node that is being drained (upstream: pkg/controller/node.go,
+ * moveMasterPodsOffNode; pkg/cluster/pod.go, MigrateMasterPod): when the primary's node is cordoned
+ * and does not carry the {@code node_readiness_label}s, the primary hands over by switchover to the
+ * best replica on a node that stays — in a maintenance window when the manifest has windows. After
+ * that the old primary is a replica and the drain can evict it (the primary PDB selects the primary
+ * only). A single-instance cluster cannot hand over: its PDB lets the drain evict it (see {@code
+ * PodDisruptionBudgetGenerator}) and the status says so.
  */
 public final class NodeDrainSwitchover {
   private final OperatorConfig config;

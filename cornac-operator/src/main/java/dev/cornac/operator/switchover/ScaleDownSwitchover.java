@@ -14,9 +14,9 @@ import java.util.Optional;
 
 /**
  * Before Kubernetes removes the highest ordinals of a shrinking StatefulSet, the primary must not
- * be among them (reference g.3): it hands over by switchover to the best replica that stays. When
- * no replica can take over, the scale-down waits (the plan keeps the StatefulSet's size this pass)
- * and the status says why.
+ * be among them (upstream: pkg/cluster/resources.go, preScaleDown): it hands over by switchover to
+ * the best replica that stays. When no replica can take over, the scale-down waits (the plan keeps
+ * the StatefulSet's size this pass) and the status says why.
  */
 public final class ScaleDownSwitchover {
   private final MemberEndpoints endpoints;

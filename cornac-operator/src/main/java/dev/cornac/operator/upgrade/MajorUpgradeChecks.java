@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a major version upgrade runs now, from what the members report (reference f, checks in
- * upstream's order). Pure: the caller gathers the facts and carries out the decision.
+ * Whether a major version upgrade runs now, from what the members report (upstream:
+ * pkg/cluster/majorversionupgrade.go, majorVersionUpgrade; checks in upstream's order). Pure: the
+ * caller gathers the facts and carries out the decision.
  */
 public final class MajorUpgradeChecks {
   /** Upstream refuses to upgrade while any member lags more than this. */

@@ -38,10 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The in-place major version upgrade (reference f): when the manifest asks for a newer major
- * version than the primary runs, and the checks pass, Spilo's upgrade script runs in the primary
- * pod by exec while every pod carries the critical-operation label (which the critical-operation
- * PDB protects from eviction). The outcome is recorded as upstream does, in the annotations {@code
+ * The in-place major version upgrade (upstream: pkg/cluster/majorversionupgrade.go,
+ * majorVersionUpgrade): when the manifest asks for a newer major version than the primary runs, and
+ * the checks pass, Spilo's upgrade script runs in the primary pod by exec while every pod carries
+ * the critical-operation label (which the critical-operation PDB protects from eviction). The
+ * outcome is recorded as upstream does, in the annotations {@code
  * last-major-upgrade-success|failure}; a recorded failure is not retried until the user reverts the
  * version or removes the annotation. Progress and outcome are the status condition {@code
  * MajorVersionUpgrade} and Events with upstream's reason.
@@ -154,8 +155,8 @@ public final class MajorVersionUpgrade {
             config.list("major_version_upgrade_team_allow_list"),
             c.teamId())
         || (upToDate && !c.annotations().containsKey(FAILURE_ANNOTATION))) {
-      // Upstream's step 2: the version seen last time is enough to know there is nothing to do,
-      // without asking.
+      // As upstream (majorVersionUpgrade's check of currentMajorVersion): the version seen last
+      // time is enough to know there is nothing to do, without asking.
       return Optional.empty();
     }
     PodMembers members = new PodMembers(endpoints, pods);

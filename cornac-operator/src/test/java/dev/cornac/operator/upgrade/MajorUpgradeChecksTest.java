@@ -16,7 +16,10 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** Upstream's checks before an in-place upgrade, in upstream's order (reference f). */
+/**
+ * Upstream's checks before an in-place upgrade, in upstream's order (upstream:
+ * pkg/cluster/majorversionupgrade.go, majorVersionUpgrade).
+ */
 class MajorUpgradeChecksTest {
   static MemberStatus member(String state, PatroniRole role, int version, String patroni) {
     return new MemberStatus(state, role, version, false, 1, patroni, "acid-x");
