@@ -105,8 +105,8 @@ final class OperatorProcess {
 
   /**
    * The container's memory limit the operator runs under: the Deployment's unless
-   * BENCH_OPERATOR_MEMORY_LIMIT gives another (docs/day2.md raises it above about 4000 clusters,
-   * where the shipped heap cap is full).
+   * BENCH_OPERATOR_MEMORY_LIMIT gives another (docs/day2.md raises it for fleets whose caches
+   * outgrow the heap the shipped limit gives).
    */
   static String memoryLimit() {
     String limit = System.getenv("BENCH_OPERATOR_MEMORY_LIMIT");
