@@ -3,12 +3,12 @@ package dev.cornac.bench;
 import dev.cornac.api.crd.CrdManifests;
 import dev.cornac.api.model.ManifestMapper;
 import dev.cornac.api.model.Postgresql;
+import dev.cornac.testkit.IndexedCrudDispatcher;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The benchmarks' API server: fabric8's mock in CRUD mode in the benchmark's JVM (it stores, lists
  * and watches what it is sent), with the postgresql CRD, the namespace, the operator's ConfigMap
- * and N clusters.
+ * and N clusters. Its store is the test kit's {@link IndexedCrudDispatcher}: fabric8's own compares
+ * every request with every stored object, so the API server, not the operator, set the pace of
+ * every run past 1000 clusters.
  */
 final class BenchApiServer implements AutoCloseable {
   static final String NS = "default";
@@ -37,11 +39,7 @@ final class BenchApiServer implements AutoCloseable {
   BenchApiServer() {
     this.server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesMixedDispatcher(new HashMap<>()),
-            true);
+            new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), true);
     server.init();
     this.client = server.createClient();
   }
